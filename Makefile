@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: install run test lint format migrate clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  ATS is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in with any of these (password: acme-demo-2026):"
+	@echo "    owner@acme.test, recruiter@acme.test, manager@acme.test, interviewer@acme.test"
+	@echo "  Django admin at http://127.0.0.1:$(PORT)/admin/ as admin@acme.test (same password)."
+	@echo "  Stop with Ctrl+C."
+	@echo ""
+	BIND_HOST=127.0.0.1 $(BIN)/honcho start --port $(PORT) web worker
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache artifacts

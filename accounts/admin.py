@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Invitation, Membership, Organization, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_active", "is_staff", "date_joined", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["name", "timezone"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "industry", "size", "member_count", "created_at"]
+    list_filter = ["size", "industry"]
+    search_fields = ["name", "slug", "website"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    @admin.display(description="Members")
+    def member_count(self, obj):
+        return obj.memberships.filter(is_active=True).count()
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "organization"]
+    search_fields = ["user__email", "user__name", "organization__name"]
+    autocomplete_fields = ["user", "organization"]
+    list_select_related = ["user", "organization"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "organization", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["token", "created_at", "accepted_at", "accepted_by"]
+    autocomplete_fields = ["organization", "invited_by"]
+    list_select_related = ["organization", "invited_by"]

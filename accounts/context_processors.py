@@ -1,0 +1,11 @@
+from . import permissions
+
+
+def organization(request):
+    membership = getattr(request, "membership", None)
+    return {
+        "organization": getattr(request, "organization", None),
+        "membership": membership,
+        "can_manage_members": permissions.can(membership, "manage_members"),
+        "can_manage_organization": permissions.can(membership, "manage_organization"),
+    }

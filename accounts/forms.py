@@ -1,0 +1,124 @@
+from django import forms
+from django.contrib.auth import password_validation
+
+from . import permissions
+from .models import Membership, Organization, User
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    name = forms.CharField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+    field_order = ["name", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        user.name = self.cleaned_data["name"]
+        user.save(update_fields=["name"])
+
+
+class OnboardingForm(forms.Form):
+    name = forms.CharField(
+        max_length=150,
+        label="Organisation name",
+        help_text="The company you hire for. Candidates see this name on your careers page.",
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "organization"}),
+    )
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "slug",
+            "website",
+            "logo",
+            "description",
+            "industry",
+            "size",
+            "brand_colour",
+            "careers_intro",
+            "privacy_policy_url",
+            "data_retention_days",
+        ]
+        widgets = {
+            "brand_colour": forms.TextInput(attrs={"type": "color", "class": "form-control-color"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "careers_intro": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_slug(self):
+        from .services import RESERVED_SLUGS
+
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError("This address is reserved. Choose another.")
+        return slug
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > 2 * 1024 * 1024:
+            raise forms.ValidationError("The logo must be 2 MB or smaller.")
+        return logo
+
+    def clean_data_retention_days(self):
+        days = self.cleaned_data["data_retention_days"]
+        if not 30 <= days <= 3650:
+            raise forms.ValidationError("Choose between 30 and 3,650 days.")
+        return days
+
+
+def _role_choices(actor):
+    return [(value, label) for value, label in Membership.Role.choices if permissions.can_assign_role(actor, value)]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"placeholder": "name@company.com", "autocomplete": "off"}))
+    role = forms.ChoiceField()
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["role"].choices = _role_choices(actor)
+        self.fields["role"].initial = Membership.Role.RECRUITER
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.actor.organization.memberships.filter(user__email=email, is_active=True).exists():
+            raise forms.ValidationError("This person is already a member.")
+        return email
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField()
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(actor)
+
+
+class AcceptInvitationForm(forms.Form):
+    """For an invited person without an account: name and password, nothing else."""
+
+    name = forms.CharField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label="Password (again)", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif p1:
+            try:
+                password_validation.validate_password(p1, User(email=self.email, name=cleaned.get("name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

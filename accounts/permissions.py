@@ -1,0 +1,95 @@
+"""The one place that answers "may this member do X?".
+
+Views enforce these; templates only use them to hide buttons. Object-level
+rules for jobs and candidates (hiring managers see only their jobs) join this
+module as those objects arrive.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+
+from .models import Membership
+
+Role = Membership.Role
+
+ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+RECRUITING_ROLES = ADMIN_ROLES | {Role.RECRUITER}
+ALL_ROLES = frozenset(Role)
+
+# What each role may do across the whole organisation.
+_ABILITIES = {
+    "manage_organization": ADMIN_ROLES,
+    "manage_members": ADMIN_ROLES,
+    "manage_templates": ADMIN_ROLES,
+    "manage_jobs": RECRUITING_ROLES,
+    "manage_candidates": RECRUITING_ROLES,
+    "send_email": RECRUITING_ROLES,
+    "manage_workflows": RECRUITING_ROLES,
+    "view_dashboard": ALL_ROLES,
+}
+
+
+def can(membership, ability):
+    """True when the (active) membership's role grants `ability`."""
+    if membership is None or not membership.is_active:
+        return False
+    return membership.role in _ABILITIES[ability]
+
+
+def can_assign_role(membership, role):
+    """Only owners make or unmake owners; admins manage everyone else."""
+    if not can(membership, "manage_members"):
+        return False
+    return membership.role == Role.OWNER or role != Role.OWNER
+
+
+def can_change_member(membership, target):
+    """Admins may not change owners; nobody changes themselves here."""
+    if not can(membership, "manage_members") or target.pk == membership.pk:
+        return False
+    return membership.role == Role.OWNER or target.role != Role.OWNER
+
+
+def organization_required(view):
+    """The user is signed in and belongs to an organisation (else: onboarding)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if request.membership is None:
+            return redirect("accounts:onboarding")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def ability_required(ability):
+    """organization_required, and the member's role grants `ability` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not can(request.membership, ability):
+                raise PermissionDenied("Your role does not allow this.")
+            return view(request, *args, **kwargs)
+
+        return organization_required(wrapper)
+
+    return decorator
+
+
+def get_membership_for_org(request, pk):
+    """A membership of the current organisation, or 404."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organization=request.organization
+    )
+
+
+def get_invitation_for_org(request, pk):
+    """A pending invitation of the current organisation, or 404."""
+    return get_object_or_404(request.organization.invitations, pk=pk, accepted_at__isnull=True)

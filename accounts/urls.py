@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("onboarding/", views.onboarding, name="onboarding"),
+    path("organization/", views.organization_settings, name="organization_settings"),
+    path("organization/members/", views.members, name="members"),
+    path("organization/members/invite/", views.invite_member, name="invite_member"),
+    path("organization/members/<int:pk>/role/", views.change_role, name="change_role"),
+    path("organization/members/<int:pk>/active/", views.set_member_active, name="set_member_active"),
+    path("organization/invitations/<int:pk>/resend/", views.resend_invitation, name="resend_invitation"),
+    path("organization/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+]

@@ -1,0 +1,200 @@
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import permissions, services
+from .forms import AcceptInvitationForm, InviteForm, OnboardingForm, OrganizationForm, RoleForm
+from .middleware import SESSION_KEY
+from .models import Invitation
+
+User = get_user_model()
+
+
+@login_required
+def onboarding(request):
+    if request.membership is not None:
+        return redirect("dashboard")
+    form = OnboardingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = services.create_organization(owner=request.user, name=form.cleaned_data["name"])
+        request.session[SESSION_KEY] = organization.pk
+        messages.success(request, f"Welcome to {organization.name}! Your organisation is ready.")
+        return redirect("dashboard")
+    return render(request, "accounts/onboarding.html", {"form": form})
+
+
+@permissions.ability_required("manage_organization")
+def organization_settings(request):
+    form = OrganizationForm(request.POST or None, request.FILES or None, instance=request.organization)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Organisation settings saved.")
+            return redirect("accounts:organization_settings")
+        messages.error(request, "Please correct the highlighted fields.")
+    return render(request, "accounts/organization_settings.html", {"form": form})
+
+
+def _members_context(request, invite_form=None):
+    organization = request.organization
+    members = organization.memberships.select_related("user").order_by("-is_active", "user__name", "user__email")
+    can_manage = permissions.can(request.membership, "manage_members")
+    rows = [
+        {
+            "membership": m,
+            "can_change": can_manage and permissions.can_change_member(request.membership, m),
+            "role_form": RoleForm(initial={"role": m.role}, actor=request.membership, prefix=f"m{m.pk}"),
+        }
+        for m in members
+    ]
+    return {
+        "rows": rows,
+        "invitations": organization.invitations.filter(accepted_at__isnull=True).select_related("invited_by"),
+        "invite_form": invite_form or (InviteForm(actor=request.membership) if can_manage else None),
+        "can_manage": can_manage,
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+
+
+@permissions.organization_required
+def members(request):
+    return render(request, "accounts/members.html", _members_context(request))
+
+
+@require_POST
+@permissions.ability_required("manage_members")
+def invite_member(request):
+    form = InviteForm(request.POST, actor=request.membership)
+    if not form.is_valid():
+        messages.error(request, "The invitation was not sent: please check the form.")
+        return render(request, "accounts/members.html", _members_context(request, invite_form=form), status=400)
+    invitation = services.invite_member(
+        organization=request.organization,
+        email=form.cleaned_data["email"],
+        role=form.cleaned_data["role"],
+        invited_by=request.user,
+    )
+    messages.success(request, f"Invitation sent to {invitation.email}.")
+    return redirect("accounts:members")
+
+
+@require_POST
+@permissions.ability_required("manage_members")
+def resend_invitation(request, pk):
+    invitation = permissions.get_invitation_for_org(request, pk)
+    if not permissions.can_assign_role(request.membership, invitation.role):
+        raise PermissionDenied
+    services.invite_member(
+        organization=request.organization, email=invitation.email, role=invitation.role, invited_by=request.user
+    )
+    messages.success(request, f"Invitation sent again to {invitation.email}.")
+    return redirect("accounts:members")
+
+
+@require_POST
+@permissions.ability_required("manage_members")
+def revoke_invitation(request, pk):
+    invitation = permissions.get_invitation_for_org(request, pk)
+    invitation.delete()
+    messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("accounts:members")
+
+
+def _changeable_member(request, pk):
+    membership = permissions.get_membership_for_org(request, pk)
+    if not permissions.can_change_member(request.membership, membership):
+        raise PermissionDenied("You can't change this member.")
+    return membership
+
+
+@require_POST
+@permissions.ability_required("manage_members")
+def change_role(request, pk):
+    membership = _changeable_member(request, pk)
+    form = RoleForm(request.POST, actor=request.membership, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        messages.error(request, "Choose a role you are allowed to give.")
+        return redirect("accounts:members")
+    try:
+        services.change_role(membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"{membership.user} is now {membership.get_role_display().lower()}.")
+    return redirect("accounts:members")
+
+
+@require_POST
+@permissions.ability_required("manage_members")
+def set_member_active(request, pk):
+    membership = _changeable_member(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_member_active(membership=membership, active=active)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        state = "reactivated" if active else "deactivated"
+        messages.success(request, f"{membership.user} was {state}.")
+    return redirect("accounts:members")
+
+
+def accept_invitation(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("organization"), token=token)
+    ctx = {"invitation": invitation, "organization": invitation.organization}
+    if not invitation.is_pending:
+        return render(request, "accounts/invitation_invalid.html", ctx, status=410)
+
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email:
+            ctx["wrong_account"] = True
+            return render(request, "accounts/accept_invitation.html", ctx, status=403)
+        if request.method == "POST":
+            return _accept(request, invitation, request.user)
+        return render(request, "accounts/accept_invitation.html", ctx)
+
+    if existing:
+        # Linking an existing account needs its password: sign in, then come back.
+        messages.info(request, f"Sign in as {invitation.email} to join {invitation.organization.name}.")
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=invitation.email, password=form.cleaned_data["password1"], name=form.cleaned_data["name"]
+                )
+                # The link reached this inbox, which proves the address.
+                EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+                membership = services.accept_invitation(invitation=invitation, user=user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("account_login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return _joined(request, membership)
+    ctx["form"] = form
+    return render(request, "accounts/accept_invitation.html", ctx)
+
+
+def _accept(request, invitation, user):
+    try:
+        membership = services.accept_invitation(invitation=invitation, user=user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("dashboard")
+    return _joined(request, membership)
+
+
+def _joined(request, membership):
+    request.session[SESSION_KEY] = membership.organization_id
+    messages.success(request, f"You joined {membership.organization.name} as {membership.get_role_display().lower()}.")
+    return redirect("dashboard")

@@ -1,0 +1,115 @@
+import time
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import can, organization_required
+
+STARTED_AT = time.time()
+
+
+@organization_required
+def dashboard(request):
+    organization = request.organization
+    member_count = organization.memberships.filter(is_active=True).count()
+    pending_invitations = organization.invitations.filter(accepted_at__isnull=True).count()
+    steps = [
+        {
+            "title": "Invite your team",
+            "text": "Recruiters, hiring managers and interviewers each see what their role needs.",
+            "done": member_count > 1 or pending_invitations > 0,
+            "url": "accounts:members",
+            "action": "Invite people",
+            "manage_only": True,
+        },
+        {
+            "title": "Make your careers page yours",
+            "text": "Add your logo, brand colour, a short introduction and your privacy policy.",
+            "done": bool(organization.careers_intro and organization.privacy_policy_url),
+            "url": "accounts:organization_settings",
+            "action": "Edit organisation",
+            "manage_only": True,
+        },
+        {
+            "title": "Protect your account",
+            "text": "Turn on two-factor authentication with an authenticator app.",
+            "done": Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists(),
+            "url": "mfa_index",
+            "action": "Set up two-factor",
+            "manage_only": False,
+        },
+    ]
+    can_manage = can(request.membership, "manage_members")
+    steps = [step for step in steps if can_manage or not step["manage_only"]]
+    ctx = {
+        "steps": steps,
+        "steps_left": sum(not step["done"] for step in steps),
+        "member_count": member_count,
+        "pending_invitations": pending_invitations,
+    }
+    return render(request, "core/dashboard.html", ctx)
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure means "down", whatever the driver raises
+        return f"error: {error.__class__.__name__}"
+    return "ok"
+
+
+def _check_cache():
+    try:
+        cache.set("health-check", "ok", 10)
+        return "ok" if cache.get("health-check") == "ok" else "error: value not kept"
+    except Exception as error:
+        return f"error: {error.__class__.__name__}"
+
+
+def _queue_depth():
+    """Tasks waiting for a worker, or None when the broker can't be reached."""
+    from django_q.brokers import get_broker
+
+    try:
+        return get_broker().queue_size()
+    except Exception:
+        return None
+
+
+def _health():
+    checks = {"database": _check_database(), "cache": _check_cache()}
+    depth = _queue_depth() if checks["database"] == "ok" or settings.Q_CLUSTER.get("redis") else None
+    checks["queue"] = "ok" if depth is not None else "error: broker unreachable"
+    healthy = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if healthy else "degraded", "checks": checks}, depth
+
+
+@never_cache
+@require_GET
+def health(request):
+    body, _ = _health()
+    # Only a missing database makes the site unusable; cache or queue trouble degrades it.
+    status = 503 if body["checks"]["database"] != "ok" else 200
+    return JsonResponse(body, status=status)
+
+
+@never_cache
+@require_GET
+def status(request):
+    body, depth = _health()
+    body.update(
+        version=settings.VERSION,
+        uptime_seconds=int(time.time() - STARTED_AT),
+        queue_depth=depth,
+        database_engine=connection.vendor,
+        queue_broker="redis" if settings.Q_CLUSTER.get("redis") else "orm",
+    )
+    return JsonResponse(body, status=503 if body["checks"]["database"] != "ok" else 200)

@@ -1,0 +1,35 @@
+// The site's only hand-written script. Pages work without it; it adds
+// toasts that hide themselves, confirmations and htmx niceties.
+(function () {
+  "use strict";
+
+  function initToasts(root) {
+    root.querySelectorAll(".toast:not([data-initialised])").forEach(function (el) {
+      el.setAttribute("data-initialised", "");
+      var autohide = el.dataset.autohide !== "false";
+      window.bootstrap.Toast.getOrCreateInstance(el, { autohide: autohide, delay: 6000 }).show();
+      el.addEventListener("hidden.bs.toast", function () { el.remove(); });
+    });
+  }
+
+  // Forms marked data-confirm="Question?" ask once before a destructive action.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Selects marked data-autosubmit submit their form when changed.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches("[data-autosubmit]") && el.form) {
+      el.form.requestSubmit();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { initToasts(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) { initToasts(event.target); });
+})();
