@@ -30,7 +30,7 @@ run: migrate
 	@echo "  Django admin at http://127.0.0.1:$(PORT)/admin/ as admin@acme.test (same password)."
 	@echo "  Stop with Ctrl+C."
 	@echo ""
-	BIND_HOST=127.0.0.1 $(BIN)/honcho start --port $(PORT) web worker
+	PATH="$(abspath $(BIN)):$$PATH" BIND_HOST=127.0.0.1 $(BIN)/honcho start --port $(PORT) web worker
 
 test: install
 	$(BIN)/pytest

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.db import models
 
 from . import permissions
 from .models import Membership, Organization, User
@@ -26,9 +27,17 @@ class OnboardingForm(forms.Form):
     )
 
 
+def _https_by_default(field, **kwargs):
+    # "acme.com" typed without a scheme means https (Django 6's default too).
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
+        formfield_callback = _https_by_default
         fields = [
             "name",
             "slug",

@@ -89,7 +89,7 @@ class Organization(models.Model):
         max_length=60,
         unique=True,
         validators=[slug_validator],
-        help_text="Used in your careers page address: /careers/<slug>/",
+        help_text="Used in your careers page address, like /careers/acme/.",
     )
     website = models.URLField(blank=True)
     logo = models.ImageField(upload_to="logos/", blank=True)
