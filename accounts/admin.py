@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from .models import Invitation, Membership, Organization, User
 
@@ -33,6 +34,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["size", "industry"]
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MembershipInline]
 
     @admin.display(description="Members")

@@ -186,6 +186,9 @@ class Invitation(models.Model):
             self.expires_at = dj_timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("accounts:accept_invitation", args=[self.token])
+
     @property
     def is_expired(self):
         return dj_timezone.now() >= self.expires_at
@@ -193,6 +196,3 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None and not self.is_expired
-
-    def get_absolute_url(self):
-        return reverse("accounts:accept_invitation", args=[self.token])

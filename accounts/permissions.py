@@ -85,11 +85,18 @@ def ability_required(ability):
 
 def get_membership_for_org(request, pk):
     """A membership of the current organisation, or 404."""
-    return get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, organization=request.organization
-    )
+    return get_object_or_404(Membership.objects.select_related("user"), pk=pk, organization=request.organization)
 
 
 def get_invitation_for_org(request, pk):
     """A pending invitation of the current organisation, or 404."""
     return get_object_or_404(request.organization.invitations, pk=pk, accepted_at__isnull=True)
+
+
+def can_view_job(membership, job):
+    """Recruiters and admins see every job; hiring managers and interviewers the jobs whose team they are on."""
+    if membership is None or not membership.is_active or job.organization_id != membership.organization_id:
+        return False
+    if can(membership, "manage_jobs"):
+        return True
+    return job.team.filter(user_id=membership.user_id).exists()

@@ -57,8 +57,9 @@ def accept_invitation(*, invitation, user):
     membership, created = Membership.objects.get_or_create(
         user=user, organization=invitation.organization, defaults={"role": invitation.role}
     )
-    if not created:
-        # A former member coming back: reactivate with the invited role.
+    if not created and not membership.is_active:
+        # A former member coming back: reactivate with the invited role. An active
+        # member keeps their role: a stale invitation must never demote anyone.
         membership.role = invitation.role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
@@ -71,7 +72,9 @@ def accept_invitation(*, invitation, user):
 def _lock_owners(organization):
     # Serialise owner changes so two admins can't demote the last two owners at once.
     return list(
-        Membership.objects.select_for_update().filter(organization=organization, role=Membership.Role.OWNER, is_active=True)
+        Membership.objects.select_for_update().filter(
+            organization=organization, role=Membership.Role.OWNER, is_active=True
+        )
     )
 
 

@@ -56,7 +56,10 @@ def _members_context(request, invite_form=None):
     ]
     return {
         "rows": rows,
-        "invitations": organization.invitations.filter(accepted_at__isnull=True).select_related("invited_by"),
+        "invitations": [
+            {"invitation": i, "can_change": can_manage and permissions.can_assign_role(request.membership, i.role)}
+            for i in organization.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
+        ],
         "invite_form": invite_form or (InviteForm(actor=request.membership) if can_manage else None),
         "can_manage": can_manage,
         "valid_days": settings.INVITATION_VALID_DAYS,
@@ -102,6 +105,8 @@ def resend_invitation(request, pk):
 @permissions.ability_required("manage_members")
 def revoke_invitation(request, pk):
     invitation = permissions.get_invitation_for_org(request, pk)
+    if not permissions.can_assign_role(request.membership, invitation.role):
+        raise PermissionDenied
     invitation.delete()
     messages.success(request, f"Invitation for {invitation.email} revoked.")
     return redirect("accounts:members")

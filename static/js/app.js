@@ -30,6 +30,29 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { initToasts(document); });
-  document.body.addEventListener("htmx:afterSettle", function (event) { initToasts(event.target); });
+  // Lists marked data-sortable="<form id>" reorder by drag-and-drop, then
+  // submit that form: its inputs follow the items in their new order.
+  function initSortables(root) {
+    if (!window.Sortable) { return; }
+    root.querySelectorAll("[data-sortable]").forEach(function (list) {
+      if (list.sortable) { return; }
+      list.sortable = window.Sortable.create(list, {
+        handle: ".drag-handle",
+        animation: 150,
+        onEnd: function (event) {
+          if (event.oldIndex !== event.newIndex) {
+            document.getElementById(list.dataset.sortable).requestSubmit();
+          }
+        }
+      });
+    });
+  }
+
+  function init(root) {
+    initToasts(root);
+    initSortables(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();

@@ -15,7 +15,9 @@ INVITE_URL = "/organization/members/invite/"
 NEW_ACCOUNT = {"name": "Grace Hopper", "password1": "compiler-a0-1952", "password2": "compiler-a0-1952"}
 
 
-def test_owner_invites_by_email_and_the_link_is_mailed(client_for, owner, organization, django_capture_on_commit_callbacks):
+def test_owner_invites_by_email_and_the_link_is_mailed(
+    client_for, owner, organization, django_capture_on_commit_callbacks
+):
     client = client_for(owner)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -309,3 +311,28 @@ def test_revoke_deletes_the_invitation_and_its_link_stops_working(client_for, ow
     assert response.status_code == 302
     assert not Invitation.objects.filter(pk=invitation.pk).exists()
     assert client.get(f"/invitations/{invitation.token}/").status_code == 404
+
+
+def test_invitations_still_work_when_signups_are_closed(client, organization, settings):
+    settings.ACCOUNT_ALLOW_SIGNUPS = False
+    invitation = InvitationFactory(organization=organization, email="grace@example.com")
+
+    response = client.post(f"/invitations/{invitation.token}/", NEW_ACCOUNT)
+
+    assert response.status_code == 302
+    assert Membership.objects.filter(user__email="grace@example.com", organization=organization).exists()
+
+
+def test_a_former_member_accepting_is_reactivated_with_the_invited_role(client_for, organization):
+    former = MembershipFactory(organization=organization, role=Membership.Role.ADMIN, is_active=False)
+    invitation = InvitationFactory(organization=organization, email=former.user.email, role="interviewer")
+    client = client_for(former.user)
+    assert client.get("/").url == "/onboarding/"
+
+    client.post(f"/invitations/{invitation.token}/")
+
+    assert Membership.objects.filter(user=former.user).count() == 1
+    former.refresh_from_db()
+    assert former.is_active
+    assert former.role == Membership.Role.INTERVIEWER
+    assert client.get("/").status_code == 200

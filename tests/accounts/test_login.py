@@ -71,3 +71,12 @@ def test_inactive_user_cannot_log_in(client):
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
 
     assert auth.get_user(client).is_anonymous
+
+
+def test_login_ignores_a_next_url_on_another_site(client, owner):
+    response = client.post(
+        "/accounts/login/?next=https://evil.example.com/", {"login": owner.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == "/"

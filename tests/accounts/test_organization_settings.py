@@ -92,6 +92,19 @@ def test_a_file_that_is_not_an_image_is_refused_as_logo(client_for, owner, organ
     assert not organization.logo
 
 
+def test_a_logo_over_2_mb_is_refused(client_for, owner, organization):
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 800), "blue").save(buffer, format="BMP")  # uncompressed: about 2.4 MB
+    big = SimpleUploadedFile("logo.bmp", buffer.getvalue(), content_type="image/bmp")
+
+    response = client_for(owner).post(URL, {**valid_data(), "logo": big})
+
+    assert response.status_code == 200
+    assert "The logo must be 2 MB or smaller." in response.text
+    organization.refresh_from_db()
+    assert not organization.logo
+
+
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [

@@ -139,3 +139,21 @@ def test_a_name_without_latin_letters_still_gets_a_slug():
 
     assert organization.slug == "organization-2"
 
+
+def test_signup_with_an_address_already_in_use_in_another_case_is_refused(client):
+    UserFactory(email="ada@example.com")
+
+    response = client.post("/accounts/signup/", {**SIGNUP, "email": "ADA@example.com"})
+
+    assert response.status_code == 200
+    assert "A user is already registered with this email address." in response.text
+    assert User.objects.filter(email__iexact="ada@example.com").count() == 1
+
+
+def test_signup_is_refused_when_signups_are_closed(client, settings):
+    settings.ACCOUNT_ALLOW_SIGNUPS = False
+
+    response = client.post("/accounts/signup/", SIGNUP)
+
+    assert "Sign Up Closed" in response.text
+    assert not User.objects.exists()

@@ -40,8 +40,8 @@ def test_steps_are_marked_done(client_for, owner, organization):
     response = client_for(owner).get("/")
 
     assert "1 step left." in response.text
-    assert "Invite your team<span class=\"visually-hidden\"> (done)</span>" in response.text
-    assert "Make your careers page yours<span class=\"visually-hidden\"> (done)</span>" in response.text
+    assert 'Invite your team<span class="visually-hidden"> (done)</span>' in response.text
+    assert 'Make your careers page yours<span class="visually-hidden"> (done)</span>' in response.text
 
 
 def test_all_steps_done_says_you_are_all_set(client_for, owner, organization):

@@ -49,7 +49,5 @@ class Command(BaseCommand):
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"primary": True, "verified": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
         return user
