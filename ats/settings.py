@@ -266,3 +266,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False}},
 }
+
+# Applications per client address per window (count, seconds), shared through the cache.
+APPLY_RATE_LIMIT = (envint("APPLY_RATE_LIMIT_COUNT", "10"), envint("APPLY_RATE_LIMIT_SECONDS", "600"))

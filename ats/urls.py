@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from jobs import careers_urls
+from pipeline import urls as pipeline_urls
+
 from . import views
 
 admin.site.site_header = "ATS administration"
 admin.site.site_title = "ATS admin"
+
+# One "careers" namespace for the public site: job pages (jobs) and applying (pipeline).
+careers = ([*pipeline_urls.public_urlpatterns, *careers_urls.urlpatterns], "careers")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -13,6 +19,9 @@ urlpatterns = [
     path("api/v1/health/", views.health),
     path("status/", views.status, name="status"),
     path("accounts/", include("allauth.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("careers/", include(careers)),
+    path("", include("pipeline.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from .models import FormField, HiringTeamMember, Job, JobForm
+
+
+class HiringTeamInline(admin.TabularInline):
+    model = HiringTeamMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "department", "status", "employment_type", "openings", "published_at"]
+    list_filter = ["status", "employment_type", "remote_type", "urgency", "organization"]
+    search_fields = ["title", "slug", "department", "city", "organization__name"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    autocomplete_fields = ["organization", "created_by"]
+    list_select_related = ["organization"]
+    inlines = [HiringTeamInline]
+
+
+@admin.register(HiringTeamMember)
+class HiringTeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "job", "role", "added_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__name", "job__title"]
+    autocomplete_fields = ["user", "job"]
+    list_select_related = ["user", "job"]
+
+
+class FormFieldInline(admin.TabularInline):
+    model = FormField
+    extra = 0
+    fields = ["order", "key", "label", "field_type", "required", "is_active", "is_standard"]
+
+
+@admin.register(JobForm)
+class JobFormAdmin(admin.ModelAdmin):
+    list_display = ["job", "title", "updated_at"]
+    search_fields = ["job__title", "title"]
+    autocomplete_fields = ["job"]
+    inlines = [FormFieldInline]
+
+
+@admin.register(FormField)
+class FormFieldAdmin(admin.ModelAdmin):
+    list_display = ["label", "key", "field_type", "required", "is_active", "is_standard", "form"]
+    list_filter = ["field_type", "required", "is_active", "is_standard"]
+    search_fields = ["label", "key", "form__job__title"]
+    list_select_related = ["form__job"]

@@ -1,0 +1,254 @@
+"""Forms for jobs, and the public application form built from a job's FormFields."""
+
+import re
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.html import format_html
+from django.utils.text import slugify
+
+from .models import FormField, Job
+from .uploads import ATTACHMENT_KINDS, RESUME_KINDS, validate_upload
+
+Type = FormField.Type
+
+# key, label, type, required, active. Email is always required: it is how we know a person.
+STANDARD_FIELDS = [
+    ("first_name", "First name", Type.SHORT_TEXT, True, True),
+    ("last_name", "Last name", Type.SHORT_TEXT, True, True),
+    ("email", "Email", Type.EMAIL, True, True),
+    ("phone", "Phone", Type.PHONE, False, True),
+    ("resume", "Resume", Type.FILE, True, True),
+    ("cover_letter", "Cover letter", Type.LONG_TEXT, False, True),
+    ("linkedin_url", "LinkedIn profile", Type.URL, False, True),
+]
+STANDARD_KEYS = {key for key, *_ in STANDARD_FIELDS}
+ALWAYS_REQUIRED = {"email"}
+HONEYPOT = "website"
+CONSENT = "consent"
+
+phone_validator = RegexValidator(r"^\+?[0-9 ()./-]{6,25}$", "Enter a phone number, like +44 20 7946 0958.")
+
+
+def _list_field(text):
+    return [line.strip(" -*•\t") for line in text.splitlines() if line.strip(" -*•\t")]
+
+
+class ListTextarea(forms.Textarea):
+    """A JSON list edited as one item per line."""
+
+    def format_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return super().format_value(value)
+
+
+class ListField(forms.CharField):
+    widget = ListTextarea
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "One per line.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return _list_field(super().to_python(value) or "")
+
+
+class JobEditForm(forms.ModelForm):
+    responsibilities = ListField()
+    qualifications = ListField()
+    benefits = ListField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "title",
+            "department",
+            "city",
+            "country",
+            "remote_type",
+            "employment_type",
+            "experience_level",
+            "urgency",
+            "openings",
+            "deadline",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "show_salary",
+            "description",
+            "responsibilities",
+            "qualifications",
+            "benefits",
+        ]
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "salary_currency": forms.TextInput(attrs={"maxlength": 3, "size": 4}),
+        }
+
+    def clean_salary_currency(self):
+        currency = self.cleaned_data["salary_currency"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError("Use a three-letter currency code, like EUR or USD.")
+        return currency
+
+
+class FormFieldForm(forms.ModelForm):
+    """Add or edit one question in the form builder."""
+
+    options = ListField(help_text="For choice questions: one option per line.", widget=ListTextarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = FormField
+        fields = ["label", "field_type", "help_text", "placeholder", "options", "required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_standard:
+            # Standard fields keep their type; only wording and "required" change.
+            del self.fields["field_type"]
+            del self.fields["options"]
+            if self.instance.key in ALWAYS_REQUIRED:
+                del self.fields["required"]
+
+    def clean(self):
+        cleaned = super().clean()
+        field_type = cleaned.get("field_type", self.instance.field_type)
+        if field_type in FormField.CHOICE_TYPES:
+            options = cleaned.get("options") or []
+            if len(options) < 2:
+                self.add_error("options", "A choice question needs at least two options.")
+            elif len(set(options)) != len(options):
+                self.add_error("options", "Each option must be different.")
+        elif "options" in cleaned:
+            cleaned["options"] = []
+        return cleaned
+
+
+def new_field_key(form, label):
+    """A stable key for a new custom question, unique within the form."""
+    base = slugify(label).replace("-", "_")[:50] or "question"
+    if base in STANDARD_KEYS or base in (HONEYPOT, CONSENT):
+        base = f"q_{base}"
+    taken = set(form.fields.values_list("key", flat=True))
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return key
+
+
+def _django_field(field, organization):
+    common = {"label": field.label, "required": field.required, "help_text": field.help_text}
+    placeholder = {"placeholder": field.placeholder} if field.placeholder else {}
+    t = field.field_type
+    if t == Type.SHORT_TEXT:
+        autocomplete = {"first_name": "given-name", "last_name": "family-name"}.get(field.key, "on")
+        return forms.CharField(
+            max_length=300, widget=forms.TextInput(attrs={**placeholder, "autocomplete": autocomplete}), **common
+        )
+    if t == Type.LONG_TEXT:
+        return forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={**placeholder, "rows": 5}), **common)
+    if t == Type.NUMBER:
+        return forms.FloatField(widget=forms.NumberInput(attrs={**placeholder, "step": "any"}), **common)
+    if t == Type.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if t == Type.EMAIL:
+        return forms.EmailField(widget=forms.EmailInput(attrs={**placeholder, "autocomplete": "email"}), **common)
+    if t == Type.URL:
+        return forms.URLField(assume_scheme="https", widget=forms.URLInput(attrs={**placeholder}), **common)
+    if t == Type.PHONE:
+        return forms.CharField(
+            max_length=25,
+            validators=[phone_validator],
+            widget=forms.TextInput(attrs={**placeholder, "type": "tel", "autocomplete": "tel"}),
+            **common,
+        )
+    if t == Type.SINGLE_CHOICE:
+        return forms.ChoiceField(choices=[(o, o) for o in field.options], widget=forms.RadioSelect, **common)
+    if t == Type.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(o, o) for o in field.options], widget=forms.CheckboxSelectMultiple, **common
+        )
+    if t == Type.YES_NO:
+        return forms.TypedChoiceField(
+            choices=[("yes", "Yes"), ("no", "No")],
+            coerce=lambda value: value == "yes",
+            widget=forms.RadioSelect,
+            **common,
+        )
+    if t == Type.FILE:
+        kinds = RESUME_KINDS if field.key == "resume" else ATTACHMENT_KINDS
+        accept = ",".join(sorted({ext for exts in kinds.values() for ext in exts}))
+        extra_help = "PDF, DOC, DOCX, ODT, RTF or TXT, up to 10 MB." if field.key == "resume" else "Up to 10 MB."
+        common["help_text"] = f"{field.help_text} {extra_help}".strip()
+        return forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": accept}), **common)
+    raise ValueError(f"Unknown field type {t!r}")
+
+
+class ApplicationForm(forms.Form):
+    """Built per job by application_form_for(); the same form renders the builder's preview."""
+
+    def __init__(self, *args, job, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.job = job
+        self.form_fields = {}
+        for field in fields:
+            name = field.key if field.is_standard else f"q_{field.key}"
+            self.fields[name] = _django_field(field, job.organization)
+            self.form_fields[name] = field
+        organization = job.organization
+        if organization.privacy_policy_url:
+            consent_label = format_html(
+                'I agree that {} keeps my data to consider my application, as its <a href="{}" target="_blank" '
+                'rel="noopener">privacy policy</a> describes.',
+                organization.name,
+                organization.privacy_policy_url,
+            )
+        else:
+            consent_label = f"I agree that {organization.name} keeps my data to consider my application."
+        self.fields[CONSENT] = forms.BooleanField(
+            label=consent_label,
+            error_messages={"required": "Please agree so we can consider your application."},
+        )
+        # Real people never see this field; bots fill in every input they find.
+        self.fields[HONEYPOT] = forms.CharField(
+            required=False,
+            label="Leave this empty",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.form_fields.items():
+            upload = cleaned.get(name)
+            if field.field_type == Type.FILE and upload:
+                kinds = RESUME_KINDS if field.key == "resume" else ATTACHMENT_KINDS
+                try:
+                    validate_upload(upload, kinds, what="resume" if field.key == "resume" else "file")
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get(HONEYPOT))
+
+    def standard_values(self):
+        return {name: value for name, value in self.cleaned_data.items() if name in STANDARD_KEYS}
+
+    def custom_answers(self):
+        """(FormField, value) for each custom question, in form order."""
+        return [
+            (field, self.cleaned_data.get(name)) for name, field in self.form_fields.items() if not field.is_standard
+        ]
+
+
+def application_form_for(job, data=None, files=None):
+    fields = list(job.application_form.fields.filter(is_active=True))
+    return ApplicationForm(data, files, job=job, fields=fields)

@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Organization
+
+from .markdown import render_markdown
+
+
+class Job(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        ON_HOLD = "on_hold", "On hold"
+        CLOSED = "closed", "Closed"
+        ARCHIVED = "archived", "Archived"
+
+    class RemoteType(models.TextChoices):
+        ONSITE = "onsite", "On-site"
+        HYBRID = "hybrid", "Hybrid"
+        REMOTE = "remote", "Remote"
+
+    class EmploymentType(models.TextChoices):
+        FULL_TIME = "full_time", "Full-time"
+        PART_TIME = "part_time", "Part-time"
+        CONTRACT = "contract", "Contract"
+        FREELANCE = "freelance", "Freelance"
+        INTERNSHIP = "internship", "Internship"
+
+    class ExperienceLevel(models.TextChoices):
+        ENTRY = "entry", "Entry level"
+        JUNIOR = "junior", "Junior"
+        MID = "mid", "Mid level"
+        SENIOR = "senior", "Senior"
+        LEAD = "lead", "Lead"
+        EXECUTIVE = "executive", "Executive"
+
+    class Urgency(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        CRITICAL = "critical", "Critical"
+
+    # Which statuses may follow which: draft -> open -> on hold / closed -> archived, and reopen.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN, Status.ARCHIVED},
+        Status.OPEN: {Status.ON_HOLD, Status.CLOSED},
+        Status.ON_HOLD: {Status.OPEN, Status.CLOSED},
+        Status.CLOSED: {Status.OPEN, Status.ARCHIVED},
+        Status.ARCHIVED: {Status.OPEN},
+    }
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="jobs")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220)
+    department = models.CharField(max_length=100, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    remote_type = models.CharField(max_length=10, choices=RemoteType.choices, default=RemoteType.ONSITE)
+    employment_type = models.CharField(max_length=12, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME)
+    experience_level = models.CharField(max_length=10, choices=ExperienceLevel.choices, blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, default="EUR")
+    show_salary = models.BooleanField("show salary on the careers page", default=False)
+    description = models.TextField(blank=True, help_text="Markdown: **bold**, _italic_, lists, links.")
+    responsibilities = models.JSONField(default=list, blank=True)
+    qualifications = models.JSONField(default=list, blank=True)
+    benefits = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    openings = models.PositiveIntegerField(default=1)
+    deadline = models.DateField("application deadline", null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["organization", "slug"], name="unique_job_slug")]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("jobs:detail", args=[self.pk])
+
+    def _unique_slug(self):
+        base = slugify(self.title)[:200] or "job"
+        slug, n = base, 1
+        while Job.objects.filter(organization_id=self.organization_id, slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def clean(self):
+        if self.salary_min and self.salary_max and self.salary_min > self.salary_max:
+            raise ValidationError({"salary_max": "The maximum salary must be at least the minimum."})
+
+    @property
+    def description_html(self):
+        return render_markdown(self.description)
+
+    @property
+    def location(self):
+        place = ", ".join(part for part in (self.city, self.country) if part)
+        if self.remote_type == self.RemoteType.REMOTE:
+            return f"Remote ({place})" if place else "Remote"
+        if self.remote_type == self.RemoteType.HYBRID:
+            return f"{place} (hybrid)" if place else "Hybrid"
+        return place
+
+    @property
+    def is_public(self):
+        """Shown on the careers site (a draft or archived job is not)."""
+        return self.status in (self.Status.OPEN, self.Status.ON_HOLD, self.Status.CLOSED)
+
+    @property
+    def accepts_applications(self):
+        if self.status != self.Status.OPEN:
+            return False
+        return self.deadline is None or self.deadline >= timezone.localdate()
+
+    def allowed_transitions(self):
+        return sorted(self.TRANSITIONS[self.status], key=list(self.Status).index)
+
+    def set_status(self, status):
+        """Move to `status` if the lifecycle allows it; publishing stamps published_at once."""
+        if status not in self.TRANSITIONS[self.status]:
+            raise ValidationError(
+                f"A {self.get_status_display().lower()} job can't become {self.Status(status).label.lower()}."
+            )
+        self.status = status
+        if status == self.Status.OPEN and self.published_at is None:
+            self.published_at = timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+
+class HiringTeamMember(models.Model):
+    class Role(models.TextChoices):
+        HIRING_MANAGER = "hiring_manager", "Hiring manager"
+        RECRUITER = "recruiter", "Recruiter"
+        INTERVIEWER = "interviewer", "Interviewer"
+        COORDINATOR = "coordinator", "Coordinator"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hiring_teams")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.INTERVIEWER)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "user__name"]
+        constraints = [models.UniqueConstraint(fields=["job", "user"], name="unique_hiring_team_member")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) on {self.job}"
+
+
+class JobForm(models.Model):
+    """The application form of one job: an ordered list of FormFields."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="application_form")
+    title = models.CharField(max_length=200, default="Apply")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Form for {self.job}"
+
+
+class FormField(models.Model):
+    class Type(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+        EMAIL = "email", "Email"
+        URL = "url", "Web address"
+        PHONE = "phone", "Phone"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        YES_NO = "yes_no", "Yes / no"
+        FILE = "file", "File upload"
+
+    CHOICE_TYPES = (Type.SINGLE_CHOICE, Type.MULTIPLE_CHOICE)
+
+    form = models.ForeignKey(JobForm, on_delete=models.CASCADE, related_name="fields")
+    # The key never changes once made, so answers stay attached when a label is reworded.
+    key = models.SlugField(max_length=60)
+    label = models.CharField(max_length=200)
+    field_type = models.CharField(max_length=20, choices=Type.choices, default=Type.SHORT_TEXT)
+    help_text = models.CharField(max_length=300, blank=True)
+    placeholder = models.CharField(max_length=200, blank=True)
+    options = models.JSONField(default=list, blank=True)
+    required = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    # Standard fields (name, email, resume...) map onto the candidate; custom ones are answers.
+    is_standard = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["form", "key"], name="unique_form_field_key")]
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,96 @@
+"""Workflows around jobs and their application forms."""
+
+from django.db import transaction
+from django.db.models import Max
+
+from .forms import STANDARD_FIELDS, new_field_key
+from .models import FormField, HiringTeamMember, Job, JobForm
+
+
+def _standard_form(job):
+    form = JobForm.objects.create(job=job, title=f"Apply for {job.title}")
+    FormField.objects.bulk_create(
+        FormField(
+            form=form,
+            key=key,
+            label=label,
+            field_type=field_type,
+            required=required,
+            is_active=active,
+            is_standard=True,
+            order=index,
+        )
+        for index, (key, label, field_type, required, active) in enumerate(STANDARD_FIELDS)
+    )
+    return form
+
+
+@transaction.atomic
+def create_job(*, organization, created_by, **fields):
+    """A draft job with the standard application form."""
+    job = Job(organization=organization, created_by=created_by, **fields)
+    job.full_clean(exclude=["slug"])
+    job.save()
+    _standard_form(job)
+    return job
+
+
+@transaction.atomic
+def duplicate_job(*, job, created_by):
+    """A draft copy of `job`: same details, form and hiring team; no applications."""
+    copy = Job.objects.get(pk=job.pk)
+    copy.pk = None
+    copy.slug = ""
+    copy.title = f"{job.title} (copy)"
+    copy.status = Job.Status.DRAFT
+    copy.published_at = None
+    copy.created_by = created_by
+    copy.save()
+    form = JobForm.objects.create(job=copy, title=job.application_form.title)
+    FormField.objects.bulk_create(
+        FormField(
+            form=form,
+            key=f.key,
+            label=f.label,
+            field_type=f.field_type,
+            help_text=f.help_text,
+            placeholder=f.placeholder,
+            options=f.options,
+            required=f.required,
+            is_active=f.is_active,
+            is_standard=f.is_standard,
+            order=f.order,
+        )
+        for f in job.application_form.fields.all()
+    )
+    HiringTeamMember.objects.bulk_create(
+        HiringTeamMember(job=copy, user_id=m.user_id, role=m.role) for m in job.team.all()
+    )
+    return copy
+
+
+def add_question(*, form, **values):
+    order = (form.fields.aggregate(top=Max("order"))["top"] or 0) + 1
+    return FormField.objects.create(form=form, key=new_field_key(form, values["label"]), order=order, **values)
+
+
+@transaction.atomic
+def reorder_fields(*, form, field_ids):
+    """Put the form's fields in the order of `field_ids`; ids of other forms are ignored."""
+    fields = {f.pk: f for f in form.fields.select_for_update()}
+    ordered = [fields[pk] for pk in field_ids if pk in fields]
+    ordered += [f for f in sorted(fields.values(), key=lambda f: f.order) if f not in ordered]
+    for index, field in enumerate(ordered):
+        field.order = index
+    FormField.objects.bulk_update(ordered, ["order"])
+
+
+@transaction.atomic
+def move_field(*, field, offset):
+    """Swap a field with its neighbour above (offset -1) or below (+1)."""
+    siblings = list(field.form.fields.select_for_update())
+    index = next(i for i, f in enumerate(siblings) if f.pk == field.pk)
+    target = index + offset
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        reorder_fields(form=field.form, field_ids=[f.pk for f in siblings])

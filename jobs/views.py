@@ -1,0 +1,236 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import ability_required, can, organization_required
+
+from . import services
+from .access import get_field_for_editing, get_job_for_editing, get_job_for_user, visible_jobs
+from .forms import ALWAYS_REQUIRED, FormFieldForm, JobEditForm, application_form_for
+from .markdown import render_markdown
+from .models import HiringTeamMember, Job
+
+User = get_user_model()
+
+
+@organization_required
+def job_list(request):
+    jobs = visible_jobs(request).annotate(
+        application_count=Count("applications", distinct=True),
+        active_count=Count("applications", filter=Q(applications__status="active"), distinct=True),
+    )
+    status = request.GET.get("status", "")
+    department = request.GET.get("department", "")
+    query = request.GET.get("q", "").strip()
+    # Archived jobs only when asked for by status.
+    jobs = jobs.filter(status=status) if status in Job.Status.values else jobs.exclude(status=Job.Status.ARCHIVED)
+    if department:
+        jobs = jobs.filter(department=department)
+    if query:
+        jobs = jobs.filter(Q(title__icontains=query) | Q(department__icontains=query) | Q(city__icontains=query))
+    departments = (
+        visible_jobs(request)
+        .exclude(department="")
+        .values_list("department", flat=True)
+        .distinct()
+        .order_by("department")
+    )
+    page = Paginator(jobs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "jobs": page.object_list,
+        "statuses": Job.Status.choices,
+        "departments": departments,
+        "filters": {"status": status, "department": department, "q": query},
+        "can_manage": can(request.membership, "manage_jobs"),
+    }
+    return render(request, "jobs/job_list.html", ctx)
+
+
+@ability_required("manage_jobs")
+def job_create(request):
+    form = JobEditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.create_job(organization=request.organization, created_by=request.user, **form.cleaned_data)
+        messages.success(request, f"“{job.title}” was created as a draft. Set up its application form, then publish.")
+        return redirect(job)
+    return render(request, "jobs/job_form.html", {"form": form, "job": None}, status=400 if form.errors else 200)
+
+
+@ability_required("manage_jobs")
+def job_edit(request, pk):
+    job = get_job_for_editing(request, pk)
+    form = JobEditForm(request.POST or None, instance=job)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Job saved.")
+        return redirect(job)
+    return render(request, "jobs/job_form.html", {"form": form, "job": job}, status=400 if form.errors else 200)
+
+
+@organization_required
+def job_detail(request, pk):
+    job = get_job_for_user(request, pk)
+    members = request.organization.memberships.filter(is_active=True).select_related("user")
+    on_team = set(job.team.values_list("user_id", flat=True))
+    ctx = {
+        "job": job,
+        "team": job.team.select_related("user"),
+        "addable_members": [m for m in members if m.user_id not in on_team],
+        "team_roles": HiringTeamMember.Role.choices,
+        "can_manage": can(request.membership, "manage_jobs"),
+        "application_count": job.applications.count(),
+    }
+    return render(request, "jobs/job_detail.html", ctx)
+
+
+@require_POST
+@ability_required("manage_jobs")
+def set_job_status(request, pk):
+    job = get_job_for_editing(request, pk)
+    try:
+        job.set_status(request.POST.get("status", ""))
+    except (ValidationError, ValueError):
+        messages.error(request, f"A {job.get_status_display().lower()} job can't change to that status.")
+    else:
+        messages.success(request, f"“{job.title}” is now {job.get_status_display().lower()}.")
+    return redirect(job)
+
+
+@require_POST
+@ability_required("manage_jobs")
+def duplicate_job(request, pk):
+    job = get_job_for_editing(request, pk)
+    copy = services.duplicate_job(job=job, created_by=request.user)
+    messages.success(request, f"Made a draft copy of “{job.title}”.")
+    return redirect(copy)
+
+
+@require_POST
+@ability_required("manage_jobs")
+def add_team_member(request, pk):
+    job = get_job_for_editing(request, pk)
+    membership = request.organization.memberships.filter(pk=request.POST.get("membership"), is_active=True).first()
+    role = request.POST.get("role")
+    if membership is None or role not in HiringTeamMember.Role.values:
+        messages.error(request, "Choose a member of your organisation and a role.")
+    else:
+        HiringTeamMember.objects.update_or_create(job=job, user=membership.user, defaults={"role": role})
+        messages.success(request, f"{membership.user} is on the hiring team.")
+    return redirect(job)
+
+
+@require_POST
+@ability_required("manage_jobs")
+def remove_team_member(request, pk, member_pk):
+    job = get_job_for_editing(request, pk)
+    job.team.filter(pk=member_pk).delete()
+    messages.success(request, "Removed from the hiring team.")
+    return redirect(job)
+
+
+@require_POST
+@ability_required("manage_jobs")
+def markdown_preview(request):
+    return HttpResponse(render_markdown(request.POST.get("description", "")))
+
+
+# --- The application form builder -------------------------------------------
+
+
+def _builder(request, job, *, new_form=None, edit=None, status=200):
+    """The builder page; htmx requests get just the #builder region, re-rendered from the database."""
+    form = job.application_form
+    ctx = {
+        "job": job,
+        "fields": list(form.fields.all()),
+        "new_form": new_form or FormFieldForm(prefix="new"),
+        "edit": edit,
+        "preview": application_form_for(job),
+        "always_required": ALWAYS_REQUIRED,
+    }
+    template = "jobs/form_builder.html#builder" if request.htmx else "jobs/form_builder.html"
+    return render(request, template, ctx, status=status)
+
+
+def _done(request, job, message=None):
+    if message and not request.htmx:
+        messages.success(request, message)
+    if request.htmx:
+        return _builder(request, job)
+    return redirect("jobs:form_builder", pk=job.pk)
+
+
+@ability_required("manage_jobs")
+def form_builder(request, pk):
+    return _builder(request, get_job_for_editing(request, pk))
+
+
+@require_POST
+@ability_required("manage_jobs")
+def add_field(request, pk):
+    job = get_job_for_editing(request, pk)
+    form = FormFieldForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _builder(request, job, new_form=form, status=400 if not request.htmx else 200)
+    services.add_question(form=job.application_form, **form.cleaned_data)
+    return _done(request, job, "Question added.")
+
+
+@ability_required("manage_jobs")
+def edit_field(request, pk, field_pk):
+    job = get_job_for_editing(request, pk)
+    field = get_field_for_editing(request, job, field_pk)
+    form = FormFieldForm(request.POST or None, instance=field, prefix=f"f{field.pk}")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return _done(request, job, "Question saved.")
+    return _builder(request, job, edit={"field": field, "form": form})
+
+
+@require_POST
+@ability_required("manage_jobs")
+def delete_field(request, pk, field_pk):
+    job = get_job_for_editing(request, pk)
+    field = get_field_for_editing(request, job, field_pk)
+    if field.is_standard:
+        messages.error(request, "Standard fields can be hidden, not deleted.")
+        return redirect("jobs:form_builder", pk=job.pk)
+    field.delete()
+    return _done(request, job, "Question deleted.")
+
+
+@require_POST
+@ability_required("manage_jobs")
+def toggle_field(request, pk, field_pk):
+    """Switch a field's `required` or `active` flag (email stays required and shown)."""
+    job = get_job_for_editing(request, pk)
+    field = get_field_for_editing(request, job, field_pk)
+    flag = request.POST.get("flag")
+    if field.key not in ALWAYS_REQUIRED and flag in ("required", "is_active"):
+        setattr(field, flag, not getattr(field, flag))
+        field.save(update_fields=[flag])
+    return _done(request, job)
+
+
+@require_POST
+@ability_required("manage_jobs")
+def reorder_fields(request, pk):
+    job = get_job_for_editing(request, pk)
+    ids = [int(value) for value in request.POST.getlist("field") if value.isdigit()]
+    services.reorder_fields(form=job.application_form, field_ids=ids)
+    return _done(request, job)
+
+
+@require_POST
+@ability_required("manage_jobs")
+def move_field(request, pk, field_pk):
+    job = get_job_for_editing(request, pk)
+    field = get_field_for_editing(request, job, field_pk)
+    services.move_field(field=field, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return _done(request, job)

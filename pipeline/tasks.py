@@ -1,0 +1,53 @@
+"""Background tasks: take ids, re-fetch, and return quietly when the row is gone."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from .models import Application, Candidate
+from .resume_parser import extract_text, parse
+
+
+def parse_resume(candidate_id):
+    candidate = Candidate.objects.filter(pk=candidate_id).first()
+    if candidate is None or not candidate.resume:
+        return
+    with candidate.resume.open("rb") as fileobj:
+        text = extract_text(fileobj)
+    data = parse(text)
+    candidate.resume_text = text
+    candidate.parsed_cv_data = data
+    # Parsed facts fill gaps only; what the person typed or a recruiter wrote wins.
+    if not candidate.phone and data["phone"]:
+        candidate.phone = data["phone"][:40]
+    if not candidate.linkedin_url and data["linkedin"]:
+        link = data["linkedin"]
+        candidate.linkedin_url = link if link.startswith("http") else f"https://{link}"
+    if not candidate.skills and data["skills"]:
+        candidate.skills = data["skills"]
+    if candidate.experience_years is None and data["experience_years"] is not None:
+        candidate.experience_years = data["experience_years"]
+    candidate.save(
+        update_fields=[
+            "resume_text", "parsed_cv_data", "phone", "linkedin_url", "skills", "experience_years", "updated_at",
+        ]
+    )  # fmt: skip
+
+
+def send_acknowledgement(application_id):
+    application = Application.objects.select_related("job__organization", "candidate").filter(pk=application_id).first()
+    if application is None:
+        return
+    context = {
+        "candidate": application.candidate,
+        "job": application.job,
+        "organization": application.job.organization,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"We received your application for {application.job.title}",
+        body=render_to_string("pipeline/email/acknowledgement.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[application.candidate.email],
+    )
+    message.attach_alternative(render_to_string("pipeline/email/acknowledgement.html", context), "text/html")
+    message.send()
