@@ -113,6 +113,14 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def brand_text_colour(self):
+        """Black or white, whichever reads better on the brand colour (WCAG relative luminance)."""
+        channels = [int(self.brand_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        return "#000000" if luminance > 0.179 else "#ffffff"
+
     def owner_count(self):
         return self.memberships.filter(role=Membership.Role.OWNER, is_active=True).count()
 

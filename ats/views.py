@@ -19,14 +19,23 @@ def dashboard(request):
     organization = request.organization
     member_count = organization.memberships.filter(is_active=True).count()
     pending_invitations = organization.invitations.filter(accepted_at__isnull=True).count()
+    open_jobs = organization.jobs.filter(status="open").count()
     steps = [
+        {
+            "title": "Publish your first job",
+            "text": "Describe the role, shape its application form, then publish it on your careers page.",
+            "done": open_jobs > 0,
+            "url": "jobs:create",
+            "action": "Create a job",
+            "ability": "manage_jobs",
+        },
         {
             "title": "Invite your team",
             "text": "Recruiters, hiring managers and interviewers each see what their role needs.",
             "done": member_count > 1 or pending_invitations > 0,
             "url": "accounts:members",
             "action": "Invite people",
-            "manage_only": True,
+            "ability": "manage_members",
         },
         {
             "title": "Make your careers page yours",
@@ -34,7 +43,7 @@ def dashboard(request):
             "done": bool(organization.careers_intro and organization.privacy_policy_url),
             "url": "accounts:organization_settings",
             "action": "Edit organisation",
-            "manage_only": True,
+            "ability": "manage_organization",
         },
         {
             "title": "Protect your account",
@@ -42,16 +51,17 @@ def dashboard(request):
             "done": Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists(),
             "url": "mfa_index",
             "action": "Set up two-factor",
-            "manage_only": False,
+            "ability": "view_dashboard",
         },
     ]
-    can_manage = can(request.membership, "manage_members")
-    steps = [step for step in steps if can_manage or not step["manage_only"]]
+    steps = [step for step in steps if can(request.membership, step.pop("ability"))]
     ctx = {
         "steps": steps,
         "steps_left": sum(not step["done"] for step in steps),
         "member_count": member_count,
         "pending_invitations": pending_invitations,
+        "open_jobs": open_jobs,
+        "active_applications": organization.jobs.filter(applications__status="active").count(),
     }
     return render(request, "core/dashboard.html", ctx)
 

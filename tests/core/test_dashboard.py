@@ -2,6 +2,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from accounts.models import Membership
+from jobs.models import Job
+from jobs.services import create_job
 from tests.factories import InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +15,11 @@ def test_new_owner_sees_every_getting_started_step(client_for, owner, organizati
     response = client_for(owner).get("/")
 
     assert response.status_code == 200
-    for title in [*MANAGE_STEPS, "Protect your account"]:
+    for title in [*MANAGE_STEPS, "Publish your first job", "Protect your account"]:
         assert title in response.text
     assert f"Get {organization.name} ready to hire" in response.text
-    assert "3 steps left." in response.text
+    assert "4 steps left." in response.text
+    assert 'href="/jobs/new/"' in response.text
     assert 'href="/organization/members/"' in response.text
     assert 'href="/organization/"' in response.text
 
@@ -28,6 +31,16 @@ def test_recruiter_does_not_see_manage_only_steps(client_for, recruiter):
     for title in MANAGE_STEPS:
         assert title not in response.text
     assert "Protect your account" in response.text
+    assert "Publish your first job" in response.text
+    assert "2 steps left." in response.text
+
+
+def test_interviewer_is_not_asked_to_publish_jobs(client_for, organization):
+    interviewer = MembershipFactory(organization=organization, role=Membership.Role.INTERVIEWER).user
+
+    response = client_for(interviewer).get("/")
+
+    assert "Publish your first job" not in response.text
     assert "1 step left." in response.text
 
 
@@ -39,7 +52,7 @@ def test_steps_are_marked_done(client_for, owner, organization):
 
     response = client_for(owner).get("/")
 
-    assert "1 step left." in response.text
+    assert "2 steps left." in response.text
     assert 'Invite your team<span class="visually-hidden"> (done)</span>' in response.text
     assert 'Make your careers page yours<span class="visually-hidden"> (done)</span>' in response.text
 
@@ -50,9 +63,12 @@ def test_all_steps_done_says_you_are_all_set(client_for, owner, organization):
     organization.privacy_policy_url = "https://example.com/privacy"
     organization.save()
     Authenticator.objects.create(user=owner, type=Authenticator.Type.TOTP, data={})
+    job = create_job(organization=organization, created_by=owner, title="Welder")
+    job.set_status(Job.Status.OPEN)
 
     response = client_for(owner).get("/")
 
+    assert response.context["open_jobs"] == 1
     assert "You're all set" in response.text
     assert "steps left" not in response.text
 
