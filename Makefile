@@ -22,6 +22,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
+	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  ATS is starting at http://127.0.0.1:$(PORT)/"

@@ -27,7 +27,7 @@ class OnboardingForm(forms.Form):
     )
 
 
-def _https_by_default(field, **kwargs):
+def https_by_default(field, **kwargs):
     # "acme.com" typed without a scheme means https (Django 6's default too).
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
@@ -37,7 +37,7 @@ def _https_by_default(field, **kwargs):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        formfield_callback = _https_by_default
+        formfield_callback = https_by_default
         fields = [
             "name",
             "slug",

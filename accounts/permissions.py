@@ -27,6 +27,8 @@ _ABILITIES = {
     "manage_candidates": RECRUITING_ROLES,
     "send_email": RECRUITING_ROLES,
     "manage_workflows": RECRUITING_ROLES,
+    # Boards, moves and decisions, on the jobs the member can see.
+    "manage_applications": RECRUITING_ROLES | {Role.HIRING_MANAGER},
     "view_dashboard": ALL_ROLES,
 }
 

@@ -17,7 +17,11 @@ from .models import Job
 
 
 def public_jobs(organization):
-    return Job.objects.filter(organization=organization, status=Job.Status.OPEN).order_by("-published_at")
+    return (
+        Job.objects.filter(organization=organization, status=Job.Status.OPEN)
+        .select_related("organization")
+        .order_by("-published_at")
+    )
 
 
 def get_public_job(organization, slug):

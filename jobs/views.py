@@ -222,7 +222,7 @@ def toggle_field(request, pk, field_pk):
 @ability_required("manage_jobs")
 def reorder_fields(request, pk):
     job = get_job_for_editing(request, pk)
-    ids = [int(value) for value in request.POST.getlist("field") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("field") if value.isdecimal()]
     services.reorder_fields(form=job.application_form, field_ids=ids)
     return _done(request, job)
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from accounts.permissions import can
 from jobs.access import visible_jobs
 
-from .models import ApplicationFormAnswer, Candidate
+from .models import Application, ApplicationFormAnswer, Candidate
 
 
 def visible_candidates(request):
@@ -24,4 +24,12 @@ def get_answer_for_user(request, pk):
         ApplicationFormAnswer.objects.select_related("application"),
         pk=pk,
         application__job__in=visible_jobs(request),
+    )
+
+
+def get_application_for_user(request, pk):
+    return get_object_or_404(
+        Application.objects.select_related("job", "candidate", "current_stage"),
+        pk=pk,
+        job__in=visible_jobs(request),
     )

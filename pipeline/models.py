@@ -1,3 +1,4 @@
+import re
 import uuid
 from pathlib import Path
 
@@ -92,6 +93,9 @@ class Candidate(models.Model):
     source = models.CharField(max_length=100, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)
     retain_until = models.DateField(null=True, blank=True)
+    # Normalised phone and LinkedIn, to spot one person under two email addresses.
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    linkedin_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +107,28 @@ class Candidate(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        digits = re.sub(r"\D", "", self.phone)
+        # The last nine digits ignore country-code and trunk-prefix differences (+44 20... vs 020...).
+        self.phone_key = digits[-9:] if len(digits) >= 7 else ""
+        path = re.sub(r"^(https?://)?(www\.)?", "", self.linkedin_url.strip().lower()).rstrip("/")
+        self.linkedin_key = path if "linkedin.com/" in path else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"phone", "linkedin_url"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "phone_key", "linkedin_key"}
+        super().save(*args, **kwargs)
+
+    def possible_duplicates(self):
+        """Others in the organisation with this phone or LinkedIn profile under another email."""
+        match = models.Q()
+        if self.phone_key:
+            match |= models.Q(phone_key=self.phone_key)
+        if self.linkedin_key:
+            match |= models.Q(linkedin_key=self.linkedin_key)
+        if not match:
+            return Candidate.objects.none()
+        return Candidate.objects.filter(match, organization_id=self.organization_id).exclude(pk=self.pk)
 
     @property
     def full_name(self):
@@ -134,6 +160,8 @@ class Application(models.Model):
     is_starred = models.BooleanField(default=False)
     is_archived = models.BooleanField(default=False)
     rejection_reason = models.CharField(max_length=200, blank=True)
+    # What un-rejecting (or un-withdrawing) restores.
+    status_before_rejection = models.CharField(max_length=10, choices=Status.choices, blank=True)
     applied_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -200,3 +228,77 @@ class ApplicationStageHistory(models.Model):
 
     def __str__(self):
         return f"{self.application}: {self.from_stage} → {self.to_stage}"
+
+
+DEFAULT_REJECTION_REASONS = [
+    ("Not enough experience", "rejected"),
+    ("Skills don't match the role", "rejected"),
+    ("Salary expectations too far apart", "rejected"),
+    ("Position filled", "rejected"),
+    ("Not a culture add", "rejected"),
+    ("Accepted another offer", "withdrew"),
+    ("No longer interested", "withdrew"),
+    ("Did not respond", "other"),
+    ("Duplicate application", "other"),
+]
+
+
+class RejectionReason(models.Model):
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", "We rejected"
+        WITHDREW = "withdrew", "They withdrew"
+        OTHER = "other", "Other"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="rejection_reasons")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REJECTED)
+    is_active = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unique_rejection_reason")]
+
+    def __str__(self):
+        return self.name
+
+
+class Note(models.Model):
+    class Visibility(models.TextChoices):
+        TEAM = "team", "Hiring team"
+        PRIVATE = "private", "Only me"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="notes")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="application_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.TEAM)
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in_notes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Note by {self.author} on {self.candidate}"
+
+
+class TimelineEvent(models.Model):
+    """Things that happened to a candidate that have no row of their own (a merge, a rejection...)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="events")
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.text

@@ -1,17 +1,42 @@
 from django.urls import path
 
-from . import views
+from .views import applications, apply, board, candidates, workflows
 
 app_name = "pipeline"
 
 urlpatterns = [
-    path("jobs/<int:pk>/applications/", views.job_applications, name="job_applications"),
-    path("candidates/<int:pk>/resume/", views.download_resume, name="download_resume"),
-    path("answers/<int:pk>/file/", views.download_answer_file, name="download_answer_file"),
+    path("jobs/<int:pk>/applications/", applications.job_applications, name="job_applications"),
+    path("jobs/<int:pk>/board/", board.board, name="board"),
+    path("jobs/<int:pk>/workflow/", workflows.job_workflow, name="job_workflow"),
+    path("jobs/<int:pk>/workflow/apply/", workflows.apply_template, name="apply_template"),
+    path("workflows/", workflows.workflow_templates, name="workflow_templates"),
+    path("workflows/new/", workflows.create_template, name="create_template"),
+    path("workflows/<int:pk>/", workflows.workflow_template, name="workflow_template"),
+    path("workflows/<int:pk>/steps/", workflows.add_step, name="add_step"),
+    path("workflows/steps/<int:pk>/rename/", workflows.rename_step, name="rename_step"),
+    path("workflows/steps/<int:pk>/move/", workflows.move_step, name="move_step"),
+    path("workflows/steps/<int:pk>/toggle/", workflows.toggle_step, name="toggle_step"),
+    path("workflows/steps/<int:pk>/delete/", workflows.delete_step, name="delete_step"),
+    path("jobs/<int:pk>/board/columns/<int:stage_pk>/", board.board_column, name="board_column"),
+    path("jobs/<int:pk>/board/bulk/", board.bulk_action, name="bulk_action"),
+    path("applications/<int:pk>/move/", board.move_application, name="move_application"),
+    path(
+        "applications/<int:pk>/<slug:action>/",
+        board.application_action,
+        name="application_action",
+    ),
+    path("candidates/", candidates.candidate_list, name="candidates"),
+    path("candidates/new/", candidates.candidate_create, name="candidate_create"),
+    path("candidates/<int:pk>/", candidates.candidate_detail, name="candidate"),
+    path("candidates/<int:pk>/edit/", candidates.candidate_edit, name="candidate_edit"),
+    path("candidates/<int:pk>/notes/", candidates.add_note, name="add_note"),
+    path("candidates/<int:pk>/merge/", candidates.merge_candidate, name="merge_candidate"),
+    path("candidates/<int:pk>/resume/", applications.download_resume, name="download_resume"),
+    path("answers/<int:pk>/file/", applications.download_answer_file, name="download_answer_file"),
 ]
 
 # Public pages, mounted under /careers/ beside the jobs app's careers pages.
 public_urlpatterns = [
-    path("<slug:org_slug>/<slug:job_slug>/apply/", views.apply, name="apply"),
-    path("<slug:org_slug>/<slug:job_slug>/apply/thanks/", views.thanks, name="thanks"),
+    path("<slug:org_slug>/<slug:job_slug>/apply/", apply.apply, name="apply"),
+    path("<slug:org_slug>/<slug:job_slug>/apply/thanks/", apply.thanks, name="thanks"),
 ]

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Membership
@@ -45,3 +46,21 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The locmem cache outlives a test (rate-limit counters live there): every test starts empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def hiring_manager(organization):
+    return MembershipFactory(organization=organization, role=Membership.Role.HIRING_MANAGER).user
+
+
+@pytest.fixture
+def interviewer(organization):
+    return MembershipFactory(organization=organization, role=Membership.Role.INTERVIEWER).user

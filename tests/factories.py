@@ -1,15 +1,20 @@
-"""factory-boy factories for the foundation models.
+"""factory-boy factories and small builders of test data.
 
 Every value comes from a sequence, so runs are deterministic and unique
 constraints (email, slug) never collide.
 """
 
+import io
 from datetime import timedelta
 
 import factory
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organization, User
+from jobs.services import create_job
+from pipeline.models import Application, Candidate
 
 PASSWORD = "pass-12345-word"
 
@@ -51,3 +56,119 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.RECRUITER
     invited_by = None
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+# --- Jobs and candidates (step 2) --------------------------------------------
+
+_job_numbers = iter(range(1, 1_000_000))
+
+
+def make_job(organization, *, status="open", created_by=None, **fields):
+    """A job built the way the app builds one (standard application form included), then moved to `status`.
+
+    Jobs go through jobs.services.create_job rather than a model factory, so the
+    form every job has in real life exists here too.
+    """
+    fields.setdefault("title", f"Job {next(_job_numbers)}")
+    if created_by is None:
+        # Any user will do (create_job requires one); not a member, so member lists stay as the test made them.
+        created_by = UserFactory()
+    job = create_job(organization=organization, created_by=created_by, **fields)
+    path = {"draft": [], "open": ["open"], "on_hold": ["open", "on_hold"], "closed": ["open", "closed"]}
+    path["archived"] = ["open", "closed", "archived"]
+    for step in path[status]:
+        job.set_status(step)
+    return job
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    first_name = factory.Sequence(lambda n: f"Candidate{n}")
+    last_name = "Example"
+    email = factory.Sequence(lambda n: f"candidate{n}@example.com")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    job = None  # required: pass a job from make_job()
+    candidate = factory.SubFactory(CandidateFactory, organization=factory.SelfAttribute("..job.organization"))
+
+
+def pdf_bytes(lines):
+    """A real one-page PDF (reportlab) holding `lines` as text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    y = 800
+    for line in lines:
+        pdf.drawString(72, y, line)
+        y -= 18
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def docx_bytes(lines):
+    """A real DOCX (python-docx) with one paragraph per line."""
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_upload(name="resume.pdf", lines=("Jane Doe", "jane.doe@example.com")):
+    return SimpleUploadedFile(name, pdf_bytes(lines), content_type="application/pdf")
+
+
+def pdf_content(name="resume.pdf", lines=("Jane Doe",)):
+    """For assigning straight to a FileField (Candidate.resume)."""
+    return ContentFile(pdf_bytes(lines), name=name)
+
+
+# --- The pipeline (step 3) ---------------------------------------------------
+
+_bulk_numbers = iter(range(1, 10_000_000))
+
+
+def bulk_applications(job, count, *, stages=None, **fields):
+    """`count` applications to `job`, dealt round-robin over `stages` (default: its active stages).
+
+    Two bulk inserts plus one read-back, so a board of thousands takes about a second to build.
+    Positions count up within each column; `fields` go on every Application.
+    """
+    from pipeline.services import workflow_for
+
+    stages = list(stages if stages is not None else workflow_for(job).steps.filter(is_active=True))
+    numbers = [next(_bulk_numbers) for _ in range(count)]
+    emails = [f"bulk{n}@example.com" for n in numbers]
+    Candidate.objects.bulk_create(
+        Candidate(organization_id=job.organization_id, first_name=f"Bulk{n}", last_name="Person", email=email)
+        for n, email in zip(numbers, emails, strict=True)
+    )
+    # Read back by email: bulk_create returns primary keys on PostgreSQL and recent SQLite, but only there.
+    candidates = dict(
+        Candidate.objects.filter(organization_id=job.organization_id, email__in=emails).values_list("email", "pk")
+    )
+    applications = [
+        Application(
+            job=job,
+            candidate_id=candidates[email],
+            current_stage=stages[index % len(stages)],
+            position=index // len(stages),
+            **fields,
+        )
+        for index, email in enumerate(emails)
+    ]
+    Application.objects.bulk_create(applications, batch_size=1000)
+    return Application.objects.filter(job=job, candidate_id__in=candidates.values())

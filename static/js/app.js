@@ -48,11 +48,34 @@
     });
   }
 
+  // Board columns: cards drag within and between columns. htmx posts the
+  // receiving column (hx-trigger="add, update"); the server re-renders the board.
+  function initBoard(root) {
+    if (!window.Sortable) { return; }
+    root.querySelectorAll("[data-board-column]").forEach(function (column) {
+      if (column.sortable) { return; }
+      column.sortable = window.Sortable.create(column, {
+        group: "board",
+        draggable: ".board-card",
+        filter: "input, button, summary, a, .move-menu-items",
+        preventOnFilter: false,
+        animation: 150,
+        ghostClass: "board-card-ghost"
+      });
+    });
+  }
+
   function init(root) {
     initToasts(root);
     initSortables(root);
+    initBoard(root);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    // After a failed submission, take keyboard and screen-reader users to the summary of errors.
+    var summary = document.getElementById("form-errors");
+    if (summary) { summary.focus(); }
+  });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();

@@ -15,7 +15,7 @@ from accounts.models import Membership, Organization
 from jobs import services as job_services
 from jobs.models import FormField, HiringTeamMember, Job
 from pipeline.models import Application, ApplicationFormAnswer, ApplicationStageHistory, Candidate
-from pipeline.services import workflow_for
+from pipeline.services import add_note, workflow_for
 
 DEMO_PASSWORD = "acme-demo-2026"  # development only; printed by `make run`
 DEMO_MEMBERS = [
@@ -112,6 +112,21 @@ class Command(BaseCommand):
                 candidate.save()
             for job in rng.sample(hiring, rng.choice([1, 1, 1, 2])):
                 self._application(rng, job, candidate, now)
+        # One person who applied twice under two addresses, for the duplicate check and merge.
+        twin = Candidate.objects.filter(organization=acme).order_by("pk").first()
+        Candidate.objects.create(
+            organization=acme, first_name=twin.first_name, last_name=twin.last_name,
+            email=f"{twin.first_name}.personal@example.test".lower(), phone=twin.phone.replace("+44 ", "0"),
+            source="referral", consent_given_at=now,
+        )  # fmt: skip
+        recruiter = _member_user(acme, Membership.Role.RECRUITER)
+        for application in Application.objects.filter(job__organization=acme, rating=5)[:6]:
+            add_note(
+                candidate=application.candidate, author=recruiter, organization=acme, application=application,
+                body="Strong portfolio. @morgan could you take the next interview?",
+            )  # fmt: skip
+            application.tags = ["strong"]
+            application.save(update_fields=["tags"])
 
     def _application(self, rng, job, candidate, now):
         steps = list(workflow_for(job).steps.all())

@@ -1,0 +1,20 @@
+"""Register the recurring background jobs with django-q2. Idempotent: run it on every deploy."""
+
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+SCHEDULES = [
+    # name, task, how often (minutes)
+    ("Delete stale pending uploads", "pipeline.tasks.delete_stale_pending_uploads", 60),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the recurring django-q2 schedules."
+
+    def handle(self, *args, **options):
+        for name, func, minutes in SCHEDULES:
+            Schedule.objects.update_or_create(
+                name=name, defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes}
+            )
+        self.stdout.write(f"{len(SCHEDULES)} schedule(s) registered.")

@@ -1,0 +1,194 @@
+"""The board and every decision taken on applications, from the board or elsewhere.
+
+htmx requests get the board (or the page region they came from) re-rendered
+from fresh database state; plain POSTs redirect back (post-redirect-get).
+"""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import ability_required
+from jobs.access import get_job_for_user
+
+from .. import services
+from ..access import get_application_for_user
+from ..models import Application, WorkflowStep
+from ..selectors import CARDS_PER_COLUMN, board_filters, build_board
+
+
+def _back(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _expanded(request):
+    """?more=<stage id> shows that column's next batch of cards."""
+    more = request.GET.get("more", "")
+    count = request.GET.get("count", "")
+    if more.isdecimal():
+        return {int(more): min(int(count) if count.isdecimal() else 2 * CARDS_PER_COLUMN, 1000)}
+    return {}
+
+
+def _render_board(request, job, *, params=None, status=200):
+    filters = board_filters(params if params is not None else request.GET)
+    ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request))}
+    ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
+    template = "pipeline/board.html#board" if request.htmx and not request.htmx.boosted else "pipeline/board.html"
+    return render(request, template, ctx, status=status)
+
+
+@ability_required("manage_applications")
+def board(request, pk):
+    return _render_board(request, get_job_for_user(request, pk))
+
+
+def _stage_of_job(job, stage_pk):
+    return get_object_or_404(WorkflowStep.objects.select_related("workflow"), pk=stage_pk, workflow__job=job)
+
+
+@require_POST
+@ability_required("manage_applications")
+def board_column(request, pk, stage_pk):
+    """A column as dropped: every posted id is checked against the job; others are ignored."""
+    job = get_job_for_user(request, pk)
+    stage = _stage_of_job(job, stage_pk)
+    ids = [int(value) for value in request.POST.getlist("application") if value.isdecimal()]
+    services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
+    if request.htmx:
+        return _render_board(request, job, params=_board_params(request))
+    return redirect(_back(request, f"/jobs/{job.pk}/board/"))
+
+
+def _board_params(request):
+    """The board's filters ride along in the htmx request's current URL."""
+    current = request.htmx.current_url or ""
+    return QueryDict(urlsplit(current).query)
+
+
+def _respond(request, application, message=None, error=None):
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    if request.htmx:
+        return _render_board(request, application.job, params=_board_params(request))
+    return redirect(_back(request, f"/jobs/{application.job_id}/board/"))
+
+
+@require_POST
+@ability_required("manage_applications")
+def move_application(request, pk):
+    application = get_application_for_user(request, pk)
+    stage_pk = request.POST.get("stage", "")
+    stage = WorkflowStep.objects.select_related("workflow").filter(pk=stage_pk if stage_pk.isdecimal() else 0).first()
+    if stage is None or stage.workflow.job_id != application.job_id:
+        return _respond(request, application, error="Choose a stage of this job.")
+    try:
+        services.move_application(
+            application=application, to_stage=stage, by=request.user, note=request.POST.get("note", "")[:1000]
+        )
+    except ValidationError as error:
+        return _respond(request, application, error=error.messages[0])
+    return _respond(request, application, f"{application.candidate} moved to {stage.name}.")
+
+
+@require_POST
+@ability_required("manage_applications")
+def application_action(request, pk, action):
+    """One endpoint per decision, all through pipeline.services."""
+    application = get_application_for_user(request, pk)
+    name = str(application.candidate)
+    by = request.user
+    try:
+        if action == "advance":
+            history = services.advance_application(application=application, by=by)
+            message = f"{name} moved to {history.to_stage.name}."
+        elif action in ("reject", "withdraw"):
+            services.reject_application(
+                application=application,
+                reason=request.POST.get("reason", "").strip(),
+                by=by,
+                withdrawn=action == "withdraw",
+            )
+            message = f"{name} was {'marked as withdrawn' if action == 'withdraw' else 'rejected'}."
+        elif action == "unreject":
+            services.un_reject_application(application=application, by=by)
+            message = f"{name} is back in the process."
+        elif action in ("hire", "hold", "activate"):
+            status = {"hire": "hired", "hold": "on_hold", "activate": "active"}[action]
+            services.set_status(application=application, status=status, by=by)
+            message = {"hire": f"{name} was hired.", "hold": f"{name} is on hold.", "activate": f"{name} is active."}[
+                action
+            ]
+        elif action == "star":
+            services.toggle_star(application=application)
+            message = None
+        elif action == "rate":
+            value = request.POST.get("rating", "")
+            services.rate(application=application, rating=int(value) if value.isdecimal() else None)
+            message = None
+        elif action == "tag":
+            services.add_tags(applications=[application], tags=request.POST.get("tag", "").split(","))
+            message = None
+        elif action == "untag":
+            services.remove_tag(application=application, tag=request.POST.get("tag", ""))
+            message = None
+        elif action in ("archive", "unarchive"):
+            services.set_archived(application=application, archived=action == "archive", by=by)
+            message = f"{name} was {action}d."
+        else:
+            raise ValidationError("Unknown action.")
+    except ValidationError as error:
+        return _respond(request, application, error=error.messages[0])
+    return _respond(request, application, message)
+
+
+@require_POST
+@ability_required("manage_applications")
+def bulk_action(request, pk):
+    """Move, reject or tag the selected applications of one job; foreign ids are ignored."""
+    job = get_job_for_user(request, pk)
+    ids = [int(value) for value in request.POST.getlist("selected") if value.isdecimal()]
+    applications = list(Application.objects.filter(job=job, pk__in=ids).select_related("candidate"))
+    action = request.POST.get("action")
+    if not applications:
+        messages.error(request, "Select at least one application.")
+    elif action == "move":
+        stage_pk = request.POST.get("stage", "")
+        stage = WorkflowStep.objects.filter(pk=stage_pk if stage_pk.isdecimal() else 0, workflow__job=job).first()
+        if stage is None:
+            messages.error(request, "Choose a stage to move them to.")
+        else:
+            services.set_positions(job=job, stage=stage, application_ids=[a.pk for a in applications], by=request.user)
+            messages.success(request, f"Moved {len(applications)} to {stage.name}.")
+    elif action == "reject":
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            messages.error(request, "Choose a reason for the rejection.")
+        else:
+            done = 0
+            for application in applications:
+                try:
+                    services.reject_application(application=application, reason=reason, by=request.user)
+                    done += 1
+                except ValidationError:
+                    pass  # already closed: nothing to do for that one
+            messages.success(request, f"Rejected {done}.")
+    elif action == "tag":
+        tags = request.POST.get("tag", "").split(",")
+        services.add_tags(applications=applications, tags=tags)
+        messages.success(request, f"Tagged {len(applications)}.")
+    else:
+        messages.error(request, "Choose what to do with the selection.")
+    if request.htmx:
+        return _render_board(request, job, params=_board_params(request))
+    return redirect(_back(request, f"/jobs/{job.pk}/board/"))

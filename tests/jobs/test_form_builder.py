@@ -1,0 +1,514 @@
+"""The application form builder: /jobs/<id>/form/ and its field actions, full page and htmx."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+
+from jobs.models import FormField
+from jobs.services import add_question
+from pipeline.models import ApplicationFormAnswer
+from tests.factories import ApplicationFactory, make_job
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+STANDARD_ORDER = ["first_name", "last_name", "email", "phone", "resume", "cover_letter", "linkedin_url"]
+
+
+@pytest.fixture
+def job(organization):
+    return make_job(organization, title="Backend Engineer")
+
+
+@pytest.fixture
+def client(client_for, recruiter):
+    return client_for(recruiter)
+
+
+def builder_url(job, rest=""):
+    return f"/jobs/{job.pk}/form/{rest}"
+
+
+def field(job, key):
+    return job.application_form.fields.get(key=key)
+
+
+def keys(job):
+    return list(job.application_form.fields.values_list("key", flat=True))
+
+
+def rendered_order(response):
+    """Field ids in the order the builder lists them."""
+    return [int(pk) for pk in re.findall(r'data-field-id="(\d+)"', response.text)]
+
+
+def assert_is_builder_fragment(response):
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="builder"')
+    assert "<html" not in response.text
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# --- The page -------------------------------------------------------------------------
+
+
+def test_builder_page_lists_the_fields_and_previews_the_form(client, job):
+    add_question(form=job.application_form, label="Notice period", field_type="short_text")
+
+    response = client.get(builder_url(job))
+
+    assert response.status_code == 200
+    assert "<html" in response.text
+    assert rendered_order(response) == list(job.application_form.fields.values_list("pk", flat=True))
+    assert 'aria-label="Preview of the application form"' in response.text
+    assert 'name="q_notice_period"' in response.text  # in the preview
+    assert f'action="/jobs/{job.pk}/form/fields/order/"' in response.text
+
+
+def test_builder_fragment_for_htmx(client, job):
+    response = client.get(builder_url(job), **HTMX)
+
+    assert_is_builder_fragment(response)
+    assert len(rendered_order(response)) == 7
+
+
+def test_email_offers_no_required_or_hide_toggle(client, job):
+    email = field(job, "email")
+    phone = field(job, "phone")
+
+    response = client.get(builder_url(job))
+
+    assert f'action="/jobs/{job.pk}/form/fields/{email.pk}/toggle/"' not in response.text
+    assert f'action="/jobs/{job.pk}/form/fields/{phone.pk}/toggle/"' in response.text
+
+
+@pytest.mark.parametrize("role_fixture", ["interviewer", "hiring_manager"])
+def test_only_recruiters_and_admins_use_the_builder(client_for, job, request, role_fixture):
+    member = request.getfixturevalue(role_fixture)
+    client = client_for(member)
+
+    assert client.get(builder_url(job)).status_code == 403
+    assert client.post(builder_url(job, "fields/"), {"new-label": "X", "new-field_type": "short_text"}).status_code == (
+        403
+    )
+    assert keys(job) == STANDARD_ORDER
+
+
+@pytest.mark.parametrize(
+    "rest", ["fields/", "fields/order/", "fields/{pk}/delete/", "fields/{pk}/toggle/", "fields/{pk}/move/"]
+)
+def test_actions_reject_get(client, job, rest):
+    phone = field(job, "phone")
+
+    response = client.get(builder_url(job, rest.format(pk=phone.pk)))
+
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("rest", "data"),
+    [
+        ("fields/{pk}/", {}),
+        ("fields/{pk}/delete/", {}),
+        ("fields/{pk}/toggle/", {"flag": "required"}),
+        ("fields/{pk}/move/", {"direction": "up"}),
+    ],
+)
+def test_another_jobs_field_is_404_through_this_job(client, job, organization, rest, data):
+    other = make_job(organization)
+    question = add_question(form=other.application_form, label="Other question", field_type="short_text")
+    before = keys(other)
+
+    response = client.post(builder_url(job, rest.format(pk=question.pk)), data)
+
+    assert response.status_code == 404
+    question.refresh_from_db()
+    assert (question.label, question.required) == ("Other question", False)
+    assert keys(other) == before
+
+
+# --- Adding ---------------------------------------------------------------------------
+
+
+def test_adding_a_question_derives_its_key_from_the_label(client, job):
+    response = client.post(
+        builder_url(job, "fields/"),
+        {"new-label": "Years of Python?", "new-field_type": "number", "new-required": "on", "new-help_text": "Roughly"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == builder_url(job)
+    question = job.application_form.fields.last()
+    assert (question.key, question.label, question.field_type) == ("years_of_python", "Years of Python?", "number")
+    assert (question.required, question.is_standard, question.help_text) == (True, False, "Roughly")
+    assert keys(job) == [*STANDARD_ORDER, "years_of_python"]
+    assert messages_of(response) == ["Question added."]
+
+
+def test_question_keys_are_unique_within_the_form(client, job):
+    for _ in range(2):
+        client.post(builder_url(job, "fields/"), {"new-label": "Notice period", "new-field_type": "short_text"})
+    client.post(builder_url(job, "fields/"), {"new-label": "Email", "new-field_type": "short_text"})
+
+    assert keys(job) == [*STANDARD_ORDER, "notice_period", "notice_period_2", "q_email"]
+
+
+def test_adding_a_question_with_htmx_returns_the_builder_fragment(client, job):
+    response = client.post(
+        builder_url(job, "fields/"), {"new-label": "Notice period", "new-field_type": "short_text"}, **HTMX
+    )
+
+    assert_is_builder_fragment(response)
+    assert "Notice period" in response.text
+    assert len(rendered_order(response)) == 8
+    assert messages_of(response) == []  # the fragment shows the change itself
+
+
+def test_choice_question_needs_two_options(client, job):
+    response = client.post(
+        builder_url(job, "fields/"),
+        {"new-label": "Team", "new-field_type": "single_choice", "new-options": "Only one"},
+    )
+
+    assert response.status_code == 400
+    assert "A choice question needs at least two options." in response.text
+    assert keys(job) == STANDARD_ORDER
+
+
+def test_choice_question_error_in_the_htmx_fragment(client, job):
+    response = client.post(
+        builder_url(job, "fields/"),
+        {"new-label": "Team", "new-field_type": "multiple_choice", "new-options": "A\nA"},
+        **HTMX,
+    )
+
+    assert_is_builder_fragment(response)
+    assert "Each option must be different." in response.text
+    assert keys(job) == STANDARD_ORDER
+
+
+def test_choice_question_with_options_is_added(client, job):
+    client.post(
+        builder_url(job, "fields/"),
+        {"new-label": "Team", "new-field_type": "single_choice", "new-options": "- Platform\n- Product\n\n"},
+    )
+
+    assert field(job, "team").options == ["Platform", "Product"]
+
+
+def test_question_without_a_label_is_refused(client, job):
+    response = client.post(builder_url(job, "fields/"), {"new-label": "", "new-field_type": "short_text"})
+
+    assert response.status_code == 400
+    assert keys(job) == STANDARD_ORDER
+
+
+# --- Editing ----------------------------------------------------------------------------
+
+
+def test_edit_form_is_shown_in_place(client, job):
+    phone = field(job, "phone")
+
+    full = client.get(builder_url(job, f"fields/{phone.pk}/"))
+    fragment = client.get(builder_url(job, f"fields/{phone.pk}/"), **HTMX)
+
+    assert full.status_code == 200
+    assert f'name="f{phone.pk}-label"' in full.text
+    assert_is_builder_fragment(fragment)
+    assert f'name="f{phone.pk}-label"' in fragment.text
+
+
+def test_editing_a_question_keeps_its_key_when_the_label_changes(client, job):
+    question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
+    prefix = f"f{question.pk}"
+
+    response = client.post(
+        builder_url(job, f"fields/{question.pk}/"),
+        {
+            f"{prefix}-label": "How long is your notice?",
+            f"{prefix}-field_type": "long_text",
+            f"{prefix}-required": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.key, question.label, question.field_type, question.required) == (
+        "notice_period",
+        "How long is your notice?",
+        "long_text",
+        True,
+    )
+
+
+def test_editing_with_htmx_returns_the_fragment(client, job):
+    question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
+    prefix = f"f{question.pk}"
+
+    response = client.post(
+        builder_url(job, f"fields/{question.pk}/"),
+        {f"{prefix}-label": "Notice", f"{prefix}-field_type": "short_text"},
+        **HTMX,
+    )
+
+    assert_is_builder_fragment(response)
+    assert "Notice" in response.text
+    question.refresh_from_db()
+    assert question.label == "Notice"
+
+
+def test_invalid_edit_is_shown_and_changes_nothing(client, job):
+    question = add_question(
+        form=job.application_form, label="Team", field_type="single_choice", options=["Platform", "Product"]
+    )
+    prefix = f"f{question.pk}"
+
+    response = client.post(
+        builder_url(job, f"fields/{question.pk}/"),
+        {f"{prefix}-label": "Team", f"{prefix}-field_type": "single_choice", f"{prefix}-options": "Platform"},
+    )
+
+    assert response.status_code == 200
+    assert "A choice question needs at least two options." in response.text
+    question.refresh_from_db()
+    assert question.options == ["Platform", "Product"]
+
+
+def test_changing_a_choice_question_to_text_drops_its_options(client, job):
+    question = add_question(form=job.application_form, label="Team", field_type="single_choice", options=["A", "B"])
+    prefix = f"f{question.pk}"
+
+    client.post(
+        builder_url(job, f"fields/{question.pk}/"),
+        {f"{prefix}-label": "Team", f"{prefix}-field_type": "short_text", f"{prefix}-options": "A\nB"},
+    )
+
+    question.refresh_from_db()
+    assert (question.field_type, question.options) == ("short_text", [])
+
+
+def test_standard_field_keeps_its_type_when_edited(client, job):
+    phone = field(job, "phone")
+    prefix = f"f{phone.pk}"
+
+    client.post(
+        builder_url(job, f"fields/{phone.pk}/"),
+        {f"{prefix}-label": "Mobile number", f"{prefix}-field_type": "number", f"{prefix}-required": "on"},
+    )
+
+    phone.refresh_from_db()
+    assert (phone.key, phone.label, phone.field_type, phone.required) == ("phone", "Mobile number", "phone", True)
+
+
+def test_email_stays_required_when_edited(client, job):
+    email = field(job, "email")
+    prefix = f"f{email.pk}"
+
+    client.post(builder_url(job, f"fields/{email.pk}/"), {f"{prefix}-label": "Your email"})  # no "required"
+
+    email.refresh_from_db()
+    assert (email.label, email.required) == ("Your email", True)
+
+
+# --- Deleting --------------------------------------------------------------------------
+
+
+def test_deleting_a_custom_question_keeps_the_answers_already_given(client, job):
+    question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
+    application = ApplicationFactory(job=job)
+    answer = ApplicationFormAnswer.objects.create(
+        application=application, field=question, key="notice_period", label="Notice period", value="1 month"
+    )
+
+    response = client.post(builder_url(job, f"fields/{question.pk}/delete/"))
+
+    assert response.status_code == 302
+    assert not FormField.objects.filter(pk=question.pk).exists()
+    answer.refresh_from_db()
+    assert (answer.field, answer.label, answer.value) == (None, "Notice period", "1 month")
+    assert messages_of(response) == ["Question deleted."]
+
+
+def test_deleting_with_htmx_returns_the_fragment(client, job):
+    question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
+
+    response = client.post(builder_url(job, f"fields/{question.pk}/delete/"), **HTMX)
+
+    assert_is_builder_fragment(response)
+    assert "Notice period" not in response.text
+    assert keys(job) == STANDARD_ORDER
+
+
+@pytest.mark.parametrize("key", ["email", "resume", "first_name"])
+def test_standard_field_cannot_be_deleted(client, job, key):
+    standard = field(job, key)
+
+    response = client.post(builder_url(job, f"fields/{standard.pk}/delete/"))
+
+    assert response.status_code == 302
+    assert FormField.objects.filter(pk=standard.pk).exists()
+    assert messages_of(response) == ["Standard fields can be hidden, not deleted."]
+
+
+# --- Toggling ----------------------------------------------------------------------------
+
+
+def test_toggling_required_switches_it_both_ways(client, job):
+    phone = field(job, "phone")
+    url = builder_url(job, f"fields/{phone.pk}/toggle/")
+
+    client.post(url, {"flag": "required"})
+    phone.refresh_from_db()
+    assert phone.required is True
+
+    client.post(url, {"flag": "required"})
+    phone.refresh_from_db()
+    assert phone.required is False
+
+
+def test_hiding_a_field_removes_it_from_the_public_form(client, job, organization):
+    phone = field(job, "phone")
+
+    response = client.post(builder_url(job, f"fields/{phone.pk}/toggle/"), {"flag": "is_active"}, **HTMX)
+
+    assert_is_builder_fragment(response)
+    assert "· hidden" in response.text
+    phone.refresh_from_db()
+    assert phone.is_active is False
+    apply_page = client.get(f"/careers/{organization.slug}/{job.slug}/apply/")
+    assert 'name="phone"' not in apply_page.text
+    assert 'name="email"' in apply_page.text
+
+
+@pytest.mark.parametrize("flag", ["required", "is_active"])
+def test_email_cannot_be_made_optional_or_hidden(client, job, flag):
+    email = field(job, "email")
+
+    response = client.post(builder_url(job, f"fields/{email.pk}/toggle/"), {"flag": flag})
+
+    assert response.status_code == 302
+    email.refresh_from_db()
+    assert (email.required, email.is_active) == (True, True)
+
+
+def test_toggling_an_unknown_flag_changes_nothing(client, job):
+    phone = field(job, "phone")
+
+    client.post(builder_url(job, f"fields/{phone.pk}/toggle/"), {"flag": "is_standard"})
+
+    phone.refresh_from_db()
+    assert (phone.is_standard, phone.required, phone.is_active) == (True, False, True)
+
+
+# --- Ordering -----------------------------------------------------------------------------
+
+
+def test_reorder_persists_the_posted_order(client, job):
+    pks = [f.pk for f in job.application_form.fields.all()]
+    new_order = list(reversed(pks))
+
+    response = client.post(builder_url(job, "fields/order/"), {"field": new_order})
+
+    assert response.status_code == 302
+    assert response.url == builder_url(job)
+    assert list(job.application_form.fields.values_list("pk", flat=True)) == new_order
+    assert list(job.application_form.fields.values_list("order", flat=True)) == list(range(7))
+
+
+def test_reorder_with_htmx_renders_the_builder_in_the_new_order(client, job):
+    pks = [f.pk for f in job.application_form.fields.all()]
+    new_order = [pks[2], pks[0], pks[1], *pks[3:]]
+
+    response = client.post(builder_url(job, "fields/order/"), {"field": new_order}, **HTMX)
+
+    assert_is_builder_fragment(response)
+    assert rendered_order(response) == new_order
+    assert keys(job) == ["email", "first_name", "last_name", *STANDARD_ORDER[3:]]
+
+
+def test_reorder_of_some_fields_puts_the_rest_after_them(client, job):
+    resume = field(job, "resume")
+
+    client.post(builder_url(job, "fields/order/"), {"field": [resume.pk]})
+
+    assert keys(job) == ["resume", "first_name", "last_name", "email", "phone", "cover_letter", "linkedin_url"]
+
+
+def test_reorder_ignores_another_jobs_fields(client, job, organization):
+    other = make_job(organization)
+    other_phone = field(other, "phone")
+    pks = [f.pk for f in job.application_form.fields.all()]
+
+    response = client.post(builder_url(job, "fields/order/"), {"field": [other_phone.pk, *reversed(pks)]})
+
+    assert response.status_code == 302
+    assert list(job.application_form.fields.values_list("pk", flat=True)) == list(reversed(pks))
+    other_phone.refresh_from_db()
+    assert other_phone.order == 3
+    assert keys(other) == STANDARD_ORDER
+
+
+def test_reorder_ignores_values_that_are_not_ids(client, job):
+    pks = [f.pk for f in job.application_form.fields.all()]
+
+    response = client.post(builder_url(job, "fields/order/"), {"field": ["abc", "", "-1", *reversed(pks)]})
+
+    assert response.status_code == 302
+    assert list(job.application_form.fields.values_list("pk", flat=True)) == list(reversed(pks))
+
+
+def test_reorder_ignores_unicode_digits_that_are_not_ids(client, job):
+    pks = [f.pk for f in job.application_form.fields.all()]
+
+    response = client.post(builder_url(job, "fields/order/"), {"field": ["²", *reversed(pks)]})
+
+    assert response.status_code == 302
+    assert list(job.application_form.fields.values_list("pk", flat=True)) == list(reversed(pks))
+
+
+def test_moving_a_field_down_and_up_persists(client, job):
+    phone = field(job, "phone")
+    url = builder_url(job, f"fields/{phone.pk}/move/")
+
+    response = client.post(url, {"direction": "down"})
+
+    assert response.status_code == 302
+    assert keys(job) == ["first_name", "last_name", "email", "resume", "phone", "cover_letter", "linkedin_url"]
+
+    client.post(url, {"direction": "up"})
+    client.post(url, {"direction": "up"})
+
+    assert keys(job) == ["first_name", "last_name", "phone", "email", "resume", "cover_letter", "linkedin_url"]
+
+
+def test_moving_with_htmx_renders_the_new_order(client, job):
+    email = field(job, "email")
+
+    response = client.post(builder_url(job, f"fields/{email.pk}/move/"), {"direction": "up"}, **HTMX)
+
+    assert_is_builder_fragment(response)
+    assert keys(job)[:3] == ["first_name", "email", "last_name"]
+    assert rendered_order(response) == list(job.application_form.fields.values_list("pk", flat=True))
+
+
+def test_moving_past_either_end_changes_nothing(client, job):
+    first = field(job, "first_name")
+    last = field(job, "linkedin_url")
+
+    client.post(builder_url(job, f"fields/{first.pk}/move/"), {"direction": "up"})
+    client.post(builder_url(job, f"fields/{last.pk}/move/"), {"direction": "down"})
+
+    assert keys(job) == STANDARD_ORDER
+
+
+def test_the_public_form_follows_the_builders_order(client, job, organization):
+    resume = field(job, "resume")
+    client.post(builder_url(job, "fields/order/"), {"field": [resume.pk]})
+
+    page = client.get(f"/careers/{organization.slug}/{job.slug}/apply/").text
+
+    assert page.index('name="resume"') < page.index('name="first_name"')
