@@ -84,6 +84,7 @@ def job_detail(request, pk):
         "addable_members": [m for m in members if m.user_id not in on_team],
         "team_roles": HiringTeamMember.Role.choices,
         "can_manage": can(request.membership, "manage_jobs"),
+        "can_use_board": can(request.membership, "manage_applications"),
         "application_count": job.applications.count(),
     }
     return render(request, "jobs/job_detail.html", ctx)

@@ -145,8 +145,10 @@ class Application(models.Model):
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="applications")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
+    # RESTRICT: a stage holding applications can't be deleted on its own (move them first),
+    # yet deleting the whole job or organisation still cascades.
     current_stage = models.ForeignKey(
-        WorkflowStep, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+        WorkflowStep, null=True, blank=True, on_delete=models.RESTRICT, related_name="applications"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     position = models.PositiveIntegerField(default=0, help_text="Order within its board column.")

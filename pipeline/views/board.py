@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -42,6 +43,7 @@ def _render_board(request, job, *, params=None, status=200):
     filters = board_filters(params if params is not None else request.GET)
     ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request))}
     ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
+    ctx["board_url"] = reverse("pipeline:board", args=[job.pk]) + (f"?{ctx['query']}" if ctx["query"] else "")
     template = "pipeline/board.html#board" if request.htmx and not request.htmx.boosted else "pipeline/board.html"
     return render(request, template, ctx, status=status)
 
@@ -65,7 +67,7 @@ def board_column(request, pk, stage_pk):
     services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
     if request.htmx:
         return _render_board(request, job, params=_board_params(request))
-    return redirect(_back(request, f"/jobs/{job.pk}/board/"))
+    return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
 
 
 def _board_params(request):
@@ -81,7 +83,10 @@ def _respond(request, application, message=None, error=None):
         messages.success(request, message)
     if request.htmx:
         return _render_board(request, application.job, params=_board_params(request))
-    return redirect(_back(request, f"/jobs/{application.job_id}/board/"))
+    # Back to the board (or page) it came from, scrolled to and focused on the card.
+    return redirect(
+        f"{_back(request, reverse('pipeline:board', args=[application.job_id]))}#application-{application.pk}"
+    )
 
 
 @require_POST
@@ -191,4 +196,4 @@ def bulk_action(request, pk):
         messages.error(request, "Choose what to do with the selection.")
     if request.htmx:
         return _render_board(request, job, params=_board_params(request))
-    return redirect(_back(request, f"/jobs/{job.pk}/board/"))
+    return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
