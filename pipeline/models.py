@@ -213,6 +213,9 @@ class ApplicationStageHistory(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="stage_history")
     from_stage = models.ForeignKey(WorkflowStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     to_stage = models.ForeignKey(WorkflowStep, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The names as they were, so history still reads right after a stage is renamed or deleted.
+    from_stage_name = models.CharField(max_length=100, blank=True)
+    to_stage_name = models.CharField(max_length=100, blank=True)
     moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     note = models.TextField(blank=True)
     time_in_previous_stage = models.DurationField(null=True, blank=True)
@@ -229,7 +232,19 @@ class ApplicationStageHistory(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application}: {self.from_stage} → {self.to_stage}"
+        return f"{self.application}: {self.from_stage_name or '—'} → {self.to_stage_name}"
+
+    def save(self, *args, **kwargs):
+        if self.from_stage_id and not self.from_stage_name:
+            self.from_stage_name = self.from_stage.name
+        if self.to_stage_id and not self.to_stage_name:
+            self.to_stage_name = self.to_stage.name
+        super().save(*args, **kwargs)
+
+    @property
+    def is_first(self):
+        """The entry written on applying (it comes from no stage)."""
+        return self.from_stage_id is None and not self.from_stage_name
 
 
 DEFAULT_REJECTION_REASONS = [

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from functools import partial
 
 from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Q, Window
@@ -61,13 +62,13 @@ def job_stages(job):
     return stages
 
 
-def build_board(job, filters, *, expanded=None):
+def build_board(job, filters, *, expanded=None, stages=None):
     """Columns with their counts and first cards: a fixed number of queries, whatever the size.
 
     `expanded` maps a stage id to how many cards that column shows ("show more").
     """
     expanded = expanded or {}
-    stages = job_stages(job)
+    stages = stages if stages is not None else job_stages(job)
     applications = filtered_applications(job, filters)
     counts = dict(applications.values_list("current_stage").annotate(n=Count("pk")).order_by())
     limit = max([CARDS_PER_COLUMN, *expanded.values()])
@@ -106,7 +107,8 @@ def build_board(job, filters, *, expanded=None):
         .values_list("source", flat=True)
         .distinct()
         .order_by("source"),
-        "reasons": default_rejection_reasons(job.organization),
+        # Called by the template only where the page shows them (not in the htmx board region).
+        "reasons": partial(default_rejection_reasons, job.organization),
         "status_filters": [(key, label) for key, (label, _) in STATUS_FILTERS.items()],
     }
 

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.background import enqueue_on_commit
+from jobs.models import Job
 
 from .models import (
     DEFAULT_REJECTION_REASONS,
@@ -172,6 +173,13 @@ def move_application(*, application, to_stage, by=None, note="", position=None):
     changes the position, and writes no history. Returns the history entry or None.
     """
     locked = _locked(application)
+    history = _move_locked(locked, to_stage, by=by, note=note, position=position)
+    _refresh(application, locked)
+    return history
+
+
+def _move_locked(locked, to_stage, *, by, note="", position=None):
+    """move_application's work, on a row the caller has locked inside its transaction."""
     if to_stage.workflow.job_id != locked.job_id:
         raise ValidationError("That stage belongs to another job.")
     if not to_stage.is_active:
@@ -180,12 +188,15 @@ def move_application(*, application, to_stage, by=None, note="", position=None):
         locked.position = position
     if locked.current_stage_id == to_stage.pk:
         locked.save(update_fields=["position", "updated_at"])
-        _refresh(application, locked)
         return None
     now = timezone.now()
     history = ApplicationStageHistory.objects.create(
         application=locked,
         from_stage_id=locked.current_stage_id,
+        # Not joined in the locking query: on PostgreSQL a row re-read after waiting for
+        # the lock would come back with its old stage's join null-extended.
+        from_stage_name=WorkflowStep.objects.filter(pk=locked.current_stage_id).values_list("name", flat=True).first()
+        or "",
         to_stage=to_stage,
         moved_by=by,
         note=note,
@@ -196,7 +207,6 @@ def move_application(*, application, to_stage, by=None, note="", position=None):
     locked.stage_entered_at = now
     locked.processed_at = locked.processed_at or now
     locked.save(update_fields=["current_stage", "stage_entered_at", "processed_at", "position", "updated_at"])
-    _refresh(application, locked)
     return history
 
 
@@ -234,11 +244,13 @@ def set_positions(*, job, stage, application_ids, by=None):
     """
     if stage.workflow.job_id != job.pk:
         raise ValidationError("That stage belongs to another job.")
-    applications = {a.pk: a for a in Application.objects.filter(job=job, pk__in=application_ids)}
+    # One query locks every posted row of this job; the moves then share that lock.
+    rows = Application.objects.select_for_update().filter(job=job, pk__in=application_ids)
+    applications = {a.pk: a for a in rows}
     ordered = [applications[pk] for pk in dict.fromkeys(application_ids) if pk in applications]
     moved = [a for a in ordered if a.current_stage_id != stage.pk]
     for application in moved:
-        move_application(application=application, to_stage=stage, by=by)
+        _move_locked(application, stage, by=by)
     for index, application in enumerate(ordered):
         application.position = index
     Application.objects.bulk_update(ordered, ["position"])
@@ -294,8 +306,11 @@ def set_status(*, application, status, by=None):
     locked = _locked(application)
     if status not in (Application.Status.ACTIVE, Application.Status.ON_HOLD, Application.Status.HIRED):
         raise ValidationError("Use reject or withdraw for those.")
+    if locked.status in (Application.Status.REJECTED, Application.Status.WITHDRAWN):
+        raise ValidationError("This application is closed. Bring it back first.")
     if status == Application.Status.HIRED and locked.status != Application.Status.HIRED:
-        job = locked.job
+        # Lock the job too: two hires at once must not both take the last opening.
+        job = Job.objects.select_for_update().get(pk=locked.job_id)
         hired = Application.objects.filter(job=job, status=Application.Status.HIRED).count()
         if hired >= job.openings:
             raise ValidationError(f"All {job.openings} opening(s) of this job are filled. Add an opening first.")

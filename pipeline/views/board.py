@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import ability_required
 from jobs.access import get_job_for_user
@@ -20,7 +20,7 @@ from jobs.access import get_job_for_user
 from .. import services
 from ..access import get_application_for_user
 from ..models import Application, WorkflowStep
-from ..selectors import CARDS_PER_COLUMN, board_filters, build_board
+from ..selectors import CARDS_PER_COLUMN, board_filters, build_board, job_stages
 
 
 def _back(request, default):
@@ -39,22 +39,19 @@ def _expanded(request):
     return {}
 
 
-def _render_board(request, job, *, params=None, status=200):
+def _render_board(request, job, *, params=None, stages=None, status=200):
     filters = board_filters(params if params is not None else request.GET)
-    ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request))}
+    ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request), stages=stages)}
     ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
     ctx["board_url"] = reverse("pipeline:board", args=[job.pk]) + (f"?{ctx['query']}" if ctx["query"] else "")
     template = "pipeline/board.html#board" if request.htmx and not request.htmx.boosted else "pipeline/board.html"
     return render(request, template, ctx, status=status)
 
 
+@require_GET
 @ability_required("manage_applications")
 def board(request, pk):
     return _render_board(request, get_job_for_user(request, pk))
-
-
-def _stage_of_job(job, stage_pk):
-    return get_object_or_404(WorkflowStep.objects.select_related("workflow"), pk=stage_pk, workflow__job=job)
 
 
 @require_POST
@@ -62,11 +59,17 @@ def _stage_of_job(job, stage_pk):
 def board_column(request, pk, stage_pk):
     """A column as dropped: every posted id is checked against the job; others are ignored."""
     job = get_job_for_user(request, pk)
-    stage = _stage_of_job(job, stage_pk)
-    ids = [int(value) for value in request.POST.getlist("application") if value.isdecimal()]
-    services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
+    stages = job_stages(job)
+    stage = next((s for s in stages if s.pk == stage_pk), None)
+    if stage is None:
+        if not WorkflowStep.objects.filter(pk=stage_pk, workflow__job=job).exists():
+            raise Http404
+        messages.error(request, "That stage is switched off; cards can't go there.")
+    else:
+        ids = [int(value) for value in request.POST.getlist("application") if value.isdecimal()]
+        services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
     if request.htmx:
-        return _render_board(request, job, params=_board_params(request))
+        return _render_board(request, job, params=_board_params(request), stages=stages)
     return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
 
 
@@ -169,7 +172,8 @@ def bulk_action(request, pk):
         messages.error(request, "Select at least one application.")
     elif action == "move":
         stage_pk = request.POST.get("stage", "")
-        stage = WorkflowStep.objects.filter(pk=stage_pk if stage_pk.isdecimal() else 0, workflow__job=job).first()
+        stages = WorkflowStep.objects.select_related("workflow").filter(workflow__job=job, is_active=True)
+        stage = stages.filter(pk=stage_pk if stage_pk.isdecimal() else 0).first()
         if stage is None:
             messages.error(request, "Choose a stage to move them to.")
         else:

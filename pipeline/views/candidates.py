@@ -2,7 +2,9 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,7 +15,7 @@ from jobs.access import visible_jobs
 from .. import services
 from ..access import get_candidate_for_user, visible_candidates
 from ..forms import CandidateCreateForm, CandidateForm, NoteForm
-from ..models import WorkflowStep
+from ..models import Application, WorkflowStep
 from ..selectors import CANDIDATE_SORTS, candidate_filters, filter_candidates
 from ..services import default_rejection_reasons
 from ..timeline import candidate_timeline
@@ -24,7 +26,10 @@ User = get_user_model()
 @organization_required
 def candidate_detail(request, pk):
     candidate = get_candidate_for_user(request, pk)
-    applications = list(candidate.applications.select_related("job", "current_stage").order_by("-applied_at"))
+    jobs = visible_jobs(request)
+    # A hiring manager sees this person's applications to their own jobs only.
+    applications = candidate.applications.filter(job__in=jobs).select_related("job", "current_stage")
+    applications = list(applications.order_by("-applied_at"))
     steps = WorkflowStep.objects.filter(workflow__job__in=[a.job_id for a in applications], is_active=True)
     steps_by_job = {}
     for step in steps.select_related("workflow"):
@@ -34,7 +39,7 @@ def candidate_detail(request, pk):
     ctx = {
         "candidate": candidate,
         "applications": applications,
-        "timeline": candidate_timeline(candidate, viewer=request.user),
+        "timeline": candidate_timeline(candidate, viewer=request.user, jobs=jobs),
         "note_form": NoteForm(candidate=candidate, organization=request.organization),
         "can_edit": can(request.membership, "manage_candidates"),
         "can_decide": can(request.membership, "manage_applications"),
@@ -77,14 +82,22 @@ def add_note(request, pk):
 
 @organization_required
 def candidate_list(request):
+    jobs = visible_jobs(request).order_by("title")
     filters = candidate_filters(request.GET)
+    # Filtering by a job one can't open would tell who applied to it.
+    if filters["job"] and not jobs.filter(pk=filters["job"]).exists():
+        filters["job"] = None
+    if filters["stage"] and not WorkflowStep.objects.filter(pk=filters["stage"], workflow__job__in=jobs).exists():
+        filters["stage"] = None
     candidates = filter_candidates(visible_candidates(request), filters)
+    # Each row lists only the applications to jobs the viewer can open.
+    visible_applications = Prefetch(
+        "applications", queryset=Application.objects.filter(job__in=jobs).select_related("job", "current_stage")
+    )
+    candidates = candidates.prefetch_related(visible_applications)
     if request.GET.get("format") == "csv":
         return _csv(candidates)
-    page = Paginator(candidates.prefetch_related("applications__job", "applications__current_stage"), 25).get_page(
-        request.GET.get("page")
-    )
-    jobs = visible_jobs(request).order_by("title")
+    page = Paginator(candidates, 25).get_page(request.GET.get("page"))
     ctx = {
         "page": page,
         "candidates": page.object_list,
@@ -118,7 +131,7 @@ def _csv(candidates):
     response["Content-Disposition"] = 'attachment; filename="candidates.csv"'
     writer = csv.writer(response)
     writer.writerow(["First name", "Last name", "Email", "Phone", "City", "Source", "Skills", "Jobs", "Added"])
-    for candidate in candidates.prefetch_related("applications__job").iterator(chunk_size=500):
+    for candidate in candidates.iterator(chunk_size=500):
         jobs = "; ".join(a.job.title for a in candidate.applications.all())
         row = [
             candidate.first_name,
@@ -167,6 +180,10 @@ def merge_candidate(request, pk):
     keep = get_candidate_for_user(request, pk)
     other = request.POST.get("other", "")
     merge = get_candidate_for_user(request, int(other) if other.isdecimal() else 0)
-    services.merge_candidates(keep=keep, merge=merge, by=request.user)
-    messages.success(request, f"Merged {merge.full_name} into {keep.full_name}.")
+    try:
+        services.merge_candidates(keep=keep, merge=merge, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Merged {merge.full_name} into {keep.full_name}.")
     return redirect("pipeline:candidate", keep.pk)

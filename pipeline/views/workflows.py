@@ -149,7 +149,8 @@ def delete_step(request, pk):
 def apply_template(request, pk):
     """Map each current stage that holds applications to a stage of the chosen template."""
     job = get_job_for_editing(request, pk)
-    template = _get_workflow(request, request.GET.get("template") or request.POST.get("template") or 0)
+    template_id = request.POST.get("template") or request.GET.get("template") or ""
+    template = _get_workflow(request, int(template_id) if template_id.isdecimal() else 0)
     if template.job_id:
         return redirect("pipeline:job_workflow", job.pk)
     current = [s for s in _steps_with_counts(services.workflow_for(job)) if s.total]

@@ -77,5 +77,6 @@
     var summary = document.getElementById("form-errors");
     if (summary) { summary.focus(); }
   });
-  document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
+  // Out-of-band toasts land outside the swapped element, so look at the whole page.
+  document.addEventListener("htmx:afterSettle", function () { init(document); });
 })();
