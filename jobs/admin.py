@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import FormField, HiringTeamMember, Job, JobForm
 
 
@@ -18,6 +19,11 @@ class JobAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization", "created_by"]
     list_select_related = ["organization"]
     inlines = [HiringTeamInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not JobForm.objects.filter(job=obj).exists():
+            services.add_standard_form(obj)
 
 
 @admin.register(HiringTeamMember)

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.text import slugify
 
 from .models import FormField, Job
@@ -144,7 +144,8 @@ def new_field_key(form, label):
 
 
 def _django_field(field, organization):
-    common = {"label": field.label, "required": field.required, "help_text": field.help_text}
+    # crispy renders help text as HTML: a recruiter's text is escaped here.
+    common = {"label": field.label, "required": field.required, "help_text": escape(field.help_text)}
     placeholder = {"placeholder": field.placeholder} if field.placeholder else {}
     t = field.field_type
     if t == Type.SHORT_TEXT:
@@ -186,7 +187,7 @@ def _django_field(field, organization):
         kinds = RESUME_KINDS if field.key == "resume" else ATTACHMENT_KINDS
         accept = ",".join(sorted({ext for exts in kinds.values() for ext in exts}))
         extra_help = "PDF, DOC, DOCX, ODT, RTF or TXT, up to 10 MB." if field.key == "resume" else "Up to 10 MB."
-        common["help_text"] = f"{field.help_text} {extra_help}".strip()
+        common["help_text"] = f"{escape(field.help_text)} {extra_help}".strip()
         return forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": accept}), **common)
     raise ValueError(f"Unknown field type {t!r}")
 

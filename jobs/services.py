@@ -7,7 +7,8 @@ from .forms import STANDARD_FIELDS, new_field_key
 from .models import FormField, HiringTeamMember, Job, JobForm
 
 
-def _standard_form(job):
+def add_standard_form(job):
+    """The application form every job starts with: the standard fields, email always required."""
     form = JobForm.objects.create(job=job, title=f"Apply for {job.title}")
     FormField.objects.bulk_create(
         FormField(
@@ -31,7 +32,7 @@ def create_job(*, organization, created_by, **fields):
     job = Job(organization=organization, created_by=created_by, **fields)
     job.full_clean(exclude=["slug"])
     job.save()
-    _standard_form(job)
+    add_standard_form(job)
     return job
 
 

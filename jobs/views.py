@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.params import to_int, to_ints
 from accounts.permissions import ability_required, can, organization_required
 
 from . import services
@@ -116,7 +117,9 @@ def duplicate_job(request, pk):
 @ability_required("manage_jobs")
 def add_team_member(request, pk):
     job = get_job_for_editing(request, pk)
-    membership = request.organization.memberships.filter(pk=request.POST.get("membership"), is_active=True).first()
+    membership = request.organization.memberships.filter(
+        pk=to_int(request.POST.get("membership")), is_active=True
+    ).first()
     role = request.POST.get("role")
     if membership is None or role not in HiringTeamMember.Role.values:
         messages.error(request, "Choose a member of your organisation and a role.")
@@ -223,7 +226,7 @@ def toggle_field(request, pk, field_pk):
 @ability_required("manage_jobs")
 def reorder_fields(request, pk):
     job = get_job_for_editing(request, pk)
-    ids = [int(value) for value in request.POST.getlist("field") if value.isdecimal()]
+    ids = to_ints(request.POST.getlist("field"))
     services.reorder_fields(form=job.application_form, field_ids=ids)
     return _done(request, job)
 

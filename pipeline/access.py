@@ -12,6 +12,9 @@ def visible_candidates(request):
     candidates = Candidate.objects.filter(organization=request.organization)
     if can(request.membership, "manage_candidates"):
         return candidates
+    if not can(request.membership, "manage_applications"):
+        # Interviewers will see the candidates of their interviews (a later step); until then, none.
+        return candidates.none()
     return candidates.filter(applications__job__in=visible_jobs(request)).distinct()
 
 

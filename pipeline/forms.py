@@ -54,9 +54,10 @@ class NoteForm(forms.Form):
     visibility = forms.ChoiceField(choices=Note.Visibility.choices, initial=Note.Visibility.TEAM)
     application = forms.ModelChoiceField(queryset=None, required=False, empty_label="About the person")
 
-    def __init__(self, *args, candidate, organization, **kwargs):
+    def __init__(self, *args, candidate, jobs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = candidate.applications.select_related("job")
+        # Only applications to jobs the author can open.
+        self.fields["application"].queryset = candidate.applications.filter(job__in=jobs).select_related("job")
         self.fields["application"].label_from_instance = lambda application: f"For {application.job.title}"
 
 

@@ -10,6 +10,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from accounts.params import to_int
+
 from .models import Application, WorkflowStep
 from .services import default_rejection_reasons, workflow_for
 
@@ -24,11 +26,10 @@ STATUS_FILTERS = {
 
 def board_filters(params):
     """The filters as they stand in the URL (so a board can be bookmarked and shared)."""
-    rating = params.get("rating", "")
     return {
         "q": params.get("q", "").strip()[:100],
         "tag": params.get("tag", "").strip()[:40],
-        "rating": int(rating) if rating.isdecimal() and 1 <= int(rating) <= 5 else None,
+        "rating": rating if (rating := to_int(params.get("rating"), maximum=5)) else None,
         "source": params.get("source", "").strip()[:100],
         "starred": params.get("starred") == "1",
         "status": params.get("status", "") if params.get("status", "") in STATUS_FILTERS else "",
@@ -154,8 +155,7 @@ CANDIDATE_SORTS = {
 
 def candidate_filters(params):
     def number(key):
-        value = params.get(key, "")
-        return int(value) if value.isdecimal() else None
+        return to_int(params.get(key))
 
     def day(key):
         try:
@@ -176,7 +176,7 @@ def candidate_filters(params):
     }
 
 
-def filter_candidates(candidates, filters):
+def filter_candidates(candidates, filters, *, jobs=None):
     """Candidates narrowed by the list's filters, sorted; ranked by relevance when searching on PostgreSQL."""
     # One application must match all application filters at once, hence one subquery.
     lookups = {
@@ -187,6 +187,8 @@ def filter_candidates(candidates, filters):
         "applied_at__date__lte": filters["applied_to"],
     }
     lookups = {key: value for key, value in lookups.items() if value}
+    if lookups and jobs is not None:
+        lookups["job__in"] = jobs  # a hiring manager's filters look only at their own jobs
     if lookups:
         candidates = candidates.filter(pk__in=Application.objects.filter(**lookups).values("candidate_id"))
     if filters["source"]:

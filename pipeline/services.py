@@ -58,7 +58,12 @@ def workflow_for(job):
     workflow = WorkflowTemplate.objects.filter(job=job).first()
     if workflow is None:
         template = default_workflow(job.organization)
-        workflow = WorkflowTemplate.objects.create(organization=job.organization, job=job, name=job.title)
+        try:
+            with transaction.atomic():
+                workflow = WorkflowTemplate.objects.create(organization=job.organization, job=job, name=job.title)
+        except IntegrityError:
+            # Another request made it a moment ago (first application and first board view at once).
+            return WorkflowTemplate.objects.get(job=job)
         WorkflowStep.objects.bulk_create(
             WorkflowStep(
                 workflow=workflow, name=s.name, description=s.description, order=s.order, is_active=s.is_active
@@ -120,6 +125,8 @@ def submit_application(*, job, form, source="", resume=None):
     candidate.save()
 
     stage = first_stage(job)
+    if stage is None:
+        raise ValidationError("This job has no stage to receive applications.")
     application = Application.objects.create(
         job=job,
         candidate=candidate,
@@ -323,26 +330,31 @@ def set_status(*, application, status, by=None):
     return application
 
 
+@transaction.atomic
 def toggle_star(*, application):
-    application.is_starred = not application.is_starred
-    application.save(update_fields=["is_starred", "updated_at"])
+    locked = _locked(application)
+    locked.is_starred = not locked.is_starred
+    locked.save(update_fields=["is_starred", "updated_at"])
+    application.is_starred = locked.is_starred
 
 
 def rate(*, application, rating):
     if rating is not None and rating not in range(1, 6):
         raise ValidationError("A rating is from 1 to 5.")
+    Application.objects.filter(pk=application.pk).update(rating=rating, updated_at=timezone.now())
     application.rating = rating
-    application.save(update_fields=["rating", "updated_at"])
 
 
 def clean_tag(tag):
     return " ".join(str(tag).split())[:40]
 
 
+@transaction.atomic
 def add_tags(*, applications, tags):
+    """Add tags to each application (re-read under lock, so concurrent tagging loses nothing)."""
     tags = [t for t in (clean_tag(t) for t in tags) if t]
     changed = []
-    for application in applications:
+    for application in Application.objects.select_for_update().filter(pk__in=[a.pk for a in applications]):
         merged = list(dict.fromkeys([*application.tags, *tags]))
         if merged != application.tags:
             application.tags = merged
@@ -351,9 +363,12 @@ def add_tags(*, applications, tags):
     return changed
 
 
+@transaction.atomic
 def remove_tag(*, application, tag):
-    application.tags = [t for t in application.tags if t != tag]
-    application.save(update_fields=["tags", "updated_at"])
+    locked = _locked(application)
+    locked.tags = [t for t in locked.tags if t != tag]
+    locked.save(update_fields=["tags", "updated_at"])
+    application.tags = locked.tags
 
 
 def set_archived(*, application, archived, by=None):
@@ -423,7 +438,12 @@ def add_candidate(*, organization, by, values, resume=None, job=None):
     if resume:
         candidate.resume.save(resume.name, resume, save=False)
         candidate.resume_name = resume.name[:255]
-    candidate.save()
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        # Added by someone else a moment ago (or a double submit).
+        raise DuplicateCandidate(Candidate.objects.get(organization=organization, email__iexact=email)) from None
     if job:
         stage = first_stage(job)
         application = Application.objects.create(
@@ -517,6 +537,8 @@ def move_step(*, step, offset):
 @transaction.atomic
 def delete_step(*, step, move_to=None, by=None):
     """Delete a stage; its applications must go somewhere first (`move_to`, a stage of the same workflow)."""
+    if step.is_active and not step.workflow.steps.filter(is_active=True).exclude(pk=step.pk).exists():
+        raise ValidationError("A pipeline needs at least one stage that is on.")
     applications = list(Application.objects.select_for_update().filter(current_stage=step))
     if applications:
         if move_to is None or move_to.workflow_id != step.workflow_id or move_to.pk == step.pk:

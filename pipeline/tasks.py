@@ -26,8 +26,9 @@ def parse_resume(candidate_id):
     if not candidate.phone and data["phone"]:
         candidate.phone = data["phone"][:40]
     if not candidate.linkedin_url and data["linkedin"]:
-        link = data["linkedin"]
-        candidate.linkedin_url = link if link.startswith("http") else f"https://{link}"
+        link = data["linkedin"] if data["linkedin"].startswith("http") else f"https://{data['linkedin']}"
+        if len(link) <= Candidate._meta.get_field("linkedin_url").max_length:
+            candidate.linkedin_url = link
     if not candidate.skills and data["skills"]:
         candidate.skills = data["skills"]
     if candidate.experience_years is None and data["experience_years"] is not None:

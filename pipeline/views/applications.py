@@ -4,14 +4,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import organization_required
+from accounts.permissions import ability_required, organization_required
 from jobs.access import get_job_for_user
 
 from ..access import get_answer_for_user, get_candidate_for_user
 from ..models import Application
 
 
-@organization_required
+@ability_required("manage_applications")
 def job_applications(request, pk):
     job = get_job_for_user(request, pk)
     applications = (

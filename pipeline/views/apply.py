@@ -19,7 +19,8 @@ from ..services import AlreadyApplied, submit_application
 
 def _client_address(request):
     if settings.SECURE_PROXY_SSL_HEADER and request.headers.get("X-Forwarded-For"):
-        return request.headers["X-Forwarded-For"].split(",")[0].strip()
+        # The last entry is the one our proxy appended; earlier ones are the client's to invent.
+        return request.headers["X-Forwarded-For"].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

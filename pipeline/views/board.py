@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.params import to_int, to_ints
 from accounts.permissions import ability_required
 from jobs.access import get_job_for_user
 
@@ -32,10 +33,9 @@ def _back(request, default):
 
 def _expanded(request):
     """?more=<stage id> shows that column's next batch of cards."""
-    more = request.GET.get("more", "")
-    count = request.GET.get("count", "")
-    if more.isdecimal():
-        return {int(more): min(int(count) if count.isdecimal() else 2 * CARDS_PER_COLUMN, 1000)}
+    more, count = to_int(request.GET.get("more")), to_int(request.GET.get("count"), maximum=1000)
+    if more is not None:
+        return {more: count or 2 * CARDS_PER_COLUMN}
     return {}
 
 
@@ -66,7 +66,7 @@ def board_column(request, pk, stage_pk):
             raise Http404
         messages.error(request, "That stage is switched off; cards can't go there.")
     else:
-        ids = [int(value) for value in request.POST.getlist("application") if value.isdecimal()]
+        ids = to_ints(request.POST.getlist("application"))
         services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
     if request.htmx:
         return _render_board(request, job, params=_board_params(request), stages=stages)
@@ -97,7 +97,7 @@ def _respond(request, application, message=None, error=None):
 def move_application(request, pk):
     application = get_application_for_user(request, pk)
     stage_pk = request.POST.get("stage", "")
-    stage = WorkflowStep.objects.select_related("workflow").filter(pk=stage_pk if stage_pk.isdecimal() else 0).first()
+    stage = WorkflowStep.objects.select_related("workflow").filter(pk=to_int(stage_pk)).first()
     if stage is None or stage.workflow.job_id != application.job_id:
         return _respond(request, application, error="Choose a stage of this job.")
     try:
@@ -142,7 +142,7 @@ def application_action(request, pk, action):
             message = None
         elif action == "rate":
             value = request.POST.get("rating", "")
-            services.rate(application=application, rating=int(value) if value.isdecimal() else None)
+            services.rate(application=application, rating=to_int(value, maximum=99))
             message = None
         elif action == "tag":
             services.add_tags(applications=[application], tags=request.POST.get("tag", "").split(","))
@@ -165,7 +165,7 @@ def application_action(request, pk, action):
 def bulk_action(request, pk):
     """Move, reject or tag the selected applications of one job; foreign ids are ignored."""
     job = get_job_for_user(request, pk)
-    ids = [int(value) for value in request.POST.getlist("selected") if value.isdecimal()]
+    ids = to_ints(request.POST.getlist("selected"))
     applications = list(Application.objects.filter(job=job, pk__in=ids).select_related("candidate"))
     action = request.POST.get("action")
     if not applications:
@@ -173,7 +173,7 @@ def bulk_action(request, pk):
     elif action == "move":
         stage_pk = request.POST.get("stage", "")
         stages = WorkflowStep.objects.select_related("workflow").filter(workflow__job=job, is_active=True)
-        stage = stages.filter(pk=stage_pk if stage_pk.isdecimal() else 0).first()
+        stage = stages.filter(pk=to_int(stage_pk)).first()
         if stage is None:
             messages.error(request, "Choose a stage to move them to.")
         else:

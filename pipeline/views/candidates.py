@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.params import to_int
 from accounts.permissions import ability_required, can, organization_required
 from jobs.access import visible_jobs
 
@@ -40,7 +41,7 @@ def candidate_detail(request, pk):
         "candidate": candidate,
         "applications": applications,
         "timeline": candidate_timeline(candidate, viewer=request.user, jobs=jobs),
-        "note_form": NoteForm(candidate=candidate, organization=request.organization),
+        "note_form": NoteForm(candidate=candidate, jobs=jobs),
         "can_edit": can(request.membership, "manage_candidates"),
         "can_decide": can(request.membership, "manage_applications"),
         "reasons": default_rejection_reasons(request.organization),
@@ -61,10 +62,10 @@ def candidate_edit(request, pk):
 
 
 @require_POST
-@organization_required
+@ability_required("manage_applications")
 def add_note(request, pk):
     candidate = get_candidate_for_user(request, pk)
-    form = NoteForm(request.POST, candidate=candidate, organization=request.organization)
+    form = NoteForm(request.POST, candidate=candidate, jobs=visible_jobs(request))
     if form.is_valid():
         services.add_note(
             candidate=candidate,
@@ -89,7 +90,7 @@ def candidate_list(request):
         filters["job"] = None
     if filters["stage"] and not WorkflowStep.objects.filter(pk=filters["stage"], workflow__job__in=jobs).exists():
         filters["stage"] = None
-    candidates = filter_candidates(visible_candidates(request), filters)
+    candidates = filter_candidates(visible_candidates(request), filters, jobs=jobs)
     # Each row lists only the applications to jobs the viewer can open.
     visible_applications = Prefetch(
         "applications", queryset=Application.objects.filter(job__in=jobs).select_related("job", "current_stage")
@@ -179,7 +180,7 @@ def merge_candidate(request, pk):
     """Merge the posted `other` candidate into this one."""
     keep = get_candidate_for_user(request, pk)
     other = request.POST.get("other", "")
-    merge = get_candidate_for_user(request, int(other) if other.isdecimal() else 0)
+    merge = get_candidate_for_user(request, to_int(other))
     try:
         services.merge_candidates(keep=keep, merge=merge, by=request.user)
     except ValidationError as error:

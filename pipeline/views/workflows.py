@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.params import to_int
 from accounts.permissions import ability_required
 from jobs.access import get_job_for_editing
 
@@ -60,6 +62,7 @@ def workflow_templates(request):
 
 @require_POST
 @ability_required("manage_workflows")
+@transaction.atomic
 def create_template(request):
     name = request.POST.get("name", "").strip()[:150]
     if not name:
@@ -124,6 +127,8 @@ def toggle_step(request, pk):
     step = _get_step(request, pk)
     if step.is_active and step.applications.exists():
         messages.error(request, f"Move the applications out of “{step.name}” before switching it off.")
+    elif step.is_active and not step.workflow.steps.filter(is_active=True).exclude(pk=step.pk).exists():
+        messages.error(request, "A pipeline needs at least one stage that is on.")
     else:
         step.is_active = not step.is_active
         step.save(update_fields=["is_active"])
@@ -135,7 +140,7 @@ def toggle_step(request, pk):
 def delete_step(request, pk):
     step = _get_step(request, pk)
     target_pk = request.POST.get("move_to", "")
-    move_to = step.workflow.steps.filter(pk=target_pk if target_pk.isdecimal() else 0).first()
+    move_to = step.workflow.steps.filter(pk=to_int(target_pk)).first()
     try:
         services.delete_step(step=step, move_to=move_to, by=request.user)
     except ValidationError as error:
@@ -150,7 +155,7 @@ def apply_template(request, pk):
     """Map each current stage that holds applications to a stage of the chosen template."""
     job = get_job_for_editing(request, pk)
     template_id = request.POST.get("template") or request.GET.get("template") or ""
-    template = _get_workflow(request, int(template_id) if template_id.isdecimal() else 0)
+    template = _get_workflow(request, to_int(template_id))
     if template.job_id:
         return redirect("pipeline:job_workflow", job.pk)
     current = [s for s in _steps_with_counts(services.workflow_for(job)) if s.total]
@@ -163,7 +168,7 @@ def apply_template(request, pk):
         mapping = {}
         for step in current:
             value = request.POST.get(f"map_{step.pk}", "")
-            if value.isdecimal():
+            if to_int(value, maximum=1000) is not None:
                 mapping[step.pk] = int(value)
         try:
             services.apply_template(job=job, template=template, mapping=mapping, by=request.user)

@@ -128,14 +128,26 @@ def test_a_hiring_manager_does_not_see_applications_to_jobs_they_cannot_open(
     assert "Confidential CTO search" not in html
 
 
-def test_an_interviewer_on_the_team_sees_the_page_without_decision_buttons(client_for, interviewer, candidate, job):
+def test_an_interviewer_does_not_see_candidate_pages_yet(client_for, interviewer, candidate, job):
+    # Interviewers will see the candidates of their own interviews (a later step); being on the
+    # hiring team alone shows them no answers, resumes or notes.
     HiringTeamMember.objects.create(job=job, user=interviewer)
     ApplicationFactory(job=job, candidate=candidate, current_stage=workflow_for(job).steps.first())
+    client = client_for(interviewer)
 
-    html = client_for(interviewer).get(url(candidate)).text
+    assert client.get(url(candidate)).status_code == 404
+    assert client.get(f"/jobs/{job.pk}/applications/").status_code == 403
+    assert client.post(f"/candidates/{candidate.pk}/notes/", {"body": "hi", "visibility": "team"}).status_code == 403
+
+
+def test_a_hiring_manager_sees_the_page_without_profile_editing(client_for, hiring_manager, candidate, job):
+    HiringTeamMember.objects.create(job=job, user=hiring_manager)
+    ApplicationFactory(job=job, candidate=candidate, current_stage=workflow_for(job).steps.first())
+
+    html = client_for(hiring_manager).get(url(candidate)).text
 
     assert "Ada Lovelace" in html
-    assert ">Advance</button>" not in html
+    assert ">Advance</button>" in html
     assert "Edit profile" not in html
 
 
