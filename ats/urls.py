@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("jobs/", include("jobs.urls")),
     path("careers/", include(careers)),
+    path("mail/", include("mail.urls")),
     path("", include("pipeline.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

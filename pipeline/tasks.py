@@ -2,12 +2,10 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .emails import send_to_candidate
 from .models import Application, Candidate
 from .pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
 from .resume_parser import extract_text, parse
@@ -41,22 +39,14 @@ def parse_resume(candidate_id):
 
 
 def send_acknowledgement(application_id):
-    application = Application.objects.select_related("job__organization", "candidate").filter(pk=application_id).first()
+    application = (
+        Application.objects.select_related("job__organization", "candidate", "current_stage")
+        .filter(pk=application_id)
+        .first()
+    )
     if application is None:
         return
-    context = {
-        "candidate": application.candidate,
-        "job": application.job,
-        "organization": application.job.organization,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"We received your application for {application.job.title}",
-        body=render_to_string("pipeline/email/acknowledgement.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[application.candidate.email],
-    )
-    message.attach_alternative(render_to_string("pipeline/email/acknowledgement.html", context), "text/html")
-    message.send()
+    send_to_candidate(application=application, key="acknowledgement")
 
 
 def delete_stale_pending_uploads():

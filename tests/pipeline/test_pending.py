@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django_q.models import Schedule
 
+from pipeline.management.commands.setup_schedules import SCHEDULES
 from pipeline.pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
 from pipeline.tasks import delete_stale_pending_uploads
 
@@ -40,4 +41,4 @@ def test_schedules_are_registered_once_however_often_the_command_runs():
 
     schedule = Schedule.objects.get(func="pipeline.tasks.delete_stale_pending_uploads")
     assert schedule.schedule_type == Schedule.MINUTES
-    assert Schedule.objects.count() == 1
+    assert Schedule.objects.count() == len(SCHEDULES)

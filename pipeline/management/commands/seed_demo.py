@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from jobs import services as job_services
 from jobs.models import FormField, HiringTeamMember, Job
+from mail.defaults import ensure_default_templates
 from pipeline.models import Application, ApplicationFormAnswer, ApplicationStageHistory, Candidate
 from pipeline.services import add_note, workflow_for
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         admin = self._user(User, "admin@acme.test", "Site Admin")
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
+        ensure_default_templates(acme)
         if not acme.jobs.exists():
             self._jobs_and_candidates(acme)
         self.stdout.write(self.style.SUCCESS("Demo data ready: organisation 'Acme' (acme)."))

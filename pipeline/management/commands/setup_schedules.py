@@ -6,6 +6,7 @@ from django_q.models import Schedule
 SCHEDULES = [
     # name, task, how often (minutes)
     ("Delete stale pending uploads", "pipeline.tasks.delete_stale_pending_uploads", 60),
+    ("Retry email whose time has come", "mail.tasks.deliver_due", 1),
 ]
 
 

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import EmailEvent, EmailMessage, EmailTemplate
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "category", "organization", "is_active", "updated_at"]
+    list_filter = ["category", "is_active", "organization"]
+    search_fields = ["name", "key", "subject"]
+    list_select_related = ["organization"]
+
+
+class EmailEventInline(admin.TabularInline):
+    model = EmailEvent
+    extra = 0
+    readonly_fields = ["kind", "url", "detail", "created_at"]
+
+
+@admin.register(EmailMessage)
+class EmailMessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "status", "attempts", "organization", "created_at", "sent_at", "opened_at"]
+    list_filter = ["status", "organization", "template"]
+    search_fields = ["subject", "to", "message_id"]
+    readonly_fields = ["tracking_token", "message_id", "created_at", "sent_at", "opened_at", "clicked_at"]
+    raw_id_fields = ["template", "sent_by"]
+    list_select_related = ["organization"]
+    inlines = [EmailEventInline]
+
+
+@admin.register(EmailEvent)
+class EmailEventAdmin(admin.ModelAdmin):
+    list_display = ["message", "kind", "url", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["message__subject", "url"]
+    raw_id_fields = ["message"]

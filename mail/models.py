@@ -1,0 +1,115 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Organization
+
+
+class EmailTemplate(models.Model):
+    class Category(models.TextChoices):
+        NOTIFICATION = "notification", "Notification"
+        TASK_REMINDER = "task_reminder", "Task reminder"
+        APPLICATION_STATUS = "application_status", "Application status"
+        MEETING_REMINDER = "meeting_reminder", "Meeting reminder"
+        CONFIRMATION = "confirmation", "Confirmation"
+        OFFER = "offer", "Offer"
+        REJECTION = "rejection", "Rejection"
+        WELCOME = "welcome", "Welcome"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="email_templates")
+    key = models.SlugField(max_length=60, help_text="How the system finds this template, e.g. acknowledgement.")
+    name = models.CharField(max_length=150)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.NOTIFICATION)
+    subject = models.CharField(max_length=255)
+    html_body = models.TextField("HTML body")
+    text_body = models.TextField("text body", blank=True, help_text="Left empty, it is made from the HTML.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="unique_template_key")]
+
+    def __str__(self):
+        return self.name
+
+
+def _token():
+    return secrets.token_urlsafe(24)
+
+
+class EmailMessage(models.Model):
+    """One email, from the moment it is queued; the outbox and the log. Never deleted by the system."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="email_messages")
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    from_email = models.CharField(max_length=255)
+    reply_to = models.CharField(max_length=255, blank=True)
+    subject = models.CharField(max_length=255)
+    html_body = models.TextField(blank=True)
+    text_body = models.TextField(blank=True)
+    template = models.ForeignKey(
+        EmailTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    context = models.JSONField(default=dict, blank=True)
+    # The links the HTML held when sent: a click redirect may go to these and nowhere else.
+    links = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set once, before the first try, so every try sends the same Message-ID.
+    message_id = models.CharField(max_length=255, blank=True)
+    tracking_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class EmailEvent(models.Model):
+    class Kind(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        RETRYING = "retrying", "Will retry"
+        FAILED = "failed", "Failed"
+        OPENED = "opened", "Opened"
+        CLICKED = "clicked", "Clicked"
+
+    message = models.ForeignKey(EmailMessage, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    url = models.URLField(max_length=2000, blank=True)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.message}"

@@ -1,0 +1,151 @@
+"""Email templates: the Django template language over a fixed context of plain values.
+
+A template author can reach only the documented values: the context holds
+strings (in key-only containers, so `{{ candidate.items }}` finds nothing), no
+loader can read files, and tags and filters that could reveal more (debug,
+load, include, safe...) are refused when the template is checked.
+"""
+
+import html
+import re
+
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import VariableNode
+from django.utils.html import strip_tags
+
+# The documented context: name -> (what it is, sample value for previews).
+VARIABLES = {
+    "candidate.first_name": ("Candidate's first name", "Ada"),
+    "candidate.last_name": ("Candidate's last name", "Lovelace"),
+    "candidate.full_name": ("Candidate's full name", "Ada Lovelace"),
+    "candidate.email": ("Candidate's email", "ada@example.com"),
+    "job.title": ("Job title", "Senior Backend Engineer"),
+    "job.department": ("Job's department", "Engineering"),
+    "job.location": ("Job's location", "London, UK (hybrid)"),
+    "job.url": ("Job's careers page", "https://careers.example.com/acme/senior-backend-engineer/"),
+    "organization.name": ("Your organisation's name", "Acme"),
+    "organization.website": ("Your organisation's website", "https://acme.example.com"),
+    "stage.name": ("The application's stage", "Phone Screen"),
+    "sender.name": ("Who sends the email", "Riley Recruiter"),
+    "sender.email": ("Sender's email", "riley@acme.example.com"),
+    "interview.date": ("Interview date", "Tuesday 3 March 2026"),
+    "interview.time": ("Interview time", "14:30"),
+    "interview.place": ("Interview place or link", "Video call: https://meet.example.com/abc"),
+    "links.careers": ("Your careers page", "https://careers.example.com/acme/"),
+    "links.privacy": ("Your privacy policy", "https://acme.example.com/privacy"),
+}
+ALLOWED_ROOTS = {name.split(".")[0] for name in VARIABLES} | {"forloop"}
+# Tags whose nodes are safe: they only shape output from the values given.
+ALLOWED_NODES = {
+    "TextNode", "VariableNode", "IfNode", "ForNode", "WithNode", "CommentNode", "SpacelessNode",
+    "FirstOfNode", "CycleNode", "NowNode", "IfChangedNode", "FilterNode",
+}  # fmt: skip
+REFUSED_FILTERS = {"safe", "safeseq", "pprint", "force_escape_off"}
+
+_engine = Engine(
+    debug=True,  # keeps line numbers on syntax errors
+    loaders=[],
+    libraries={},
+    builtins=["django.template.defaultfilters", "django.template.defaulttags"],
+    autoescape=True,
+)
+
+
+class _Values:
+    """A container that answers key lookups and nothing else."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data):
+        self._data = data
+
+    def __getitem__(self, key):
+        value = self._data[key]
+        return _Values(value) if isinstance(value, dict) else value
+
+    def __str__(self):
+        return ""
+
+
+def _nodes(nodelist):
+    for node in nodelist:
+        yield node
+        for attr in getattr(node, "child_nodelists", ()):
+            yield from _nodes(getattr(node, attr, None) or [])
+        if node.__class__.__name__ == "IfNode":
+            for _, child in node.conditions_nodelists:
+                yield from _nodes(child)
+
+
+def _variables(node):
+    expressions = []
+    if isinstance(node, VariableNode):
+        expressions.append(node.filter_expression)
+    for attr in ("sequence", "filter_expr"):
+        if hasattr(node, attr):
+            expressions.append(getattr(node, attr))
+    for expression in expressions:
+        var = getattr(expression, "var", None)
+        name = getattr(var, "var", None)
+        filters = [getattr(func, "__name__", "") for func, _ in getattr(expression, "filters", [])]
+        yield name if isinstance(name, str) else None, filters
+
+
+def _unknown(name):
+    if name.startswith(("forloop", "'", '"')):
+        return False
+    return name not in VARIABLES if "." in name else name not in ALLOWED_ROOTS
+
+
+def check(source, *, label="template"):
+    """(errors, warnings) for one template string. Errors mean it can't be used."""
+    errors, warnings = [], []
+    try:
+        compiled = _engine.from_string(source)
+    except TemplateSyntaxError as error:
+        debug = getattr(error, "template_debug", None) or {}
+        line = f" (line {debug['line']})" if debug.get("line") else ""
+        return [f"{label}{line}: {error}"], []
+    for node in _nodes(compiled.nodelist):
+        kind = node.__class__.__name__
+        if kind not in ALLOWED_NODES:
+            token = getattr(node, "token", None)
+            line = f" (line {token.lineno})" if token is not None and token.lineno else ""
+            errors.append(f"{label}{line}: this tag isn't allowed in email templates.")
+            continue
+        for name, filters in _variables(node):
+            refused = sorted(set(filters) & REFUSED_FILTERS)
+            if refused:
+                errors.append(f"{label}: the filter “{refused[0]}” isn't allowed in email templates.")
+            if name and _unknown(name):
+                warnings.append(f"{label}: unknown variable “{name}” (it will print nothing).")
+    return errors, list(dict.fromkeys(warnings))
+
+
+def _nest(flat):
+    """{"candidate.first_name": "Ada"} -> {"candidate": {"first_name": "Ada"}} with key-only containers."""
+    nested = {}
+    for name, value in flat.items():
+        root, _, leaf = name.partition(".")
+        nested.setdefault(root, {})[leaf] = "" if value is None else str(value)
+    return {root: _Values(values) for root, values in nested.items()}
+
+
+def render(source, values, *, html_output):
+    """Render `source` with the flat `values`; HTML output escapes every value."""
+    template = _engine.from_string(source)
+    return template.render(Context(_nest(values), autoescape=html_output))
+
+
+def sample_values():
+    return {name: sample for name, (_, sample) in VARIABLES.items()}
+
+
+def text_from_html(markup):
+    """A readable plain-text version of an HTML email."""
+    text = re.sub(r"(?i)<br\s*/?>", "\n", markup)
+    text = re.sub(r"(?i)</(p|div|h[1-6]|li|tr)>", "\n\n", text)
+    text = re.sub(r'(?i)<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", text)
+    text = html.unescape(strip_tags(text))
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
