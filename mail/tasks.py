@@ -17,3 +17,8 @@ def deliver_due():
     for message_id in ids:
         services.deliver(message_id)
     return len(ids)
+
+
+def deliver_many(message_ids):
+    for message_id in message_ids:
+        services.deliver(message_id)

@@ -1,8 +1,11 @@
 """A candidate's activity, newest first, gathered from the rows each event already has."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from .models import ApplicationStageHistory, Note
+from mail.models import EmailMessage
+
+from .models import Application, ApplicationStageHistory, Note
 
 
 def candidate_timeline(candidate, *, viewer, jobs):
@@ -12,7 +15,7 @@ def candidate_timeline(candidate, *, viewer, jobs):
     """
     items = []
     applications = list(candidate.applications.filter(job__in=jobs).select_related("job"))
-    jobs = {a.pk: a.job for a in applications}
+    jobs_of = {a.pk: a.job for a in applications}
     for application in applications:
         items.append({"at": application.applied_at, "kind": "applied", "job": application.job,
                       "text": f"Applied for {application.job.title}", "source": application.source})  # fmt: skip
@@ -22,7 +25,7 @@ def candidate_timeline(candidate, *, viewer, jobs):
         .select_related("moved_by")
     )
     for entry in history:
-        items.append({"at": entry.created_at, "kind": "moved", "job": jobs.get(entry.application_id),
+        items.append({"at": entry.created_at, "kind": "moved", "job": jobs_of.get(entry.application_id),
                       "text": f"Moved from {entry.from_stage_name} to {entry.to_stage_name}", "actor": entry.moved_by,
                       "note": entry.note})  # fmt: skip
     visible = Q(application=None) | Q(application__job__in=jobs)
@@ -34,5 +37,12 @@ def candidate_timeline(candidate, *, viewer, jobs):
     for event in candidate.events.filter(visible).select_related("actor", "application__job"):
         items.append({"at": event.created_at, "kind": event.kind, "text": event.text, "actor": event.actor,
                       "job": event.application.job if event.application else None})  # fmt: skip
+    emails = EmailMessage.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application), object_id__in=list(jobs_of)
+    ).select_related("sent_by")
+    for email in emails:
+        state = "opened" if email.opened_at else email.get_status_display().lower()
+        items.append({"at": email.created_at, "kind": "email", "text": f"Email “{email.subject}” ({state})",
+                      "actor": email.sent_by, "job": jobs_of[email.object_id], "email": email})  # fmt: skip
     items.sort(key=lambda item: item["at"], reverse=True)
     return items

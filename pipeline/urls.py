@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, apply, board, candidates, workflows
+from .views import applications, apply, board, candidates, email, workflows
 
 app_name = "pipeline"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("workflows/steps/<int:pk>/delete/", workflows.delete_step, name="delete_step"),
     path("jobs/<int:pk>/board/columns/<int:stage_pk>/", board.board_column, name="board_column"),
     path("jobs/<int:pk>/board/bulk/", board.bulk_action, name="bulk_action"),
+    path("jobs/<int:pk>/email/", email.bulk_email, name="bulk_email"),
+    path("applications/<int:pk>/email/", email.email_application, name="email_application"),
     path("applications/<int:pk>/move/", board.move_application, name="move_application"),
     path(
         "applications/<int:pk>/<slug:action>/",

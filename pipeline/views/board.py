@@ -4,7 +4,7 @@ htmx requests get the board (or the page region they came from) re-rendered
 from fresh database state; plain POSTs redirect back (post-redirect-get).
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -192,6 +192,9 @@ def bulk_action(request, pk):
                 except ValidationError:
                     pass  # already closed: nothing to do for that one
             messages.success(request, f"Rejected {done}.")
+    elif action == "email":
+        query = urlencode([("selected", a.pk) for a in applications])
+        return redirect(f"{reverse('pipeline:bulk_email', args=[job.pk])}?{query}")
     elif action == "tag":
         tags = request.POST.get("tag", "").split(",")
         services.add_tags(applications=applications, tags=tags)
