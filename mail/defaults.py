@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from .models import EmailTemplate
 
 C = EmailTemplate.Category
-_SIGN = "<p>Best wishes,<br>{{ sender.name|default:organization.name }}<br>{{ organization.name }}</p>"
+_SIGN = "<p>Best wishes,<br>{% if sender.name %}{{ sender.name }}<br>{% endif %}{{ organization.name }}</p>"
 
 DEFAULT_TEMPLATES = [
     ("acknowledgement", "Application received", C.CONFIRMATION,

@@ -40,13 +40,17 @@ ALLOWED_NODES = {
     "TextNode", "VariableNode", "IfNode", "ForNode", "WithNode", "CommentNode", "SpacelessNode",
     "FirstOfNode", "CycleNode", "NowNode", "IfChangedNode", "FilterNode",
 }  # fmt: skip
-REFUSED_FILTERS = {"safe", "safeseq", "pprint", "force_escape_off"}
 
-_engine = Engine(
+
+class _EmailEngine(Engine):
+    # Replaces Django's default tags, filters and loader tags (include, extends) entirely.
+    default_builtins = ["mail.template_library"]
+
+
+_engine = _EmailEngine(
     debug=True,  # keeps line numbers on syntax errors
     loaders=[],
     libraries={},
-    builtins=["django.template.defaultfilters", "django.template.defaulttags"],
     autoescape=True,
 )
 
@@ -62,6 +66,9 @@ class _Values:
     def __getitem__(self, key):
         value = self._data[key]
         return _Values(value) if isinstance(value, dict) else value
+
+    def __iter__(self):
+        return iter(())
 
     def __str__(self):
         return ""
@@ -97,6 +104,18 @@ def _unknown(name):
     return name not in VARIABLES if "." in name else name not in ALLOWED_ROOTS
 
 
+def _explain(error):
+    """Django's message, said plainly for tags and filters that email templates don't offer."""
+    message = str(error)
+    if match := re.search(r"Invalid block tag on line \d+: '(\w+)'", message):
+        return f"the tag “{match.group(1)}” isn't allowed in email templates."
+    if match := re.search(r"Invalid filter: '(\w+)'", message):
+        return f"the filter “{match.group(1)}” isn't allowed in email templates."
+    if "is not a registered tag library" in message:
+        return "loading tag libraries isn't allowed in email templates."
+    return message
+
+
 def check(source, *, label="template"):
     """(errors, warnings) for one template string. Errors mean it can't be used."""
     errors, warnings = [], []
@@ -105,20 +124,27 @@ def check(source, *, label="template"):
     except TemplateSyntaxError as error:
         debug = getattr(error, "template_debug", None) or {}
         line = f" (line {debug['line']})" if debug.get("line") else ""
-        return [f"{label}{line}: {error}"], []
+        return [f"{label}{line}: {_explain(error)}"], []
     for node in _nodes(compiled.nodelist):
         kind = node.__class__.__name__
         if kind not in ALLOWED_NODES:
             token = getattr(node, "token", None)
             line = f" (line {token.lineno})" if token is not None and token.lineno else ""
-            errors.append(f"{label}{line}: this tag isn't allowed in email templates.")
+            errors.append(f"{label}{line}: the tag “{kind}” isn't allowed in email templates.")
             continue
-        for name, filters in _variables(node):
-            refused = sorted(set(filters) & REFUSED_FILTERS)
-            if refused:
-                errors.append(f"{label}: the filter “{refused[0]}” isn't allowed in email templates.")
+        for name, _filters in _variables(node):
             if name and _unknown(name):
                 warnings.append(f"{label}: unknown variable “{name}” (it will print nothing).")
+    if not errors:
+        # A filter can still fail on real values (|divisibleby on a title): try it now, not at send time.
+        for html_output in (True, False):
+            try:
+                compiled.render(Context(_nest(sample_values()), autoescape=html_output))
+            except Exception as error:  # whatever the filter raised, the template can't be used
+                errors.append(
+                    f"{label}: it can't be rendered with sample values ({error.__class__.__name__}: {error})."
+                )
+                break
     return errors, list(dict.fromkeys(warnings))
 
 

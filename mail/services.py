@@ -24,7 +24,7 @@ from .models import EmailEvent, EmailMessage, EmailTemplate
 # Waits before the second and third tries; after the third failure the message is failed.
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-LINK_RE = re.compile(r'href="(https?://[^"]+)"', re.IGNORECASE)
+LINK_RE = re.compile(r"""href=["']?(https?://[^"'\s>]+)["']?""", re.IGNORECASE)
 
 
 class UnclearDelivery(Exception):
