@@ -1,6 +1,7 @@
 """Queueing and sending email. `mail` knows nothing of applications: it sends rendered
 templates to addresses, and can point back at any object through a generic relation."""
 
+import contextlib
 import re
 import smtplib
 import socket
@@ -134,6 +135,8 @@ def _send(message):
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    # Connecting sends nothing: any failure up to here is safe to retry.
+    email.connection.open()
     try:
         email.send()
     except CLEAR_FAILURES:
@@ -141,6 +144,9 @@ def _send(message):
     except Exception as error:
         # A timeout or a dropped connection may come after the server accepted the message.
         raise UnclearDelivery(f"{error.__class__.__name__}: {error}") from error
+    finally:
+        with contextlib.suppress(Exception):  # a failing QUIT changes nothing
+            email.connection.close()
 
 
 def deliver(message_id):
