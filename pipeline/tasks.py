@@ -40,13 +40,18 @@ def parse_resume(candidate_id):
 
 def send_acknowledgement(application_id):
     application = (
-        Application.objects.select_related("job__organization", "candidate", "current_stage")
+        Application.objects.select_related("job__organization", "job__created_by", "candidate", "current_stage")
         .filter(pk=application_id)
         .first()
     )
     if application is None:
         return
-    send_to_candidate(application=application, key="acknowledgement")
+    # Replies reach a person: whoever created the job, while they are still on the team.
+    creator = application.job.created_by
+    on_team = (
+        creator and creator.memberships.filter(organization_id=application.job.organization_id, is_active=True).exists()
+    )
+    send_to_candidate(application=application, key="acknowledgement", sender=creator if on_team else None)
 
 
 def delete_stale_pending_uploads():

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mail.models import EmailEvent, EmailMessage
 from pipeline.services import workflow_for
-from tests.factories import ApplicationFactory, bulk_applications, make_job
+from tests.factories import ApplicationFactory, bulk_applications, make_job, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,19 @@ def test_analytics_and_queue_pages_count_the_organisations_email(client_for, own
     assert (analytics["totals"]["sent"], analytics["totals"]["failed"]) == (1, 1)
     assert analytics["totals"]["failure_rate"] == 50
     assert (queue["status"]["failed"], queue["status"]["sent"]) == (1, 1)
+
+
+def test_the_acknowledgement_replies_to_the_recruiter_who_made_the_job(
+    client, organization, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    organization.privacy_policy_url = "https://example.com/privacy"
+    organization.save()
+    job = make_job(organization, title="Welder", created_by=recruiter)
+    data = {"first_name": "Jo", "last_name": "Doe", "email": "jo@example.com", "consent": "on", "resume": pdf_upload()}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/careers/{organization.slug}/{job.slug}/apply/", data)
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].reply_to == [recruiter.email]
+    assert recruiter.get_full_name() in mailoutbox[0].body
