@@ -22,6 +22,22 @@
     }
   }, true);
 
+  // Buttons marked data-insert="text" data-insert-into="<textarea id>" type the text at the
+  // cursor (the email template editor's variable picker), then let htmx preview it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-insert]");
+    if (!button) { return; }
+    var field = document.getElementById(button.getAttribute("data-insert-into"));
+    if (!field) { return; }
+    var text = button.getAttribute("data-insert");
+    var start = field.selectionStart || 0;
+    var end = field.selectionEnd || 0;
+    field.value = field.value.slice(0, start) + text + field.value.slice(end);
+    field.focus();
+    field.selectionStart = field.selectionEnd = start + text.length;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   // Selects marked data-autosubmit submit their form when changed.
   document.addEventListener("change", function (event) {
     var el = event.target;
