@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models import Max
 
+from accounts.ordering import swap_with_neighbour
+
 from .forms import STANDARD_FIELDS, new_field_key
 from .models import FormField, HiringTeamMember, Job, JobForm
 
@@ -89,9 +91,4 @@ def reorder_fields(*, form, field_ids):
 @transaction.atomic
 def move_field(*, field, offset):
     """Swap a field with its neighbour above (offset -1) or below (+1)."""
-    siblings = list(field.form.fields.select_for_update())
-    index = next(i for i, f in enumerate(siblings) if f.pk == field.pk)
-    target = index + offset
-    if 0 <= target < len(siblings):
-        siblings[index], siblings[target] = siblings[target], siblings[index]
-        reorder_fields(form=field.form, field_ids=[f.pk for f in siblings])
+    swap_with_neighbour(field.form.fields.select_for_update(), field, offset)

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.background import enqueue_on_commit
+from accounts.ordering import swap_with_neighbour
 from jobs.models import Job
 
 from .models import (
@@ -524,14 +525,7 @@ def add_step(*, workflow, name, description=""):
 
 @transaction.atomic
 def move_step(*, step, offset):
-    steps = list(step.workflow.steps.select_for_update())
-    index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
-    target = index + offset
-    if 0 <= target < len(steps):
-        steps[index], steps[target] = steps[target], steps[index]
-        for order, each in enumerate(steps):
-            each.order = order
-        WorkflowStep.objects.bulk_update(steps, ["order"])
+    swap_with_neighbour(step.workflow.steps.select_for_update(), step, offset)
 
 
 @transaction.atomic
