@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -90,15 +91,26 @@ def _find_or_create_candidate(organization, email, values):
     return candidate, False
 
 
-@transaction.atomic
 def submit_application(*, job, form, source="", resume=None):
     """Apply to `job` with a valid ApplicationForm, in one transaction.
 
     Finds the candidate by email (case-insensitively, within the organisation),
     fills only their empty fields, creates the application in the first stage
     with its answers and first history entry, and on commit queues resume
-    parsing and the acknowledgement email. Raises AlreadyApplied.
+    parsing and the acknowledgement email. Raises AlreadyApplied. Files written
+    on the way are removed again if the transaction fails.
     """
+    written = []
+    try:
+        with transaction.atomic():
+            return _submit_application(job=job, form=form, source=source, resume=resume, written=written)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _submit_application(*, job, form, source, resume, written):
     organization = job.organization
     values = form.standard_values()
     email = values.pop("email").strip()
@@ -122,6 +134,7 @@ def submit_application(*, job, form, source="", resume=None):
     resume_kept_on_candidate = bool(resume and not candidate.resume)
     if resume_kept_on_candidate:
         candidate.resume.save(resume.name, resume, save=False)
+        written.append(candidate.resume.name)
         candidate.resume_name = resume.name[:255]
     candidate.save()
 
@@ -144,6 +157,7 @@ def submit_application(*, job, form, source="", resume=None):
         # They already had a resume on file: keep this one with the application.
         answer = ApplicationFormAnswer(application=application, key="resume", label="Resume", file_name=resume.name)
         answer.file.save(resume.name, resume, save=False)
+        written.append(answer.file.name)
         answers.append(answer)
     for index, (field, value) in enumerate(form.custom_answers()):
         answer = ApplicationFormAnswer(
@@ -151,6 +165,7 @@ def submit_application(*, job, form, source="", resume=None):
         )
         if hasattr(value, "read"):
             answer.file.save(value.name, value, save=False)
+            written.append(answer.file.name)
             answer.file_name = value.name[:255]
         else:
             answer.value = value.isoformat() if hasattr(value, "isoformat") else value

@@ -3,11 +3,16 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 from django_q.models import Schedule
 
+from jobs.forms import application_form_for
+from pipeline import services
 from pipeline.management.commands.setup_schedules import SCHEDULES
+from pipeline.models import ApplicationFormAnswer, Candidate
 from pipeline.pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
 from pipeline.tasks import delete_stale_pending_uploads
+from tests.factories import make_job, pdf_upload
 
 
 def _pending_file(settings, name, age_seconds):
@@ -42,3 +47,25 @@ def test_schedules_are_registered_once_however_often_the_command_runs():
     schedule = Schedule.objects.get(func="pipeline.tasks.delete_stale_pending_uploads")
     assert schedule.schedule_type == Schedule.MINUTES
     assert Schedule.objects.count() == len(SCHEDULES)
+
+
+@pytest.mark.django_db
+def test_a_failed_application_leaves_no_files_behind(settings, organization, monkeypatch):
+    organization.privacy_policy_url = "https://example.com/privacy"
+    organization.save()
+    job = make_job(organization)
+    data = {"first_name": "Jo", "last_name": "Doe", "email": "jo@example.com", "consent": "on"}
+    form = application_form_for(job, data, {"resume": pdf_upload()})
+    assert form.is_valid(), form.errors
+
+    def fail(*args, **kwargs):
+        # The last write of the transaction fails, after the resume is on disk.
+        raise IntegrityError("simulated failure at the end of the transaction")
+
+    monkeypatch.setattr(ApplicationFormAnswer.objects, "bulk_create", fail)
+    with pytest.raises(IntegrityError):
+        services.submit_application(job=job, form=form)
+
+    assert not Candidate.objects.exists()
+    private = settings.MEDIA_ROOT / "private"
+    assert not private.exists() or not [p for p in private.rglob("*") if p.is_file()]
