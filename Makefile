@@ -4,21 +4,37 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# Extra pytest arguments: make test ARGS="tests/jobs -k careers"
+ARGS ?=
+# pytest-xdist workers: one per core, at most 4 (override with TEST_WORKERS=1, or =0 for none).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
-.PHONY: install run test lint format migrate clean bench
+.PHONY: install install-dev run test lint format migrate check-database reset-db clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# What the site needs to run.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	@touch $@
 
+# The site's requirements plus the test and lint tools.
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
 install: $(VENV)/.installed
 
-migrate: install
+install-dev: $(VENV)/.installed-dev
+
+# Refuses (with what to do) a database made before the migrations were rewritten.
+check-database: install
+	$(BIN)/python manage.py check_database
+
+migrate: check-database
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
@@ -33,23 +49,39 @@ run: migrate
 	@echo ""
 	PATH="$(abspath $(BIN)):$$PATH" BIND_HOST=127.0.0.1 $(BIN)/honcho start --port $(PORT) web worker
 
-test: install
-	$(BIN)/pytest
+# This ERASES LOCAL DATA: it deletes the SQLite development database (db.sqlite3 and its
+# -wal/-shm files), then migrates a new one and loads the demo data. Use it when `make migrate`
+# says the database was made before the migrations were rewritten.
+reset-db: install
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "reset-db only resets the default SQLite database (db.sqlite3); DATABASE_URL is set." >&2; \
+	  echo "Unset it, or drop and re-create that database yourself." >&2; exit 1; \
+	fi
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_schedules
+	$(BIN)/python manage.py seed_demo
 
-lint: install
+test: install-dev
+	$(BIN)/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS)) $(ARGS)
+
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache artifacts
 
 # Speed, measured (not asserted): the board and a move at 30 and 3,000 applications,
 # on a database of its own so the demo data stays as it is.
 BENCH_DB ?= sqlite:///$(CURDIR)/.bench.sqlite3
 bench: install
+	DATABASE_URL=$(BENCH_DB) DEBUG=1 $(BIN)/python manage.py check_database \
+	  --hint "It holds nothing but benchmark runs: delete it (rm -f .bench.sqlite3*, or drop the BENCH_DB database) and run make bench again."
 	DATABASE_URL=$(BENCH_DB) DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DB) DEBUG=1 $(BIN)/python manage.py bench

@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import models
@@ -18,12 +20,22 @@ class SignupForm(forms.Form):
         user.save(update_fields=["name"])
 
 
+def timezone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 class OnboardingForm(forms.Form):
     name = forms.CharField(
         max_length=150,
         label="Organisation name",
         help_text="The company you hire for. Candidates see this name on your careers page.",
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "organization"}),
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        initial="UTC",
+        help_text="Deadlines, date filters and daily reports follow it. You can change it later.",
     )
 
 
@@ -50,8 +62,10 @@ class OrganizationForm(forms.ModelForm):
             "careers_intro",
             "privacy_policy_url",
             "data_retention_days",
+            "timezone",
         ]
         widgets = {
+            "timezone": forms.Select(choices=timezone_choices()),
             "brand_colour": forms.TextInput(attrs={"type": "color", "class": "form-control-color"}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "careers_intro": forms.Textarea(attrs={"rows": 3}),

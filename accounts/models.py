@@ -1,13 +1,20 @@
 import secrets
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
+
+
+def validate_timezone(name):
+    if name and name not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{name}” is not a time zone we know. Pick one like Europe/Paris.")
 
 
 class UserManager(BaseUserManager):
@@ -36,7 +43,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
-    timezone = models.CharField(max_length=64, default="UTC")
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="Dates and times are shown in this zone. Empty: your organisation's.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("staff status", default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)
@@ -104,6 +117,13 @@ class Organization(models.Model):
     data_retention_days = models.PositiveIntegerField(
         default=365, help_text="How long candidate data is kept after they apply, in days."
     )
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="Deadlines, date filters, daily reports and retention dates follow this zone.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,6 +140,18 @@ class Organization(models.Model):
         r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
         luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
         return "#000000" if luminance > 0.179 else "#ffffff"
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.timezone or "UTC")
+
+    def local_date(self, moment):
+        """The calendar day `moment` falls on in the organisation's zone."""
+        return moment.astimezone(self.zone).date()
+
+    def retention_date(self, moment):
+        """Until when data given at `moment` is kept: a day in the organisation's zone."""
+        return self.local_date(moment) + timedelta(days=self.data_retention_days)
 
     def owner_count(self):
         return self.memberships.filter(role=Membership.Role.OWNER, is_active=True).count()

@@ -1,12 +1,14 @@
 """The one place that answers "may this member do X?".
 
-Views enforce these; templates only use them to hide buttons. Object-level
-rules for jobs and candidates (hiring managers see only their jobs) join this
-module as those objects arrive.
+Views enforce these; templates only use them to hide buttons. Rules about one
+object (may this hiring manager open this candidate?) live with the object's
+app, one predicate per type: jobs.access, pipeline.candidates.access,
+pipeline.applications.access.
 """
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 
@@ -64,7 +66,7 @@ def organization_required(view):
 
             return redirect_to_login(request.get_full_path())
         if request.membership is None:
-            return redirect("accounts:onboarding")
+            return redirect(settings.ONBOARDING_URL)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -93,12 +95,3 @@ def get_membership_for_org(request, pk):
 def get_invitation_for_org(request, pk):
     """A pending invitation of the current organisation, or 404."""
     return get_object_or_404(request.organization.invitations, pk=pk, accepted_at__isnull=True)
-
-
-def can_view_job(membership, job):
-    """Recruiters and admins see every job; hiring managers and interviewers the jobs whose team they are on."""
-    if membership is None or not membership.is_active or job.organization_id != membership.organization_id:
-        return False
-    if can(membership, "manage_jobs"):
-        return True
-    return job.team.filter(user_id=membership.user_id).exists()

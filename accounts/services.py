@@ -21,10 +21,11 @@ def unique_slug(name):
 
 
 @transaction.atomic
-def create_organization(*, owner, name, **fields):
-    """A new organisation with `owner` as its first owner."""
+def create_organization(*, name, owner=None, **fields):
+    """A new organisation with `owner` (if any) as its first owner; ats.setup adds every app's defaults."""
     organization = Organization.objects.create(name=name, slug=fields.pop("slug", None) or unique_slug(name), **fields)
-    Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
+    if owner is not None:
+        Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
     return organization
 
 

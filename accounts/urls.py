@@ -5,7 +5,6 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("onboarding/", views.onboarding, name="onboarding"),
     path("organization/", views.organization_settings, name="organization_settings"),
     path("organization/members/", views.members, name="members"),
     path("organization/members/invite/", views.invite_member, name="invite_member"),

@@ -10,24 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
-from .forms import AcceptInvitationForm, InviteForm, OnboardingForm, OrganizationForm, RoleForm
+from .forms import AcceptInvitationForm, InviteForm, OrganizationForm, RoleForm
 from .middleware import SESSION_KEY
 from .models import Invitation
 
 User = get_user_model()
-
-
-@login_required
-def onboarding(request):
-    if request.membership is not None:
-        return redirect("dashboard")
-    form = OnboardingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        organization = services.create_organization(owner=request.user, name=form.cleaned_data["name"])
-        request.session[SESSION_KEY] = organization.pk
-        messages.success(request, f"Welcome to {organization.name}! Your organisation is ready.")
-        return redirect("dashboard")
-    return render(request, "accounts/onboarding.html", {"form": form})
 
 
 @permissions.ability_required("manage_organization")

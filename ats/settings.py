@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "pipeline",
     "mail",
     "notifications",
+    "ats",  # no models: admin add forms with defaults, cross-app management commands
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
+ONBOARDING_URL = "onboarding"  # where a signed-in user without an organisation is sent
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -178,7 +180,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
-ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:onboarding"
+ACCOUNT_SIGNUP_REDIRECT_URL = "onboarding"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ALLOW_SIGNUPS = envbool("ALLOW_SIGNUPS", "true")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -203,7 +205,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Static and uploaded files ---------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads are private (resumes): MEDIA_ROOT is never served by URL, only
 # through permission-checked views.

@@ -14,6 +14,7 @@ careers = ([*pipeline_urls.public_urlpatterns, *careers_urls.urlpatterns], "care
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("onboarding/", views.onboarding, name="onboarding"),
     path("health/", views.health, name="health"),
     path("api/health/", views.health),
     path("api/v1/health/", views.health),

@@ -3,15 +3,35 @@ import time
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.forms import OnboardingForm
+from accounts.middleware import SESSION_KEY
 from accounts.permissions import can, organization_required
 
+from .setup import create_organization_with_defaults
+
 STARTED_AT = time.time()
+
+
+@login_required
+def onboarding(request):
+    """Step 2 of signing up: name the organisation (its owner is you), with its zone and defaults."""
+    if request.membership is not None:
+        return redirect("dashboard")
+    form = OnboardingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = create_organization_with_defaults(owner=request.user, **form.cleaned_data)
+        request.session[SESSION_KEY] = organization.pk
+        messages.success(request, f"Welcome to {organization.name}! Your organisation is ready.")
+        return redirect("dashboard")
+    return render(request, "accounts/onboarding.html", {"form": form})
 
 
 @organization_required
@@ -25,7 +45,7 @@ def dashboard(request):
             "title": "Publish your first job",
             "text": "Describe the role, shape its application form, then publish it on your careers page.",
             "done": open_jobs > 0,
-            "url": "jobs:create",
+            "url": "pipeline:job_create",
             "action": "Create a job",
             "ability": "manage_jobs",
         },

@@ -1,26 +1,34 @@
-"""Scoped lookups: another organisation's job is a 404, never a 403."""
+"""Who may see which job: one rule, used by every lookup and list. Another organisation's job is a 404."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import can, can_view_job
+from accounts.permissions import can
 
-from .models import FormField, Job
+from .models import FormField, Job, Stage
+
+
+def jobs_visible_to(membership):
+    """Recruiters and admins see every job of their organisation; others the jobs whose team they are on."""
+    if membership is None or not membership.is_active:
+        return Job.objects.none()
+    jobs = Job.objects.filter(organization_id=membership.organization_id)
+    if can(membership, "manage_jobs"):
+        return jobs
+    return jobs.filter(team__user_id=membership.user_id)
+
+
+def can_view_job(membership, job):
+    return jobs_visible_to(membership).filter(pk=job.pk).exists()
 
 
 def visible_jobs(request):
-    jobs = Job.objects.filter(organization=request.organization)
-    if can(request.membership, "manage_jobs"):
-        return jobs
-    return jobs.filter(team__user=request.user)
+    return jobs_visible_to(request.membership)
 
 
 def get_job_for_user(request, pk):
-    job = get_object_or_404(Job.objects.select_related("organization"), pk=pk, organization=request.organization)
-    if not can_view_job(request.membership, job):
-        raise Http404
-    return job
+    return get_object_or_404(visible_jobs(request).select_related("organization"), pk=pk)
 
 
 def get_job_for_editing(request, pk):
@@ -32,3 +40,12 @@ def get_job_for_editing(request, pk):
 
 def get_field_for_editing(request, job, pk):
     return get_object_or_404(FormField, pk=pk, form__job=job)
+
+
+def get_stage_for_editing(request, pk):
+    """A stage of one of the organisation's jobs or stage templates (editing them is manage_workflows)."""
+    stage = get_object_or_404(Stage.objects.select_related("job", "template"), pk=pk)
+    owner = stage.job if stage.job_id else stage.template
+    if owner.organization_id != request.organization.pk:
+        raise Http404
+    return stage

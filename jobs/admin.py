@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from . import services
-from .models import FormField, HiringTeamMember, Job, JobForm
+from .models import FormField, HiringTeamMember, Job, JobForm, Stage, StageTemplate
 
 
 class HiringTeamInline(admin.TabularInline):
@@ -19,11 +18,7 @@ class JobAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization", "created_by"]
     list_select_related = ["organization"]
     inlines = [HiringTeamInline]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not JobForm.objects.filter(job=obj).exists():
-            services.add_standard_form(obj)
+    # A job added here gets its form and stages from ats.admin, which knows the apps above jobs.
 
 
 @admin.register(HiringTeamMember)
@@ -55,3 +50,28 @@ class FormFieldAdmin(admin.ModelAdmin):
     list_filter = ["field_type", "required", "is_active", "is_standard"]
     search_fields = ["label", "key", "form__job__title"]
     list_select_related = ["form__job"]
+
+
+class TemplateStageInline(admin.TabularInline):
+    model = Stage
+    fk_name = "template"
+    extra = 0
+    fields = ["order", "name", "description", "is_active", "stale_after_days"]
+
+
+@admin.register(StageTemplate)
+class StageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "is_default", "created_at"]
+    list_filter = ["is_default", "organization"]
+    search_fields = ["name", "organization__name"]
+    autocomplete_fields = ["organization"]
+    inlines = [TemplateStageInline]
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ["name", "job", "template", "order", "is_active", "stale_after_days"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "job__title", "template__name"]
+    raw_id_fields = ["job", "template"]
+    list_select_related = ["job", "template"]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Organization
 
+from . import extensions
 from .models import Job
 
 
@@ -101,6 +102,7 @@ def careers_job(request, org_slug, job_slug):
         "job": job,
         "job_posting": _job_posting(request, job),
         "summary": strip_tags(str(job.description_html))[:200],
+        "apply_url": extensions.apply_url(job),
     }
     return render(request, "careers/job.html", ctx)
 

@@ -227,27 +227,73 @@ class ApplicationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for name, field in self.form_fields.items():
-            upload = cleaned.get(name)
-            if field.field_type == Type.FILE and upload:
-                kinds = RESUME_KINDS if field.key == "resume" else ATTACHMENT_KINDS
-                try:
-                    validate_upload(upload, kinds, what="resume" if field.key == "resume" else "file")
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+            try:
+                check_upload(field, cleaned.get(name))
+            except forms.ValidationError as error:
+                self.add_error(name, error)
         return cleaned
+
+    def field_name(self, key):
+        """The form's name for the FormField `key` (custom questions are prefixed)."""
+        return next((name for name, field in self.form_fields.items() if field.key == key), None)
 
     @property
     def is_bot(self):
         return bool(self.data.get(HONEYPOT))
 
-    def standard_values(self):
-        return {name: value for name, value in self.cleaned_data.items() if name in STANDARD_KEYS}
+    def submitted_data(self):
+        """The submission as plain data, keyed by field key, for pipeline's submit_application."""
+        values, answers, files = {}, {}, {}
+        for name, field in self.form_fields.items():
+            if field.field_type == Type.FILE:
+                if name in self.files:
+                    files[field.key] = self.files[name]
+            elif field.field_type == Type.MULTIPLE_CHOICE:
+                (values if field.is_standard else answers)[field.key] = self.data.getlist(name)
+            else:
+                (values if field.is_standard else answers)[field.key] = self.data.get(name)
+        return values, answers, files
 
-    def custom_answers(self):
-        """(FormField, value) for each custom question, in form order."""
-        return [
-            (field, self.cleaned_data.get(name)) for name, field in self.form_fields.items() if not field.is_standard
-        ]
+
+def check_upload(field, upload):
+    """An uploaded file is what it claims to be (checked by content), for a file question."""
+    if field.field_type == Type.FILE and upload:
+        kinds = RESUME_KINDS if field.key == "resume" else ATTACHMENT_KINDS
+        validate_upload(upload, kinds, what="resume" if field.key == "resume" else "file")
+
+
+def clean_submission(job, *, values, answers, files, optional=()):
+    """Check a submission against the job's active form fields, with the same rules as the HTML form.
+
+    `values` holds the standard fields, `answers` the custom questions, `files` the
+    uploads, each keyed by field key; keys in `optional` are not required (a resume
+    kept from an earlier try). Returns (standard values, [(FormField, value)] of the
+    custom questions); raises ValidationError with messages keyed by field key.
+    """
+    errors, standard, custom = {}, {}, []
+    for field in job.application_form.fields.filter(is_active=True):
+        django_field = _django_field(field, job.organization)
+        if field.key in optional:
+            django_field.required = False
+        if field.field_type == Type.FILE:
+            raw = files.get(field.key)
+        else:
+            raw = (values if field.is_standard else answers).get(field.key)
+            if field.field_type == Type.YES_NO and isinstance(raw, bool):
+                raw = "yes" if raw else "no"
+        try:
+            value = django_field.clean(raw)
+            check_upload(field, value)
+        except forms.ValidationError as error:
+            errors[field.key] = error.messages
+            continue
+        if field.is_standard:
+            standard[field.key] = value
+        else:
+            custom.append((field, value))
+    if errors:
+        raise forms.ValidationError(errors)
+    return standard, custom
 
 
 def application_form_for(job, data=None, files=None):

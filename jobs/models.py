@@ -215,3 +215,63 @@ class FormField(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class StageTemplate(models.Model):
+    """A reusable, ordered list of stages; the organisation's default is copied into each new job."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="stage_templates")
+    name = models.CharField(max_length=150)
+    is_default = models.BooleanField(default=False, help_text="Copied to each new job.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"], condition=models.Q(is_default=True), name="one_default_stage_template"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Stage(models.Model):
+    """One step of a hiring process: of a job (its pipeline) or of a stage template, never both."""
+
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.CASCADE, related_name="stages")
+    template = models.ForeignKey(
+        StageTemplate, null=True, blank=True, on_delete=models.CASCADE, related_name="stages"
+    )
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    stale_after_days = models.PositiveSmallIntegerField(
+        default=7, help_text="After this many days in the stage, a card's badge turns warm on the board."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(job__isnull=False, template__isnull=True)
+                | models.Q(job__isnull=True, template__isnull=False),
+                name="stage_has_one_owner",
+            )
+        ]
+        indexes = [models.Index(fields=["job", "is_active", "order"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def owner(self):
+        return self.job if self.job_id else self.template
+
+    def siblings(self):
+        """The stages of the same job or template, this one included."""
+        if self.job_id:
+            return Stage.objects.filter(job_id=self.job_id)
+        return Stage.objects.filter(template_id=self.template_id)

@@ -1,11 +1,12 @@
 """Workflows around jobs and their application forms."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from accounts.ordering import swap_with_neighbour
 
-from .forms import STANDARD_FIELDS, new_field_key
+from .forms import ALWAYS_REQUIRED, STANDARD_FIELDS, new_field_key
 from .models import FormField, HiringTeamMember, Job, JobForm
 
 
@@ -28,9 +29,14 @@ def add_standard_form(job):
     return form
 
 
+def ensure_standard_form(job):
+    if not JobForm.objects.filter(job=job).exists():
+        add_standard_form(job)
+
+
 @transaction.atomic
 def create_job(*, organization, created_by, **fields):
-    """A draft job with the standard application form."""
+    """A draft job with the standard application form (pipeline.setup adds its stages)."""
     job = Job(organization=organization, created_by=created_by, **fields)
     job.full_clean(exclude=["slug"])
     job.save()
@@ -92,3 +98,30 @@ def reorder_fields(*, form, field_ids):
 def move_field(*, field, offset):
     """Swap a field with its neighbour above (offset -1) or below (+1)."""
     swap_with_neighbour(field.form.fields.select_for_update(), field, offset)
+
+
+def set_team_member(*, job, user, role):
+    """Put `user` on the job's hiring team with `role` (or change their role there)."""
+    member, _ = HiringTeamMember.objects.update_or_create(job=job, user=user, defaults={"role": role})
+    return member
+
+
+def remove_team_member(*, job, member_pk):
+    return job.team.filter(pk=member_pk).delete()[0] > 0
+
+
+def toggle_field(*, field, flag):
+    """Switch a question's `required` or `is_active` flag; email stays required and shown."""
+    if flag not in ("required", "is_active"):
+        raise ValidationError("Choose what to switch.")
+    if field.key in ALWAYS_REQUIRED:
+        raise ValidationError(f"“{field.label}” is always asked and always required.")
+    setattr(field, flag, not getattr(field, flag))
+    field.save(update_fields=[flag])
+    return field
+
+
+def delete_field(*, field):
+    if field.is_standard:
+        raise ValidationError("Standard fields can be hidden, not deleted.")
+    field.delete()

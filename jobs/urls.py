@@ -6,12 +6,10 @@ app_name = "jobs"
 
 urlpatterns = [
     path("", views.job_list, name="list"),
-    path("new/", views.job_create, name="create"),
     path("preview-markdown/", views.markdown_preview, name="markdown_preview"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/edit/", views.job_edit, name="edit"),
     path("<int:pk>/status/", views.set_job_status, name="set_status"),
-    path("<int:pk>/duplicate/", views.duplicate_job, name="duplicate"),
     path("<int:pk>/team/", views.add_team_member, name="add_team_member"),
     path("<int:pk>/team/<int:member_pk>/remove/", views.remove_team_member, name="remove_team_member"),
     path("<int:pk>/form/", views.form_builder, name="form_builder"),

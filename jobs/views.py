@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.params import to_int, to_ints
 from accounts.permissions import ability_required, can, organization_required
 
-from . import services
+from . import extensions, services
 from .access import get_field_for_editing, get_job_for_editing, get_job_for_user, visible_jobs
 from .forms import ALWAYS_REQUIRED, FormFieldForm, JobEditForm, application_form_for
 from .markdown import render_markdown
@@ -21,10 +21,7 @@ User = get_user_model()
 
 @organization_required
 def job_list(request):
-    jobs = visible_jobs(request).annotate(
-        application_count=Count("applications", distinct=True),
-        active_count=Count("applications", filter=Q(applications__status="active"), distinct=True),
-    )
+    jobs = visible_jobs(request)
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
     query = request.GET.get("q", "").strip()
@@ -42,25 +39,20 @@ def job_list(request):
         .order_by("department")
     )
     page = Paginator(jobs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    counts = extensions.job_counts(rows)
+    for job in rows:
+        job.counts = counts.get(job.pk, {})
     ctx = {
         "page": page,
-        "jobs": page.object_list,
+        "jobs": rows,
+        "list_links": extensions.list_links(request),
         "statuses": Job.Status.choices,
         "departments": departments,
         "filters": {"status": status, "department": department, "q": query},
         "can_manage": can(request.membership, "manage_jobs"),
     }
     return render(request, "jobs/job_list.html", ctx)
-
-
-@ability_required("manage_jobs")
-def job_create(request):
-    form = JobEditForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        job = services.create_job(organization=request.organization, created_by=request.user, **form.cleaned_data)
-        messages.success(request, f"“{job.title}” was created as a draft. Set up its application form, then publish.")
-        return redirect(job)
-    return render(request, "jobs/job_form.html", {"form": form, "job": None}, status=400 if form.errors else 200)
 
 
 @ability_required("manage_jobs")
@@ -85,8 +77,7 @@ def job_detail(request, pk):
         "addable_members": [m for m in members if m.user_id not in on_team],
         "team_roles": HiringTeamMember.Role.choices,
         "can_manage": can(request.membership, "manage_jobs"),
-        "can_use_board": can(request.membership, "manage_applications"),
-        "application_count": job.applications.count(),
+        "links": extensions.job_links(request, job),
     }
     return render(request, "jobs/job_detail.html", ctx)
 
@@ -106,15 +97,6 @@ def set_job_status(request, pk):
 
 @require_POST
 @ability_required("manage_jobs")
-def duplicate_job(request, pk):
-    job = get_job_for_editing(request, pk)
-    copy = services.duplicate_job(job=job, created_by=request.user)
-    messages.success(request, f"Made a draft copy of “{job.title}”.")
-    return redirect(copy)
-
-
-@require_POST
-@ability_required("manage_jobs")
 def add_team_member(request, pk):
     job = get_job_for_editing(request, pk)
     membership = request.organization.memberships.filter(
@@ -124,7 +106,7 @@ def add_team_member(request, pk):
     if membership is None or role not in HiringTeamMember.Role.values:
         messages.error(request, "Choose a member of your organisation and a role.")
     else:
-        HiringTeamMember.objects.update_or_create(job=job, user=membership.user, defaults={"role": role})
+        services.set_team_member(job=job, user=membership.user, role=role)
         messages.success(request, f"{membership.user} is on the hiring team.")
     return redirect(job)
 
@@ -133,7 +115,7 @@ def add_team_member(request, pk):
 @ability_required("manage_jobs")
 def remove_team_member(request, pk, member_pk):
     job = get_job_for_editing(request, pk)
-    job.team.filter(pk=member_pk).delete()
+    services.remove_team_member(job=job, member_pk=member_pk)
     messages.success(request, "Removed from the hiring team.")
     return redirect(job)
 
@@ -202,10 +184,11 @@ def edit_field(request, pk, field_pk):
 def delete_field(request, pk, field_pk):
     job = get_job_for_editing(request, pk)
     field = get_field_for_editing(request, job, field_pk)
-    if field.is_standard:
-        messages.error(request, "Standard fields can be hidden, not deleted.")
+    try:
+        services.delete_field(field=field)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
         return redirect("jobs:form_builder", pk=job.pk)
-    field.delete()
     return _done(request, job, "Question deleted.")
 
 
@@ -215,10 +198,10 @@ def toggle_field(request, pk, field_pk):
     """Switch a field's `required` or `active` flag (email stays required and shown)."""
     job = get_job_for_editing(request, pk)
     field = get_field_for_editing(request, job, field_pk)
-    flag = request.POST.get("flag")
-    if field.key not in ALWAYS_REQUIRED and flag in ("required", "is_active"):
-        setattr(field, flag, not getattr(field, flag))
-        field.save(update_fields=[flag])
+    try:
+        services.toggle_field(field=field, flag=request.POST.get("flag", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     return _done(request, job)
 
 

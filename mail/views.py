@@ -16,7 +16,6 @@ from accounts.params import to_int
 from accounts.permissions import ability_required
 
 from . import rendering, services
-from .defaults import ensure_default_templates
 from .forms import EmailTemplateForm
 from .models import EmailMessage, EmailTemplate
 
@@ -105,7 +104,6 @@ def retry_message(request, pk):
 
 @ability_required("send_email")
 def template_list(request):
-    ensure_default_templates(request.organization)
     templates = EmailTemplate.objects.filter(organization=request.organization)
     return render(request, "mail/template_list.html", {"templates": templates})
 

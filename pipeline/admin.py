@@ -1,35 +1,7 @@
 from django.contrib import admin
 
-from .models import (
-    Application,
-    ApplicationFormAnswer,
-    ApplicationStageHistory,
-    Candidate,
-    WorkflowStep,
-    WorkflowTemplate,
-)
-
-
-class WorkflowStepInline(admin.TabularInline):
-    model = WorkflowStep
-    extra = 0
-
-
-@admin.register(WorkflowTemplate)
-class WorkflowTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "job", "is_default", "created_at"]
-    list_filter = ["is_default", "organization"]
-    search_fields = ["name", "job__title", "organization__name"]
-    autocomplete_fields = ["organization", "job"]
-    inlines = [WorkflowStepInline]
-
-
-@admin.register(WorkflowStep)
-class WorkflowStepAdmin(admin.ModelAdmin):
-    list_display = ["name", "workflow", "order", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "workflow__name"]
-    list_select_related = ["workflow"]
+from .applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory, RejectionReason
+from .candidates.models import Candidate, Note, TimelineEvent
 
 
 @admin.register(Candidate)
@@ -79,3 +51,29 @@ class ApplicationStageHistoryAdmin(admin.ModelAdmin):
     search_fields = ["application__candidate__email", "note"]
     raw_id_fields = ["application", "from_stage", "to_stage", "moved_by"]
     list_select_related = ["application__candidate", "application__job", "from_stage", "to_stage", "moved_by"]
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organization", "is_active", "order"]
+    list_filter = ["kind", "is_active", "organization"]
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "author", "visibility", "created_at"]
+    list_filter = ["visibility"]
+    search_fields = ["body", "candidate__email", "author__email"]
+    raw_id_fields = ["candidate", "application", "author", "mentions"]
+    list_select_related = ["candidate", "author"]
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "candidate", "actor", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["text", "candidate__email"]
+    raw_id_fields = ["candidate", "application", "actor"]
+    list_select_related = ["candidate", "actor"]

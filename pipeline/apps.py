@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PipelineConfig(AppConfig):
     name = "pipeline"
     verbose_name = "Pipeline"
+
+    def ready(self):
+        from . import job_pages
+
+        job_pages.register()

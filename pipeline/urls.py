@@ -1,32 +1,33 @@
 from django.urls import path
 
-from .views import applications, apply, board, candidates, email, workflows
+from .applications.views import applications, apply, board, email, stages
+from .candidates import views as candidates
+from .setup import views as setup
 
 app_name = "pipeline"
 
 urlpatterns = [
+    path("jobs/new/", setup.job_create, name="job_create"),
+    path("jobs/<int:pk>/duplicate/", setup.duplicate_job, name="duplicate_job"),
     path("jobs/<int:pk>/applications/", applications.job_applications, name="job_applications"),
     path("jobs/<int:pk>/board/", board.board, name="board"),
-    path("jobs/<int:pk>/workflow/", workflows.job_workflow, name="job_workflow"),
-    path("jobs/<int:pk>/workflow/apply/", workflows.apply_template, name="apply_template"),
-    path("workflows/", workflows.workflow_templates, name="workflow_templates"),
-    path("workflows/new/", workflows.create_template, name="create_template"),
-    path("workflows/<int:pk>/", workflows.workflow_template, name="workflow_template"),
-    path("workflows/<int:pk>/steps/", workflows.add_step, name="add_step"),
-    path("workflows/steps/<int:pk>/rename/", workflows.rename_step, name="rename_step"),
-    path("workflows/steps/<int:pk>/move/", workflows.move_step, name="move_step"),
-    path("workflows/steps/<int:pk>/toggle/", workflows.toggle_step, name="toggle_step"),
-    path("workflows/steps/<int:pk>/delete/", workflows.delete_step, name="delete_step"),
+    path("jobs/<int:pk>/workflow/", stages.job_workflow, name="job_workflow"),
+    path("jobs/<int:pk>/workflow/apply/", stages.apply_template, name="apply_template"),
+    path("jobs/<int:pk>/workflow/steps/", stages.add_job_step, name="add_job_step"),
+    path("workflows/", stages.workflow_templates, name="workflow_templates"),
+    path("workflows/new/", stages.create_template, name="create_template"),
+    path("workflows/<int:pk>/", stages.workflow_template, name="workflow_template"),
+    path("workflows/<int:pk>/steps/", stages.add_step, name="add_step"),
+    path("workflows/steps/<int:pk>/rename/", stages.rename_step, name="rename_step"),
+    path("workflows/steps/<int:pk>/move/", stages.move_step, name="move_step"),
+    path("workflows/steps/<int:pk>/toggle/", stages.toggle_step, name="toggle_step"),
+    path("workflows/steps/<int:pk>/delete/", stages.delete_step, name="delete_step"),
     path("jobs/<int:pk>/board/columns/<int:stage_pk>/", board.board_column, name="board_column"),
     path("jobs/<int:pk>/board/bulk/", board.bulk_action, name="bulk_action"),
     path("jobs/<int:pk>/email/", email.bulk_email, name="bulk_email"),
     path("applications/<int:pk>/email/", email.email_application, name="email_application"),
     path("applications/<int:pk>/move/", board.move_application, name="move_application"),
-    path(
-        "applications/<int:pk>/<slug:action>/",
-        board.application_action,
-        name="application_action",
-    ),
+    path("applications/<int:pk>/<slug:action>/", board.application_action, name="application_action"),
     path("candidates/", candidates.candidate_list, name="candidates"),
     path("candidates/new/", candidates.candidate_create, name="candidate_create"),
     path("candidates/<int:pk>/", candidates.candidate_detail, name="candidate"),

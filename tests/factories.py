@@ -13,8 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organization, User
-from jobs.services import create_job
-from pipeline.models import Application, Candidate
+from ats.setup import add_organization_defaults
+from pipeline.applications.models import Application
+from pipeline.candidates.models import Candidate
+from pipeline.setup.services import create_job
 
 PASSWORD = "pass-12345-word"
 
@@ -33,9 +35,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     slug = factory.Sequence(lambda n: f"org-{n}")
+
+    @factory.post_generation
+    def defaults(organization, create, extracted, **kwargs):
+        """Like every organisation the site makes: default stages, rejection reasons and email templates."""
+        if create and extracted is not False:
+            add_organization_defaults(organization)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -66,8 +75,8 @@ _job_numbers = iter(range(1, 1_000_000))
 def make_job(organization, *, status="open", created_by=None, **fields):
     """A job built the way the app builds one (standard application form included), then moved to `status`.
 
-    Jobs go through jobs.services.create_job rather than a model factory, so the
-    form every job has in real life exists here too.
+    Jobs go through pipeline.setup's create_job rather than a model factory, so the
+    form and stages every job has in real life exist here too.
     """
     fields.setdefault("title", f"Job {next(_job_numbers)}")
     if created_by is None:
@@ -147,9 +156,8 @@ def bulk_applications(job, count, *, stages=None, **fields):
     Two bulk inserts plus one read-back, so a board of thousands takes about a second to build.
     Positions count up within each column; `fields` go on every Application.
     """
-    from pipeline.services import workflow_for
 
-    stages = list(stages if stages is not None else workflow_for(job).steps.filter(is_active=True))
+    stages = list(stages if stages is not None else job.stages.filter(is_active=True))
     numbers = [next(_bulk_numbers) for _ in range(count)]
     emails = [f"bulk{n}@example.com" for n in numbers]
     Candidate.objects.bulk_create(

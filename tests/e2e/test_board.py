@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership, Organization
 from jobs.models import Job
 from jobs.services import create_job
-from pipeline import services
+from pipeline.candidates import services
 from pipeline.models import Application, ApplicationStageHistory, Candidate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +40,7 @@ def job(recruiter):
 @pytest.fixture
 def stages(job):
     """The job's active stages, in board order."""
-    return list(services.workflow_for(job).steps.filter(is_active=True).order_by("order", "pk"))
+    return list(job.stages.filter(is_active=True).order_by("order", "pk"))
 
 
 def apply(job, stage, first_name, last_name, **fields):

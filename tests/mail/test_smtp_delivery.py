@@ -10,7 +10,7 @@ from django.utils import timezone
 from mail import services, tasks
 from mail.defaults import ensure_default_templates
 from mail.models import EmailEvent, EmailMessage, EmailTemplate
-from pipeline.emails import send_to_candidate, values_for
+from pipeline.applications.emails import send_to_candidate, values_for
 from tests.factories import ApplicationFactory, make_job, pdf_upload
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
-from pipeline import services
+from pipeline.applications import services
 from pipeline.models import Application, TimelineEvent
-from pipeline.services import workflow_for
 from tests.factories import ApplicationFactory, MembershipFactory, make_job
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ def job(organization):
 
 @pytest.fixture
 def stages(job):
-    return list(workflow_for(job).steps.all())
+    return list(job.stages.all())
 
 
 @pytest.fixture
@@ -241,7 +240,7 @@ def test_actions_refuse_get(client, application):
 
 def test_another_organisations_application_is_404(client, other_organization):
     foreign_job = make_job(other_organization)
-    foreign = ApplicationFactory(job=foreign_job, current_stage=workflow_for(foreign_job).steps.first())
+    foreign = ApplicationFactory(job=foreign_job, current_stage=foreign_job.stages.first())
 
     response = act(client, foreign, "reject", follow=False, reason="Position filled")
 
@@ -282,8 +281,8 @@ def foreigners(organization, other_organization):
     other_job = make_job(organization)
     foreign_job = make_job(other_organization)
     return [
-        ApplicationFactory(job=other_job, current_stage=workflow_for(other_job).steps.first()),
-        ApplicationFactory(job=foreign_job, current_stage=workflow_for(foreign_job).steps.first()),
+        ApplicationFactory(job=other_job, current_stage=other_job.stages.first()),
+        ApplicationFactory(job=foreign_job, current_stage=foreign_job.stages.first()),
     ]
 
 

@@ -472,7 +472,7 @@ def test_application_starts_in_the_first_stage_with_one_history_entry(client, jo
 
     application = Application.objects.get()
     assert application.current_stage.name == "Application Received"
-    assert application.current_stage.workflow.job == job
+    assert application.current_stage.job == job
     assert application.status == Application.Status.ACTIVE
     history = ApplicationStageHistory.objects.get()
     assert history.application == application

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
 from pipeline.models import Application
-from pipeline.services import workflow_for
 from tests.factories import ApplicationFactory, MembershipFactory, bulk_applications, make_job
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +25,7 @@ def job(organization):
 
 @pytest.fixture
 def stages(job):
-    return list(workflow_for(job).steps.all())
+    return list(job.stages.all())
 
 
 def url(job):

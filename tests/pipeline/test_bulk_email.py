@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mail.models import EmailEvent, EmailMessage
-from pipeline.services import workflow_for
 from tests.factories import ApplicationFactory, bulk_applications, make_job, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +80,7 @@ def test_the_preview_shows_the_first_recipients_email(client_for, recruiter, job
 
 def test_applications_of_another_job_are_not_written_to(client_for, recruiter, job, organization):
     other = make_job(organization, title="Elsewhere")
-    stranger = ApplicationFactory(job=other, current_stage=workflow_for(other).steps.first())
+    stranger = ApplicationFactory(job=other, current_stage=other.stages.first())
     mine = bulk_applications(job, 1)
 
     _send(client_for(recruiter), job, [*mine, stranger])
@@ -92,7 +91,7 @@ def test_applications_of_another_job_are_not_written_to(client_for, recruiter, j
 def test_one_email_from_the_candidate_page_shows_in_the_timeline(
     client_for, recruiter, job, django_capture_on_commit_callbacks, mailoutbox
 ):
-    application = ApplicationFactory(job=job, current_stage=workflow_for(job).steps.first())
+    application = ApplicationFactory(job=job, current_stage=job.stages.first())
     client = client_for(recruiter)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,7 +104,7 @@ def test_one_email_from_the_candidate_page_shows_in_the_timeline(
 
 
 def test_an_interviewer_cannot_send_email(client_for, interviewer, job):
-    application = ApplicationFactory(job=job, current_stage=workflow_for(job).steps.first())
+    application = ApplicationFactory(job=job, current_stage=job.stages.first())
 
     response = client_for(interviewer).post(f"/applications/{application.pk}/email/", {"template": "rejection"})
 

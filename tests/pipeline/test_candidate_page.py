@@ -7,9 +7,8 @@ from django.core.files.storage import default_storage
 
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
-from pipeline import services
+from pipeline.candidates import services
 from pipeline.models import Application, ApplicationStageHistory, Candidate, Note, TimelineEvent
-from pipeline.services import workflow_for
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
@@ -29,7 +28,7 @@ def job(organization):
 
 @pytest.fixture
 def stages(job):
-    return list(workflow_for(job).steps.all())
+    return list(job.stages.all())
 
 
 @pytest.fixture
@@ -106,7 +105,7 @@ def test_a_hiring_manager_sees_only_candidates_of_their_jobs(client_for, organiz
     HiringTeamMember.objects.create(job=job, user=manager, role=HiringTeamMember.Role.HIRING_MANAGER)
     other_job = make_job(organization, title="Designer")
     theirs = ApplicationFactory(job=job, current_stage=stages[0]).candidate
-    not_theirs = ApplicationFactory(job=other_job, current_stage=workflow_for(other_job).steps.first()).candidate
+    not_theirs = ApplicationFactory(job=other_job, current_stage=other_job.stages.first()).candidate
     client = client_for(manager)
 
     assert client.get(url(theirs)).status_code == 200
@@ -121,7 +120,7 @@ def test_a_hiring_manager_does_not_see_applications_to_jobs_they_cannot_open(
     HiringTeamMember.objects.create(job=job, user=manager, role=HiringTeamMember.Role.HIRING_MANAGER)
     secret_job = make_job(organization, title="Confidential CTO search")
     ApplicationFactory(job=job, candidate=candidate, current_stage=stages[0])
-    ApplicationFactory(job=secret_job, candidate=candidate, current_stage=workflow_for(secret_job).steps.first())
+    ApplicationFactory(job=secret_job, candidate=candidate, current_stage=secret_job.stages.first())
 
     html = client_for(manager).get(url(candidate)).text
 
@@ -132,7 +131,7 @@ def test_an_interviewer_does_not_see_candidate_pages_yet(client_for, interviewer
     # Interviewers will see the candidates of their own interviews (a later step); being on the
     # hiring team alone shows them no answers, resumes or notes.
     HiringTeamMember.objects.create(job=job, user=interviewer)
-    ApplicationFactory(job=job, candidate=candidate, current_stage=workflow_for(job).steps.first())
+    ApplicationFactory(job=job, candidate=candidate, current_stage=job.stages.first())
     client = client_for(interviewer)
 
     assert client.get(url(candidate)).status_code == 404
@@ -142,7 +141,7 @@ def test_an_interviewer_does_not_see_candidate_pages_yet(client_for, interviewer
 
 def test_a_hiring_manager_sees_the_page_without_profile_editing(client_for, hiring_manager, candidate, job):
     HiringTeamMember.objects.create(job=job, user=hiring_manager)
-    ApplicationFactory(job=job, candidate=candidate, current_stage=workflow_for(job).steps.first())
+    ApplicationFactory(job=job, candidate=candidate, current_stage=job.stages.first())
 
     html = client_for(hiring_manager).get(url(candidate)).text
 

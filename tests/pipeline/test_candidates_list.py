@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
 from pipeline.models import Candidate
-from pipeline.services import workflow_for
 from tests.factories import ApplicationFactory, CandidateFactory, MembershipFactory, make_job
 
 pytestmark = pytest.mark.django_db
@@ -109,11 +108,11 @@ def jobs(organization):
 
 def test_filtering_by_job_and_stage(client, organization, jobs):
     backend, design = jobs
-    stages = list(workflow_for(backend).steps.all())
+    stages = list(backend.stages.all())
     ApplicationFactory(job=backend, candidate=person(organization, "Ada"), current_stage=stages[0])
     ApplicationFactory(job=backend, candidate=person(organization, "Bob"), current_stage=stages[3])
     cy = person(organization, "Cy")
-    ApplicationFactory(job=design, candidate=cy, current_stage=workflow_for(design).steps.last())
+    ApplicationFactory(job=design, candidate=cy, current_stage=design.stages.last())
     person(organization, "Dee")
 
     assert sorted(names(client.get(URL, {"job": backend.pk}))) == ["Ada", "Bob"]
@@ -122,7 +121,7 @@ def test_filtering_by_job_and_stage(client, organization, jobs):
 
 
 def test_filtering_by_tag_needs_the_whole_tag(client, organization, jobs):
-    stage = workflow_for(jobs[0]).steps.first()
+    stage = jobs[0].stages.first()
     ApplicationFactory(job=jobs[0], candidate=person(organization, "Ada"), current_stage=stage, tags=["senior", "go"])
     ApplicationFactory(job=jobs[0], candidate=person(organization, "Bob"), current_stage=stage, tags=["golang"])
 
@@ -138,7 +137,7 @@ def test_filtering_by_source(client, organization):
 
 
 def test_filtering_by_application_date(client, organization, jobs):
-    stage = workflow_for(jobs[0]).steps.first()
+    stage = jobs[0].stages.first()
     for name, day in (("Early", 1), ("Middle", 10), ("Late", 20)):
         ApplicationFactory(job=jobs[0], candidate=person(organization, name), current_stage=stage, applied_at=at(day))
 
@@ -198,9 +197,9 @@ def test_a_hiring_manager_lists_only_candidates_of_their_jobs(client_for, organi
     HiringTeamMember.objects.create(job=jobs[0], user=manager, role=HiringTeamMember.Role.HIRING_MANAGER)
     ada = person(organization, "Ada")
     for job in jobs:  # one candidate in both of the jobs: listed once
-        ApplicationFactory(job=job, candidate=ada, current_stage=workflow_for(job).steps.first())
+        ApplicationFactory(job=job, candidate=ada, current_stage=job.stages.first())
     bob = person(organization, "Bob")
-    ApplicationFactory(job=jobs[1], candidate=bob, current_stage=workflow_for(jobs[1]).steps.first())
+    ApplicationFactory(job=jobs[1], candidate=bob, current_stage=jobs[1].stages.first())
     person(organization, "Cy")
 
     assert names(client_for(manager).get(URL)) == ["Ada"]
@@ -225,7 +224,7 @@ def rows(response):
 
 def test_the_csv_export_has_only_the_filtered_rows(client, organization, jobs):
     ada = person(organization, "Ada", source="referral", skills=["Go", "SQL"])
-    ApplicationFactory(job=jobs[0], candidate=ada, current_stage=workflow_for(jobs[0]).steps.first())
+    ApplicationFactory(job=jobs[0], candidate=ada, current_stage=jobs[0].stages.first())
     person(organization, "Bob", source="linkedin")
 
     header, *data = rows(client.get(URL, {"source": "referral", "format": "csv"}))
@@ -256,7 +255,7 @@ def test_the_csv_export_defuses_formulas(client, organization):
 
 
 def test_the_query_count_does_not_grow_with_the_number_of_candidates(client, organization, jobs):
-    stage = workflow_for(jobs[0]).steps.first()
+    stage = jobs[0].stages.first()
 
     def add(n):
         for _ in range(n):

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from pipeline import services
-from pipeline.models import Application, ApplicationStageHistory, WorkflowStep
-from pipeline.services import workflow_for
+from pipeline.applications import services
+from jobs.models import Stage
+from pipeline.models import Application, ApplicationStageHistory
 from tests.factories import ApplicationFactory, make_job
 
 pytestmark = [
@@ -50,7 +50,7 @@ def in_threads(*calls):
 def mover(application_pk, stage_pk):
     def move():
         application = Application.objects.get(pk=application_pk)
-        stage = WorkflowStep.objects.select_related("workflow").get(pk=stage_pk)
+        stage = Stage.objects.get(pk=stage_pk)
         services.move_application(application=application, to_stage=stage)
 
     return move
@@ -63,7 +63,7 @@ def job(organization):
 
 @pytest.fixture
 def stages(job):
-    return list(workflow_for(job).steps.all())
+    return list(job.stages.all())
 
 
 def test_two_simultaneous_moves_leave_one_stage_and_a_consistent_history(job, stages):

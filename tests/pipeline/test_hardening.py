@@ -8,8 +8,7 @@ from jobs.admin import JobAdmin
 from jobs.models import HiringTeamMember, Job, JobForm
 from jobs.services import add_question
 from pipeline.models import Application, Note
-from pipeline.services import workflow_for
-from pipeline.tasks import parse_resume
+from pipeline.candidates.tasks import parse_resume
 from tests.factories import ApplicationFactory, CandidateFactory, make_job, pdf_content
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +23,15 @@ def job(organization):
 
 @pytest.fixture
 def stages(job):
-    return list(workflow_for(job).steps.all())
+    return list(job.stages.all())
 
 
 def test_a_hiring_manager_cannot_attach_a_note_to_a_job_they_cannot_open(client_for, hiring_manager, organization):
     mine, secret = make_job(organization, title="Mine"), make_job(organization, title="Secret")
     HiringTeamMember.objects.create(job=mine, user=hiring_manager)
     candidate = CandidateFactory(organization=organization)
-    ApplicationFactory(job=mine, candidate=candidate, current_stage=workflow_for(mine).steps.first())
-    hidden = ApplicationFactory(job=secret, candidate=candidate, current_stage=workflow_for(secret).steps.first())
+    ApplicationFactory(job=mine, candidate=candidate, current_stage=mine.stages.first())
+    hidden = ApplicationFactory(job=secret, candidate=candidate, current_stage=secret.stages.first())
     client = client_for(hiring_manager)
 
     page = client.get(f"/candidates/{candidate.pk}/").text

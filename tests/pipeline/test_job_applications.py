@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pipeline.models import ApplicationFormAnswer
-from pipeline.services import first_stage
+from pipeline.applications.services import first_stage
 from tests.factories import ApplicationFactory, make_job
 
 pytestmark = pytest.mark.django_db

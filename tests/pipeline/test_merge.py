@@ -11,7 +11,6 @@ from pipeline.models import (
     Note,
     TimelineEvent,
 )
-from pipeline.services import workflow_for
 from tests.factories import ApplicationFactory, CandidateFactory, make_job
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +48,7 @@ def merge_url(keep):
 
 
 def applied(job, candidate, **answers):
-    stage = workflow_for(job).steps.first()
+    stage = job.stages.first()
     application = ApplicationFactory(job=job, candidate=candidate, current_stage=stage)
     ApplicationStageHistory.objects.create(application=application, to_stage=stage, note="Applied")
     for key, value in answers.items():

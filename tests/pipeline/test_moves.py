@@ -10,9 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pipeline import services
+from pipeline.applications import services
 from pipeline.models import Application, ApplicationStageHistory
-from pipeline.services import workflow_for
 from tests.factories import ApplicationFactory, bulk_applications, make_job
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def job(organization):
 
 @pytest.fixture
 def stages(job):
-    return list(workflow_for(job).steps.all())
+    return list(job.stages.all())
 
 
 @pytest.fixture
@@ -128,9 +127,9 @@ def test_ids_of_another_job_or_organisation_in_a_column_are_ignored(
     client_for, recruiter, job, stages, other_job, other_organization
 ):
     ours = applied(job, stages[0])
-    other_jobs = applied(other_job, workflow_for(other_job).steps.first(), position=7)
+    other_jobs = applied(other_job, other_job.stages.first(), position=7)
     foreign_job = make_job(other_organization)
-    foreign = applied(foreign_job, workflow_for(foreign_job).steps.first(), position=9)
+    foreign = applied(foreign_job, foreign_job.stages.first(), position=9)
 
     response = client_for(recruiter).post(
         column_url(job, stages[1]), {"application": [foreign.pk, other_jobs.pk, ours.pk, "x"]}, headers=HTMX
@@ -148,7 +147,7 @@ def test_ids_of_another_job_or_organisation_in_a_column_are_ignored(
 
 def test_a_column_of_another_job_is_404(client_for, recruiter, job, stages, other_job):
     card = applied(job, stages[0])
-    foreign_stage = workflow_for(other_job).steps.last()
+    foreign_stage = other_job.stages.last()
 
     response = client_for(recruiter).post(f"/jobs/{job.pk}/board/columns/{foreign_stage.pk}/", {"application": card.pk})
 
@@ -159,8 +158,8 @@ def test_a_column_of_another_job_is_404(client_for, recruiter, job, stages, othe
 
 def test_the_column_of_another_organisations_job_is_404(client_for, recruiter, other_organization):
     foreign_job = make_job(other_organization)
-    stage = workflow_for(foreign_job).steps.last()
-    card = applied(foreign_job, workflow_for(foreign_job).steps.first())
+    stage = foreign_job.stages.last()
+    card = applied(foreign_job, foreign_job.stages.first())
 
     response = client_for(recruiter).post(column_url(foreign_job, stage), {"application": card.pk})
 
@@ -223,7 +222,7 @@ def test_a_move_to_another_jobs_stage_is_refused_with_a_message(client_for, recr
     card = applied(job, stages[0])
 
     response = client_for(recruiter).post(
-        move_url(card), {"stage": workflow_for(other_job).steps.last().pk}, follow=True
+        move_url(card), {"stage": other_job.stages.last().pk}, follow=True
     )
 
     assert "Choose a stage of this job." in response.text
@@ -236,7 +235,7 @@ def test_the_service_refuses_a_stage_of_another_job(job, stages, other_job):
     card = applied(job, stages[0])
 
     with pytest.raises(ValidationError, match="another job"):
-        services.move_application(application=card, to_stage=workflow_for(other_job).steps.last())
+        services.move_application(application=card, to_stage=other_job.stages.last())
 
     card.refresh_from_db()
     assert card.current_stage == stages[0]
@@ -256,7 +255,7 @@ def test_the_service_refuses_a_switched_off_stage(job, stages):
 
 def test_moving_another_organisations_application_is_404(client_for, recruiter, other_organization):
     foreign_job = make_job(other_organization)
-    foreign_stages = list(workflow_for(foreign_job).steps.all())
+    foreign_stages = list(foreign_job.stages.all())
     card = applied(foreign_job, foreign_stages[0])
 
     assert client_for(recruiter).post(move_url(card), {"stage": foreign_stages[1].pk}).status_code == 404
@@ -272,7 +271,7 @@ def test_a_refused_htmx_move_shows_its_error_in_the_response(client_for, recruit
     card = applied(job, stages[0])
 
     response = client_for(recruiter).post(
-        move_url(card), {"stage": workflow_for(other_job).steps.last().pk}, headers=HTMX
+        move_url(card), {"stage": other_job.stages.last().pk}, headers=HTMX
     )
 
     assert "Choose a stage of this job." in response.text

@@ -7,11 +7,11 @@ from django.db import IntegrityError
 from django_q.models import Schedule
 
 from jobs.forms import application_form_for
-from pipeline import services
+from pipeline.applications.services import submit_application
 from pipeline.management.commands.setup_schedules import SCHEDULES
 from pipeline.models import ApplicationFormAnswer, Candidate
-from pipeline.pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
-from pipeline.tasks import delete_stale_pending_uploads
+from pipeline.applications.pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
+from pipeline.applications.tasks import delete_stale_pending_uploads
 from tests.factories import make_job, pdf_upload
 
 
@@ -54,9 +54,7 @@ def test_a_failed_application_leaves_no_files_behind(settings, organization, mon
     organization.privacy_policy_url = "https://example.com/privacy"
     organization.save()
     job = make_job(organization)
-    data = {"first_name": "Jo", "last_name": "Doe", "email": "jo@example.com", "consent": "on"}
-    form = application_form_for(job, data, {"resume": pdf_upload()})
-    assert form.is_valid(), form.errors
+    values = {"first_name": "Jo", "last_name": "Doe", "email": "jo@example.com"}
 
     def fail(*args, **kwargs):
         # The last write of the transaction fails, after the resume is on disk.
@@ -64,7 +62,7 @@ def test_a_failed_application_leaves_no_files_behind(settings, organization, mon
 
     monkeypatch.setattr(ApplicationFormAnswer.objects, "bulk_create", fail)
     with pytest.raises(IntegrityError):
-        services.submit_application(job=job, form=form)
+        submit_application(job=job, values=values, files={"resume": pdf_upload()})
 
     assert not Candidate.objects.exists()
     private = settings.MEDIA_ROOT / "private"

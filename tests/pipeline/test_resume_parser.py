@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pipeline.models import Candidate
-from pipeline.resume_parser import extract_text, parse
-from pipeline.tasks import parse_resume
+from pipeline.candidates.resume_parser import extract_text, parse
+from pipeline.candidates.tasks import parse_resume
 from tests.factories import CandidateFactory, docx_bytes, make_job, pdf_bytes, pdf_content
 
 RESUME_LINES = [

@@ -156,7 +156,7 @@ def test_deleting_with_move_to_moves_the_applications_first(client, job, stages,
 
 
 def test_move_to_must_be_a_stage_of_the_same_workflow(client, job, stages, organization):
-    other_stage = workflow_for(make_job(organization)).steps.first()
+    other_stage = make_job(organization).stages.first()
     application = ApplicationFactory(job=job, current_stage=stages[3])
 
     response = client.post(step_url(stages[3], "delete"), {"move_to": other_stage.pk}, follow=True)
@@ -315,7 +315,7 @@ def foreign(other_organization):
     return {
         "job": foreign_job,
         "workflow": workflow_for(foreign_job),
-        "step": workflow_for(foreign_job).steps.first(),
+        "step": foreign_job.stages.first(),
         "template": default_workflow(other_organization),
     }
 

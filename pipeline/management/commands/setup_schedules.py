@@ -5,7 +5,7 @@ from django_q.models import Schedule
 
 SCHEDULES = [
     # name, task, how often (minutes)
-    ("Delete stale pending uploads", "pipeline.tasks.delete_stale_pending_uploads", 60),
+    ("Delete stale pending uploads", "pipeline.applications.tasks.delete_stale_pending_uploads", 60),
     ("Retry email whose time has come", "mail.tasks.deliver_due", 1),
 ]
 

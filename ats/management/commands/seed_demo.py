@@ -1,0 +1,297 @@
+"""Demo data for trying the site: `python manage.py seed_demo`. Safe to run again."""
+
+import io
+import random
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organization
+from jobs import services as job_services
+from jobs.models import FormField, HiringTeamMember, Job
+from pipeline.applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
+from pipeline.applications.services import open_application
+from pipeline.candidates.models import Candidate
+from pipeline.candidates.services import add_note
+from pipeline.setup.services import create_job
+
+from ...setup import add_organization_defaults, create_organization_with_defaults
+
+DEMO_PASSWORD = "acme-demo-2026"  # development only; printed by `make run`
+DEMO_MEMBERS = [
+    ("owner@acme.test", "Olivia Owner", Membership.Role.OWNER),
+    ("recruiter@acme.test", "Riley Recruiter", Membership.Role.RECRUITER),
+    ("manager@acme.test", "Morgan Manager", Membership.Role.HIRING_MANAGER),
+    ("interviewer@acme.test", "Ivan Interviewer", Membership.Role.INTERVIEWER),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the Acme demo organisation and its users."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        User = get_user_model()
+        details = {
+            "name": "Acme",
+            "website": "https://acme.test",
+            "industry": "Software",
+            "size": Organization.Size.SMALL,
+            "description": "Acme builds tools that make hiring calmer.",
+            "careers_intro": "We are a small, kind team building useful software. Come build with us.",
+            "privacy_policy_url": "https://acme.test/privacy",
+            "timezone": "Europe/London",
+        }
+        acme = Organization.objects.filter(slug="acme").first()
+        if acme is None:
+            acme = create_organization_with_defaults(slug="acme", **details)
+        else:
+            Organization.objects.filter(pk=acme.pk).update(**details)
+            add_organization_defaults(acme)  # idempotent: fills what an older demo lacks
+        for email, name, role in DEMO_MEMBERS:
+            user = self._user(User, email, name)
+            Membership.objects.update_or_create(
+                user=user, organization=acme, defaults={"role": role, "is_active": True}
+            )
+        admin = self._user(User, "admin@acme.test", "Site Admin")
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
+        if not acme.jobs.exists():
+            self._jobs_and_candidates(acme)
+        self.stdout.write(self.style.SUCCESS("Demo data ready: organisation 'Acme' (acme)."))
+
+    def _user(self, User, email, name):
+        user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
+        return user
+
+    def _jobs_and_candidates(self, acme):
+        rng = random.Random(2026)  # the same demo every time
+        owner = _member_user(acme, Membership.Role.OWNER)
+        manager = _member_user(acme, Membership.Role.HIRING_MANAGER)
+        interviewer = _member_user(acme, Membership.Role.INTERVIEWER)
+        jobs = []
+        for spec in DEMO_JOBS:
+            spec = dict(spec)
+            status = spec.pop("status")
+            questions = spec.pop("questions", [])
+            job = create_job(organization=acme, created_by=owner, **spec)
+            for label, field_type, options, required in questions:
+                job_services.add_question(
+                    form=job.application_form, label=label, field_type=field_type, options=options, required=required
+                )
+            for target in {Job.Status.DRAFT: [], Job.Status.OPEN: ["open"], Job.Status.ON_HOLD: ["open", "on_hold"],
+                           Job.Status.CLOSED: ["open", "closed"]}[status]:  # fmt: skip
+                job.set_status(target)
+            HiringTeamMember.objects.create(job=job, user=manager, role=HiringTeamMember.Role.HIRING_MANAGER)
+            HiringTeamMember.objects.create(job=job, user=interviewer, role=HiringTeamMember.Role.INTERVIEWER)
+            jobs.append(job)
+
+        hiring = [job for job in jobs if job.status != Job.Status.DRAFT]
+        now = timezone.now()
+        for index in range(60):
+            first, last = FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[(index * 7) % len(LAST_NAMES)]
+            skills = rng.sample(SKILLS, 4)
+            candidate = Candidate.objects.create(
+                organization=acme,
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}{index}@example.test".lower(),
+                phone=f"+44 20 7946 {index:04d}",
+                city=rng.choice(["London", "Berlin", "Lisbon", "Remote"]),
+                skills=skills,
+                experience_years=rng.randint(1, 15),
+                source=rng.choice(["careers site", "LinkedIn", "referral", "indeed"]),
+                consent_given_at=now,
+                retain_until=acme.retention_date(now),
+            )
+            if index < 5:
+                pdf = _resume_pdf(candidate, skills)
+                candidate.resume.save(f"{first}-{last}-resume.pdf", ContentFile(pdf), save=False)
+                candidate.resume_name = f"{first}-{last}-resume.pdf"
+                candidate.resume_text = f"{candidate.full_name} {candidate.email} {' '.join(skills)}"
+                candidate.save()
+            for job in rng.sample(hiring, rng.choice([1, 1, 1, 2])):
+                self._application(rng, job, candidate, now)
+        # One person who applied twice under two addresses, for the duplicate check and merge.
+        twin = Candidate.objects.filter(organization=acme).order_by("pk").first()
+        Candidate.objects.create(
+            organization=acme, first_name=twin.first_name, last_name=twin.last_name,
+            email=f"{twin.first_name}.personal@example.test".lower(), phone=twin.phone.replace("+44 ", "0"),
+            source="referral", consent_given_at=now,
+        )  # fmt: skip
+        recruiter = _member_user(acme, Membership.Role.RECRUITER)
+        for application in Application.objects.filter(job__organization=acme, rating=5)[:6]:
+            add_note(
+                candidate=application.candidate, author=recruiter, organization=acme, application=application,
+                body="Strong portfolio. @morgan could you take the next interview?",
+            )  # fmt: skip
+            application.tags = ["strong"]
+            application.save(update_fields=["tags"])
+
+    def _application(self, rng, job, candidate, now):
+        steps = list(job.stages.all())
+        depth = min(int(rng.expovariate(0.6)), len(steps) - 1)
+        applied = now - timedelta(days=rng.randint(depth * 3 + 1, depth * 3 + 30))
+        # Opened as the site opens one (no acknowledgement for made-up people), then walked back in time.
+        application = open_application(
+            job=job,
+            candidate=candidate,
+            applied=False,
+            at=applied,
+            source=candidate.source,
+            rating=rng.choice([None, None, 3, 4, 5]),
+            is_starred=rng.random() < 0.1,
+        )
+        application.current_stage = steps[depth]
+        application.stage_entered_at = applied + timedelta(days=depth * 3)
+        application.save(update_fields=["current_stage", "stage_entered_at"])
+        for step in range(1, depth + 1):
+            ApplicationStageHistory.objects.create(
+                application=application,
+                from_stage=steps[step - 1],
+                to_stage=steps[step],
+                created_at=applied + timedelta(days=step * 3),
+                time_in_previous_stage=timedelta(days=3),
+            )
+        for order, field in enumerate(job.application_form.fields.filter(is_standard=False)):
+            value = {
+                FormField.Type.YES_NO: rng.random() < 0.8,
+                FormField.Type.SINGLE_CHOICE: rng.choice(field.options or [""]),
+                FormField.Type.NUMBER: rng.randint(30, 120) * 1000,
+            }.get(field.field_type, "I enjoy building calm, reliable software with kind people.")
+            ApplicationFormAnswer.objects.create(
+                application=application, field=field, key=field.key, label=field.label, value=value, order=order
+            )
+
+
+def _member_user(organization, role):
+    return organization.memberships.filter(role=role).select_related("user").first().user
+
+
+def _resume_pdf(candidate, skills):
+    """A real one-page PDF resume, so the demo can show and parse resumes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    lines = [
+        candidate.full_name,
+        f"{candidate.email} | {candidate.phone} | {candidate.city}",
+        "",
+        "Summary",
+        f"Engineer with {candidate.experience_years} years of experience building web products.",
+        "",
+        "Skills",
+        ", ".join(skills),
+        "",
+        "Experience",
+        "2019 - now   Senior Engineer, Example Ltd",
+        "2015 - 2019  Engineer, Sample GmbH",
+    ]
+    y = 800
+    for line in lines:
+        pdf.drawString(60, y, line)
+        y -= 18
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+FIRST_NAMES = ["Ada", "Grace", "Linus", "Margaret", "Alan", "Katherine", "Tim", "Barbara", "Dennis", "Frances",
+               "Ken", "Radia", "Guido", "Hedy", "John", "Sophie", "Yukihiro", "Anita", "Bjarne", "Joan"]  # fmt: skip
+LAST_NAMES = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Turing", "Johnson", "Berners-Lee", "Liskov",
+              "Ritchie", "Allen", "Thompson", "Perlman", "Rossum", "Lamarr", "McCarthy", "Wilson", "Matsumoto",
+              "Borg", "Stroustrup", "Clarke"]  # fmt: skip
+SKILLS = ["Python", "Django", "JavaScript", "React", "PostgreSQL", "Docker", "AWS", "Figma", "SQL", "Go",
+          "Kubernetes", "Sales", "Marketing", "Customer Service", "Leadership", "Scrum"]  # fmt: skip
+DEMO_JOBS = [
+    {
+        "title": "Senior Backend Engineer",
+        "department": "Engineering",
+        "city": "London",
+        "country": "UK",
+        "remote_type": Job.RemoteType.HYBRID,
+        "experience_level": Job.ExperienceLevel.SENIOR,
+        "urgency": Job.Urgency.HIGH,
+        "salary_min": 70000,
+        "salary_max": 90000,
+        "salary_currency": "GBP",
+        "show_salary": True,
+        "openings": 2,
+        "status": Job.Status.OPEN,
+        "description": "We are looking for a **senior backend engineer** to help us build a calm, fast hiring "
+        "tool.\n\nYou will work on our Django monolith, our PostgreSQL database and our background workers.",
+        "responsibilities": [
+            "Design and build features end to end",
+            "Keep the site fast and reliable",
+            "Review code and mentor colleagues",
+        ],
+        "qualifications": ["5+ years with Python", "Experience with PostgreSQL", "Kindness in code review"],
+        "benefits": ["28 days of holiday", "Learning budget", "Flexible hours"],
+        "questions": [
+            ("Are you allowed to work in the UK?", FormField.Type.YES_NO, [], True),
+            ("Expected salary (GBP)", FormField.Type.NUMBER, [], False),
+        ],
+    },
+    {
+        "title": "Product Designer",
+        "department": "Design",
+        "city": "Berlin",
+        "country": "Germany",
+        "remote_type": Job.RemoteType.REMOTE,
+        "experience_level": Job.ExperienceLevel.MID,
+        "status": Job.Status.OPEN,
+        "description": "Shape how recruiters and candidates experience Acme. You will own our design system.",
+        "qualifications": ["A portfolio of shipped work", "Figma fluency"],
+        "questions": [
+            ("Which tools do you use most?", FormField.Type.SINGLE_CHOICE, ["Figma", "Sketch", "Penpot"], True),
+            ("What is a product you admire, and why?", FormField.Type.LONG_TEXT, [], False),
+        ],
+    },
+    {
+        "title": "Customer Success Manager",
+        "department": "Customer Success",
+        "city": "Lisbon",
+        "country": "Portugal",
+        "status": Job.Status.OPEN,
+        "employment_type": Job.EmploymentType.FULL_TIME,
+        "description": "Help our customers hire well. You will onboard new teams and listen to what they need.",
+        "questions": [("Which languages do you speak fluently?", FormField.Type.LONG_TEXT, [], True)],
+    },
+    {
+        "title": "Data Analyst (internship)",
+        "department": "Engineering",
+        "city": "London",
+        "country": "UK",
+        "employment_type": Job.EmploymentType.INTERNSHIP,
+        "status": Job.Status.ON_HOLD,
+        "description": "A six-month internship analysing how hiring funnels behave.",
+    },
+    {
+        "title": "Office Manager",
+        "department": "Operations",
+        "city": "London",
+        "country": "UK",
+        "status": Job.Status.CLOSED,
+        "description": "Keep our London office running smoothly.",
+    },
+    {
+        "title": "Head of Marketing",
+        "department": "Marketing",
+        "city": "Berlin",
+        "country": "Germany",
+        "experience_level": Job.ExperienceLevel.LEAD,
+        "status": Job.Status.DRAFT,
+        "description": "Draft: tell the world about Acme.",
+    },
+]

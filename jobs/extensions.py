@@ -1,0 +1,56 @@
+"""Places on jobs' pages that the apps above `jobs` fill in.
+
+`jobs` may not import pipeline, yet a job's page links to its board, the jobs
+list shows application counts and the careers page has an Apply button. The
+apps above register a provider here from their AppConfig.ready(); jobs' views
+call the providers and render what they return, so no template of `jobs` names
+a URL of a higher app.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    icon: str = ""
+    # "post" links are buttons in a small form (they change something).
+    method: str = "get"
+    primary: bool = False
+    # "view": beside the job's title; "manage": with the job's editing tools.
+    group: str = "view"
+
+
+_providers = {"job_links": [], "list_links": [], "job_counts": [], "apply_url": []}
+
+
+def register(slot, provider):
+    """Add `provider` to `slot` (one of _providers' keys); used from AppConfig.ready()."""
+    if provider not in _providers[slot]:
+        _providers[slot].append(provider)
+    return provider
+
+
+def job_links(request, job):
+    """Links on a job's page: provider(request, job) -> [Link]."""
+    return [link for provider in _providers["job_links"] for link in provider(request, job)]
+
+
+def list_links(request):
+    """Links at the top of the jobs list: provider(request) -> [Link]."""
+    return [link for provider in _providers["list_links"] for link in provider(request)]
+
+
+def job_counts(jobs):
+    """{job id: {name: number}} for the jobs shown in a list: provider(jobs) -> that dict."""
+    counts = {job.pk: {} for job in jobs}
+    for provider in _providers["job_counts"]:
+        for job_id, values in provider(jobs).items():
+            counts.setdefault(job_id, {}).update(values)
+    return counts
+
+
+def apply_url(job):
+    """Where the careers page's Apply button goes, or "" when nothing takes applications."""
+    return next((url for provider in _providers["apply_url"] if (url := provider(job))), "")

@@ -1,0 +1,162 @@
+"""Applications: a candidate in a job's pipeline, its answers, its stage history, its tags."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Organization
+from jobs.models import FormField, Job, Stage
+
+from ..candidates.models import Candidate, private_upload_path
+
+
+def upload_answer(instance, filename):
+    return private_upload_path("answers", filename)
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ON_HOLD = "on_hold", "On hold"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        HIRED = "hired", "Hired"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="applications")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
+    # RESTRICT: a stage holding applications can't be deleted on its own (move them first),
+    # yet deleting the whole job or organisation still cascades.
+    current_stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.RESTRICT, related_name="applications"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order within its board column.")
+    stage_entered_at = models.DateTimeField(default=timezone.now)
+    cover_letter = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    internal_notes = models.TextField(blank=True)
+    source = models.CharField(max_length=100, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    is_starred = models.BooleanField(default=False)
+    is_archived = models.BooleanField(default=False)
+    rejection_reason = models.CharField(max_length=200, blank=True)
+    # What un-rejecting (or un-withdrawing) restores.
+    status_before_rejection = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    applied_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    hired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-applied_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "candidate"], name="unique_application_per_job")]
+        indexes = [
+            models.Index(fields=["job", "current_stage", "status", "position"]),
+            models.Index(fields=["job", "-applied_at"], name="application_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} for {self.job}"
+
+
+class ApplicationFormAnswer(models.Model):
+    """One answer to a custom question, with the question's label as the candidate saw it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    field = models.ForeignKey(FormField, null=True, on_delete=models.SET_NULL, related_name="answers")
+    key = models.CharField(max_length=60)
+    label = models.CharField(max_length=200)
+    value = models.JSONField(null=True, blank=True)
+    file = models.FileField(upload_to=upload_answer, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.label}: {self.display_value}"
+
+    @property
+    def display_value(self):
+        if self.file:
+            return self.file_name
+        if isinstance(self.value, list):
+            return ", ".join(str(item) for item in self.value)
+        if isinstance(self.value, bool):
+            return "Yes" if self.value else "No"
+        return "" if self.value is None else str(self.value)
+
+
+class ApplicationStageHistory(models.Model):
+    """The audit trail of an application's stages; from_stage is empty for the first entry."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="stage_history")
+    from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to_stage = models.ForeignKey(Stage, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The names as they were, so history still reads right after a stage is renamed or deleted.
+    from_stage_name = models.CharField(max_length=100, blank=True)
+    to_stage_name = models.CharField(max_length=100, blank=True)
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.TextField(blank=True)
+    time_in_previous_stage = models.DurationField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "application stage history"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(from_stage__isnull=True) | ~models.Q(from_stage=models.F("to_stage")),
+                name="stage_history_moves_somewhere",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application}: {self.from_stage_name or '—'} → {self.to_stage_name}"
+
+    def save(self, *args, **kwargs):
+        if self.from_stage_id and not self.from_stage_name:
+            self.from_stage_name = self.from_stage.name
+        if self.to_stage_id and not self.to_stage_name:
+            self.to_stage_name = self.to_stage.name
+        super().save(*args, **kwargs)
+
+    @property
+    def is_first(self):
+        """The entry written on applying (it comes from no stage)."""
+        return self.from_stage_id is None and not self.from_stage_name
+
+
+DEFAULT_REJECTION_REASONS = [
+    ("Not enough experience", "rejected"),
+    ("Skills don't match the role", "rejected"),
+    ("Salary expectations too far apart", "rejected"),
+    ("Position filled", "rejected"),
+    ("Not a culture add", "rejected"),
+    ("Accepted another offer", "withdrew"),
+    ("No longer interested", "withdrew"),
+    ("Did not respond", "other"),
+    ("Duplicate application", "other"),
+]
+
+
+class RejectionReason(models.Model):
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", "We rejected"
+        WITHDREW = "withdrew", "They withdrew"
+        OTHER = "other", "Other"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="rejection_reasons")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REJECTED)
+    is_active = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unique_rejection_reason")]
+
+    def __str__(self):
+        return self.name

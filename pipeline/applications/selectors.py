@@ -1,0 +1,122 @@
+"""The kanban board of one job: the whole board in one request, at the same cost at any size."""
+
+"""Reads of the board: columns, counts and cards in a fixed number of queries."""
+
+from functools import partial
+
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from accounts.params import to_int
+from jobs.models import Stage
+
+from ..candidates.models import Candidate
+from .models import Application
+from .services import rejection_reasons
+
+CARDS_PER_COLUMN = 25
+STATUS_FILTERS = {
+    "": ("Active", [Application.Status.ACTIVE, Application.Status.ON_HOLD]),
+    "rejected": ("Rejected or withdrawn", [Application.Status.REJECTED, Application.Status.WITHDRAWN]),
+    "hired": ("Hired", [Application.Status.HIRED]),
+    "all": ("All", list(Application.Status)),
+}
+
+
+def board_filters(params):
+    """The filters as they stand in the URL (so a board can be bookmarked and shared)."""
+    return {
+        "q": params.get("q", "").strip()[:100],
+        "tag": params.get("tag", "").strip()[:40],
+        "rating": rating if (rating := to_int(params.get("rating"), maximum=5)) else None,
+        "source": params.get("source", "").strip()[:100],
+        "starred": params.get("starred") == "1",
+        "status": params.get("status", "") if params.get("status", "") in STATUS_FILTERS else "",
+    }
+
+
+def filtered_applications(job, filters):
+    applications = Application.objects.filter(job=job, status__in=STATUS_FILTERS[filters["status"]][1])
+    if filters["status"] != "all":
+        applications = applications.filter(is_archived=False)
+    if filters["q"]:
+        q = filters["q"]
+        name_or_email = Q(candidate__first_name__icontains=q) | Q(candidate__last_name__icontains=q)
+        applications = applications.filter(name_or_email | Q(candidate__email__icontains=q))
+    if filters["tag"]:
+        # Tags are a JSON list; matching the quoted tag works on SQLite and PostgreSQL alike.
+        applications = applications.filter(tags__icontains=f'"{filters["tag"]}"')
+    if filters["rating"]:
+        applications = applications.filter(rating__gte=filters["rating"])
+    if filters["source"]:
+        applications = applications.filter(source=filters["source"])
+    if filters["starred"]:
+        applications = applications.filter(is_starred=True)
+    return applications
+
+
+def job_stages(job):
+    return list(Stage.objects.filter(job=job, is_active=True))
+
+
+def _age(days, stale_after):
+    if stale_after and days >= 3 * stale_after:
+        return "hot"
+    if stale_after and days >= stale_after:
+        return "warm"
+    return "fresh"
+
+
+def build_board(job, filters, *, expanded=None, stages=None):
+    """Columns with their counts and first cards: a fixed number of queries, whatever the size.
+
+    `expanded` maps a stage id to how many cards that column shows ("show more").
+    """
+    expanded = expanded or {}
+    stages = stages if stages is not None else job_stages(job)
+    applications = filtered_applications(job, filters)
+    counts = dict(applications.values_list("current_stage").annotate(n=Count("pk")).order_by())
+    limit = max([CARDS_PER_COLUMN, *expanded.values()])
+    cards = (
+        applications.select_related("candidate")
+        .defer("cover_letter", "notes", "internal_notes", *(f"candidate__{name}" for name in Candidate.HEAVY_FIELDS))
+        .annotate(row=Window(RowNumber(), partition_by=F("current_stage_id"), order_by=[F("position"), F("pk")]))
+        .filter(row__lte=limit)
+        .order_by("current_stage_id", "row")
+    )
+    by_stage = {}
+    for card in cards:
+        if card.row <= expanded.get(card.current_stage_id, CARDS_PER_COLUMN):
+            by_stage.setdefault(card.current_stage_id, []).append(card)
+    now = timezone.now()
+    columns = []
+    for stage in stages:
+        stage_cards = by_stage.get(stage.pk, [])
+        for card in stage_cards:
+            card.days_in_stage = (now - card.stage_entered_at).days
+            # Warm once the stage's own limit is reached, hot at three times it.
+            card.age = _age(card.days_in_stage, stage.stale_after_days)
+        count = counts.get(stage.pk, 0)
+        columns.append(
+            {
+                "stage": stage,
+                "count": count,
+                "cards": stage_cards,
+                "shown": len(stage_cards),
+                "remaining": count - len(stage_cards),
+            }
+        )
+    return {
+        "columns": columns,
+        "stages": stages,
+        "total": sum(counts.values()),
+        "sources": Application.objects.filter(job=job)
+        .exclude(source="")
+        .values_list("source", flat=True)
+        .distinct()
+        .order_by("source"),
+        # Called by the template only where the page shows them (not in the htmx board region).
+        "reasons": partial(rejection_reasons, job.organization),
+        "status_filters": [(key, label) for key, (label, _) in STATUS_FILTERS.items()],
+    }

@@ -1,0 +1,396 @@
+"""Applications: opening one (apply, "Add candidate", demo data), moving it, deciding on it.
+
+Every state change here says what follows through pipeline.reactions, on commit.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jobs.forms import clean_submission
+from jobs.models import Job, Stage
+
+from .. import reactions
+from ..candidates.models import Candidate, TimelineEvent, normalise_email
+from .models import (
+    DEFAULT_REJECTION_REASONS,
+    Application,
+    ApplicationFormAnswer,
+    ApplicationStageHistory,
+    RejectionReason,
+)
+
+# Standard form keys that fill the candidate's profile.
+CANDIDATE_FIELDS = ("first_name", "last_name", "phone", "linkedin_url", "cover_letter")
+
+
+class AlreadyApplied(Exception):
+    """This person already applied to this job; nothing was created."""
+
+
+def first_stage(job):
+    return Stage.objects.filter(job=job, is_active=True).order_by("order", "pk").first()
+
+
+def open_application(*, job, candidate, applied, by=None, note="Applied", source="", at=None, **fields):
+    """A new application in the job's first active stage, with its first history entry.
+
+    The one way an application starts (apply, "Add candidate", the demo data).
+    `applied` is True when the candidate applied themselves (they are acknowledged).
+    Call inside a transaction; reactions follow on commit.
+    """
+    stage = first_stage(job)
+    if stage is None:
+        raise ValidationError("This job has no stage to receive applications.")
+    at = at or timezone.now()
+    application = Application.objects.create(
+        job=job, candidate=candidate, current_stage=stage, stage_entered_at=at, applied_at=at, source=source, **fields
+    )
+    ApplicationStageHistory.objects.create(
+        application=application, to_stage=stage, moved_by=by, note=note, created_at=at
+    )
+    reactions.application_created(application, applied=applied)
+    return application
+
+
+def find_or_create_candidate(organization, email, values):
+    """(candidate, created) for `email` in `organization`, the row locked until the transaction ends."""
+    email = normalise_email(email)
+    candidate = Candidate.objects.select_for_update().filter(organization=organization, email=email).first()
+    if candidate is None:
+        try:
+            with transaction.atomic():
+                return Candidate.objects.create(organization=organization, email=email, **values), True
+        except IntegrityError:
+            # Someone with this address applied at the same instant: use their row.
+            candidate = Candidate.objects.select_for_update().get(organization=organization, email=email)
+    return candidate, False
+
+
+def submit_application(*, job, values, answers=None, files=None, source="", optional=()):
+    """Apply to `job` with plain data, in one transaction.
+
+    `values` are the standard fields (first_name, email...), `answers` the custom
+    questions and `files` the uploads, each keyed by field key; all are checked
+    against the job's form (ValidationError keyed by field key). Finds the candidate
+    by email within the organisation, fills only their empty fields, opens the
+    application with its answers, and on commit lets pipeline.reactions say what
+    follows. Raises AlreadyApplied. Files written on the way are removed again if
+    the transaction fails.
+    """
+    standard, custom = clean_submission(
+        job, values=values, answers=answers or {}, files=files or {}, optional=optional
+    )
+    written = []
+    try:
+        with transaction.atomic():
+            return _submit(job=job, standard=standard, custom=custom, source=source, written=written)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _submit(*, job, standard, custom, source, written):
+    organization = job.organization
+    resume = standard.pop("resume", None)
+    profile = {key: standard[key] for key in CANDIDATE_FIELDS if standard.get(key)}
+
+    candidate, created = find_or_create_candidate(organization, standard["email"], profile)
+    if not created:
+        if Application.objects.filter(job=job, candidate=candidate).exists():
+            raise AlreadyApplied
+        # Fill what is empty; never overwrite what a recruiter (or an earlier application) wrote.
+        for key, value in profile.items():
+            if not getattr(candidate, key):
+                setattr(candidate, key, value)
+
+    now = timezone.now()
+    candidate.consent_given_at = now
+    candidate.retain_until = organization.retention_date(now)
+    candidate.source = candidate.source or source
+    resume_kept_on_candidate = bool(resume and not candidate.resume)
+    if resume_kept_on_candidate:
+        candidate.resume.save(resume.name, resume, save=False)
+        written.append(candidate.resume.name)
+        candidate.resume_name = resume.name[:255]
+    candidate.save()
+
+    application = open_application(
+        job=job, candidate=candidate, applied=True, source=source, at=now, cover_letter=standard.get("cover_letter", "")
+    )
+    stored = []
+    if resume and not resume_kept_on_candidate:
+        # They already had a resume on file: keep this one with the application.
+        answer = ApplicationFormAnswer(application=application, key="resume", label="Resume", file_name=resume.name)
+        answer.file.save(resume.name, resume, save=False)
+        written.append(answer.file.name)
+        stored.append(answer)
+    for index, (field, value) in enumerate(custom):
+        answer = ApplicationFormAnswer(
+            application=application, field=field, key=field.key, label=field.label, order=index
+        )
+        if hasattr(value, "read"):
+            answer.file.save(value.name, value, save=False)
+            written.append(answer.file.name)
+            answer.file_name = value.name[:255]
+        else:
+            answer.value = value.isoformat() if hasattr(value, "isoformat") else value
+        stored.append(answer)
+    ApplicationFormAnswer.objects.bulk_create(stored)
+
+    if resume_kept_on_candidate:
+        reactions.resume_received(candidate)
+    return application
+
+
+# --- Moving through the pipeline ---------------------------------------------
+
+
+def _locked(application):
+    """The application's row, locked until the transaction ends (a no-op on SQLite, which locks the file)."""
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+@transaction.atomic
+def move_application(*, application, to_stage, by=None, note="", position=None):
+    """Move an application to `to_stage` of its own job; the one way stages change.
+
+    Locks the row, refuses a stage of another job, writes the history entry
+    (from, to, who, note, time spent in the previous stage) and updates
+    stage_entered_at and the position. Moving to the current stage only
+    changes the position, and writes no history. Returns the history entry or None.
+    """
+    locked = _locked(application)
+    history = _move_locked(locked, to_stage, by=by, note=note, position=position)
+    _refresh(application, locked)
+    return history
+
+
+def _move_locked(locked, to_stage, *, by, note="", position=None):
+    """move_application's work, on a row the caller has locked inside its transaction."""
+    if to_stage.job_id != locked.job_id:
+        raise ValidationError("That stage belongs to another job.")
+    if not to_stage.is_active:
+        raise ValidationError(f"The stage “{to_stage.name}” is switched off.")
+    if position is not None:
+        locked.position = position
+    if locked.current_stage_id == to_stage.pk:
+        locked.save(update_fields=["position", "updated_at"])
+        return None
+    now = timezone.now()
+    history = ApplicationStageHistory.objects.create(
+        application=locked,
+        from_stage_id=locked.current_stage_id,
+        # Not joined in the locking query: on PostgreSQL a row re-read after waiting for
+        # the lock would come back with its old stage's join null-extended.
+        from_stage_name=Stage.objects.filter(pk=locked.current_stage_id).values_list("name", flat=True).first()
+        or "",
+        to_stage=to_stage,
+        moved_by=by,
+        note=note,
+        time_in_previous_stage=now - locked.stage_entered_at,
+        created_at=now,
+    )
+    locked.current_stage = to_stage
+    locked.stage_entered_at = now
+    locked.processed_at = locked.processed_at or now
+    locked.save(update_fields=["current_stage", "stage_entered_at", "processed_at", "position", "updated_at"])
+    reactions.stage_entered(history)
+    return history
+
+
+def _refresh(application, locked):
+    for field in ("current_stage_id", "stage_entered_at", "processed_at", "position", "status", "updated_at"):
+        setattr(application, field, getattr(locked, field))
+    if Application._meta.get_field("current_stage").is_cached(locked):
+        application.current_stage = locked.current_stage
+
+
+def next_stage(application):
+    return (
+        Stage.objects.filter(job_id=application.job_id, is_active=True, order__gt=application.current_stage.order)
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+def advance_application(*, application, by=None, note=""):
+    """Move to the next active stage; ValidationError at the last one."""
+    stage = next_stage(application)
+    if stage is None:
+        raise ValidationError("This application is already at the last stage.")
+    return move_application(application=application, to_stage=stage, by=by, note=note)
+
+
+@transaction.atomic
+def set_positions(*, job, stage, application_ids, by=None):
+    """A board column as posted: `application_ids` in their new order, for `stage` of `job`.
+
+    Ids of other jobs (or organisations) are ignored. Cards that came from
+    another column are moved through move_application.
+    """
+    if stage.job_id != job.pk:
+        raise ValidationError("That stage belongs to another job.")
+    # One query locks every posted row of this job; the moves then share that lock.
+    rows = Application.objects.select_for_update().filter(job=job, pk__in=application_ids)
+    applications = {a.pk: a for a in rows}
+    ordered = [applications[pk] for pk in dict.fromkeys(application_ids) if pk in applications]
+    moved = [a for a in ordered if a.current_stage_id != stage.pk]
+    for application in moved:
+        _move_locked(application, stage, by=by)
+    for index, application in enumerate(ordered):
+        application.position = index
+    Application.objects.bulk_update(ordered, ["position"])
+    return moved
+
+
+# --- Decisions on an application --------------------------------------------
+
+
+def _event(application, by, kind, text):
+    TimelineEvent.objects.create(
+        candidate_id=application.candidate_id, application=application, actor=by, kind=kind, text=text
+    )
+
+
+@transaction.atomic
+def reject_application(*, application, reason, by=None, withdrawn=False):
+    """Reject (or record a withdrawal) with a reason; un_reject restores what was before."""
+    if not reason:
+        raise ValidationError("Choose a reason.")
+    locked = _locked(application)
+    if locked.status in (Application.Status.REJECTED, Application.Status.WITHDRAWN):
+        raise ValidationError("This application is already closed.")
+    locked.status_before_rejection = locked.status
+    locked.status = Application.Status.WITHDRAWN if withdrawn else Application.Status.REJECTED
+    locked.rejection_reason = str(reason)[:200]
+    locked.save(update_fields=["status", "status_before_rejection", "rejection_reason", "updated_at"])
+    verb = "Withdrew" if withdrawn else "Rejected"
+    _event(locked, by, locked.status, f"{verb}: {locked.rejection_reason}")
+    if withdrawn:
+        reactions.application_withdrawn(locked)
+    else:
+        reactions.application_rejected(locked)
+    _refresh(application, locked)
+    application.rejection_reason = locked.rejection_reason
+    return application
+
+
+def reject_applications(*, applications, reason, by=None):
+    """Reject each of `applications` with one reason; those already closed are skipped. Returns how many."""
+    if not reason:
+        raise ValidationError("Choose a reason for the rejection.")
+    done = 0
+    for application in applications:
+        try:
+            reject_application(application=application, reason=reason, by=by)
+        except ValidationError:
+            continue  # already closed: nothing to do for that one
+        done += 1
+    return done
+
+
+@transaction.atomic
+def un_reject_application(*, application, by=None):
+    locked = _locked(application)
+    if locked.status not in (Application.Status.REJECTED, Application.Status.WITHDRAWN):
+        raise ValidationError("This application isn't rejected.")
+    locked.status = locked.status_before_rejection or Application.Status.ACTIVE
+    locked.status_before_rejection = ""
+    locked.rejection_reason = ""
+    locked.save(update_fields=["status", "status_before_rejection", "rejection_reason", "updated_at"])
+    _event(locked, by, "unrejected", "Brought back into the process")
+    _refresh(application, locked)
+    application.rejection_reason = ""
+    return application
+
+
+@transaction.atomic
+def set_status(*, application, status, by=None):
+    """Hold, reactivate or hire. Hiring counts against the job's openings."""
+    locked = _locked(application)
+    if status not in (Application.Status.ACTIVE, Application.Status.ON_HOLD, Application.Status.HIRED):
+        raise ValidationError("Use reject or withdraw for those.")
+    if locked.status in (Application.Status.REJECTED, Application.Status.WITHDRAWN):
+        raise ValidationError("This application is closed. Bring it back first.")
+    if status == Application.Status.HIRED and locked.status != Application.Status.HIRED:
+        # Lock the job too: two hires at once must not both take the last opening.
+        job = Job.objects.select_for_update().get(pk=locked.job_id)
+        hired = Application.objects.filter(job=job, status=Application.Status.HIRED).count()
+        if hired >= job.openings:
+            raise ValidationError(f"All {job.openings} opening(s) of this job are filled. Add an opening first.")
+        locked.hired_at = timezone.now()
+    locked.status = status
+    locked.save(update_fields=["status", "hired_at", "updated_at"])
+    labels = {"active": "Reactivated", "on_hold": "Put on hold", "hired": "Hired"}
+    _event(locked, by, status, labels[status])
+    if status == Application.Status.HIRED:
+        reactions.application_hired(locked)
+    _refresh(application, locked)
+    return application
+
+
+@transaction.atomic
+def toggle_star(*, application):
+    locked = _locked(application)
+    locked.is_starred = not locked.is_starred
+    locked.save(update_fields=["is_starred", "updated_at"])
+    application.is_starred = locked.is_starred
+
+
+def rate(*, application, rating):
+    if rating is not None and rating not in range(1, 6):
+        raise ValidationError("A rating is from 1 to 5.")
+    Application.objects.filter(pk=application.pk).update(rating=rating, updated_at=timezone.now())
+    application.rating = rating
+
+
+def clean_tag(tag):
+    return " ".join(str(tag).split())[:40]
+
+
+@transaction.atomic
+def add_tags(*, applications, tags):
+    """Add tags to each application (re-read under lock, so concurrent tagging loses nothing)."""
+    tags = [t for t in (clean_tag(t) for t in tags) if t]
+    changed = []
+    for application in Application.objects.select_for_update().filter(pk__in=[a.pk for a in applications]):
+        merged = list(dict.fromkeys([*application.tags, *tags]))
+        if merged != application.tags:
+            application.tags = merged
+            changed.append(application)
+    Application.objects.bulk_update(changed, ["tags"])
+    return changed
+
+
+@transaction.atomic
+def remove_tag(*, application, tag):
+    locked = _locked(application)
+    locked.tags = [t for t in locked.tags if t != tag]
+    locked.save(update_fields=["tags", "updated_at"])
+    application.tags = locked.tags
+
+
+def set_archived(*, application, archived, by=None):
+    application.is_archived = archived
+    application.save(update_fields=["is_archived", "updated_at"])
+    _event(application, by, "archived" if archived else "unarchived", "Archived" if archived else "Unarchived")
+
+
+def create_default_rejection_reasons(organization):
+    """The reasons every organisation starts with (part of a new organisation's defaults)."""
+    RejectionReason.objects.bulk_create(
+        [
+            RejectionReason(organization=organization, name=name, kind=kind, order=index)
+            for index, (name, kind) in enumerate(DEFAULT_REJECTION_REASONS)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def rejection_reasons(organization):
+    return list(RejectionReason.objects.filter(organization=organization, is_active=True))

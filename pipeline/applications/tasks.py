@@ -1,0 +1,39 @@
+"""Background tasks: take ids, re-fetch, and return quietly when the row is gone."""
+
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from .emails import send_to_candidate
+from .models import Application
+from .pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
+
+
+def send_acknowledgement(application_id):
+    application = (
+        Application.objects.select_related("job__organization", "job__created_by", "candidate", "current_stage")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return
+    # Replies reach a person: whoever created the job, while they are still on the team.
+    creator = application.job.created_by
+    on_team = (
+        creator and creator.memberships.filter(organization_id=application.job.organization_id, is_active=True).exists()
+    )
+    send_to_candidate(application=application, key="acknowledgement", sender=creator if on_team else None)
+
+
+def delete_stale_pending_uploads():
+    """Resumes kept from failed submissions live a day at most (the life of their token)."""
+    try:
+        _, files = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - timedelta(seconds=KEPT_RESUME_MAX_AGE)
+    stale = [name for name in files if default_storage.get_modified_time(f"{PENDING_DIR}/{name}") < cutoff]
+    for name in stale:
+        default_storage.delete(f"{PENDING_DIR}/{name}")
+    return len(stale)

@@ -1,0 +1,235 @@
+"""The board and every decision taken on applications, from the board or elsewhere.
+
+htmx requests get the board (or the page region they came from) re-rendered
+from fresh database state; plain POSTs redirect back (post-redirect-get).
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.params import to_int, to_ints
+from accounts.permissions import ability_required
+from jobs.access import get_job_for_user
+
+from jobs.models import Stage
+
+from .. import services
+from ..access import get_application_for_user
+from ..models import Application
+from ..selectors import CARDS_PER_COLUMN, board_filters, build_board, job_stages
+
+
+def _back(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _expanded(request):
+    """?more=<stage id> shows that column's next batch of cards."""
+    more, count = to_int(request.GET.get("more")), to_int(request.GET.get("count"), maximum=1000)
+    if more is not None:
+        return {more: count or 2 * CARDS_PER_COLUMN}
+    return {}
+
+
+def _render_board(request, job, *, params=None, stages=None, status=200):
+    filters = board_filters(params if params is not None else request.GET)
+    ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request), stages=stages)}
+    ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
+    ctx["board_url"] = reverse("pipeline:board", args=[job.pk]) + (f"?{ctx['query']}" if ctx["query"] else "")
+    template = "pipeline/board.html#board" if request.htmx and not request.htmx.boosted else "pipeline/board.html"
+    return render(request, template, ctx, status=status)
+
+
+@require_GET
+@ability_required("manage_applications")
+def board(request, pk):
+    return _render_board(request, get_job_for_user(request, pk))
+
+
+@require_POST
+@ability_required("manage_applications")
+def board_column(request, pk, stage_pk):
+    """A column as dropped: every posted id is checked against the job; others are ignored."""
+    job = get_job_for_user(request, pk)
+    stages = job_stages(job)
+    stage = next((s for s in stages if s.pk == stage_pk), None)
+    if stage is None:
+        if not Stage.objects.filter(pk=stage_pk, job=job).exists():
+            raise Http404
+        messages.error(request, "That stage is switched off; cards can't go there.")
+    else:
+        ids = to_ints(request.POST.getlist("application"))
+        services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
+    if request.htmx:
+        return _render_board(request, job, params=_board_params(request), stages=stages)
+    return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
+
+
+def _board_params(request):
+    """The board's filters ride along in the htmx request's current URL."""
+    current = request.htmx.current_url or ""
+    return QueryDict(urlsplit(current).query)
+
+
+def _respond(request, application, message=None, error=None):
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    if request.htmx:
+        return _render_board(request, application.job, params=_board_params(request))
+    # Back to the board (or page) it came from, scrolled to and focused on the card.
+    return redirect(
+        f"{_back(request, reverse('pipeline:board', args=[application.job_id]))}#application-{application.pk}"
+    )
+
+
+@require_POST
+@ability_required("manage_applications")
+def move_application(request, pk):
+    application = get_application_for_user(request, pk)
+    stage_pk = request.POST.get("stage", "")
+    stage = Stage.objects.filter(pk=to_int(stage_pk), job_id=application.job_id).first()
+    if stage is None:
+        return _respond(request, application, error="Choose a stage of this job.")
+    try:
+        services.move_application(
+            application=application, to_stage=stage, by=request.user, note=request.POST.get("note", "")[:1000]
+        )
+    except ValidationError as error:
+        return _respond(request, application, error=error.messages[0])
+    return _respond(request, application, f"{application.candidate} moved to {stage.name}.")
+
+
+def _advance(request, application, name):
+    history = services.advance_application(application=application, by=request.user)
+    return f"{name} moved to {history.to_stage.name}."
+
+
+def _close(withdrawn):
+    def close(request, application, name):
+        reason = request.POST.get("reason", "").strip()
+        services.reject_application(application=application, reason=reason, by=request.user, withdrawn=withdrawn)
+        return f"{name} was {'marked as withdrawn' if withdrawn else 'rejected'}."
+
+    return close
+
+
+def _unreject(request, application, name):
+    services.un_reject_application(application=application, by=request.user)
+    return f"{name} is back in the process."
+
+
+def _status(status, message):
+    def set_status(request, application, name):
+        services.set_status(application=application, status=status, by=request.user)
+        return message.format(name=name)
+
+    return set_status
+
+
+def _star(request, application, name):
+    services.toggle_star(application=application)
+
+
+def _rate(request, application, name):
+    services.rate(application=application, rating=to_int(request.POST.get("rating", ""), maximum=99))
+
+
+def _tag(request, application, name):
+    services.add_tags(applications=[application], tags=request.POST.get("tag", "").split(","))
+
+
+def _untag(request, application, name):
+    services.remove_tag(application=application, tag=request.POST.get("tag", ""))
+
+
+def _archive(archived):
+    def archive(request, application, name):
+        services.set_archived(application=application, archived=archived, by=request.user)
+        return f"{name} was {'archived' if archived else 'unarchived'}."
+
+    return archive
+
+
+# Each decision: a function of (request, application, name) returning the toast's text (or None).
+ACTIONS = {
+    "advance": _advance,
+    "reject": _close(withdrawn=False),
+    "withdraw": _close(withdrawn=True),
+    "unreject": _unreject,
+    "hire": _status(Application.Status.HIRED, "{name} was hired."),
+    "hold": _status(Application.Status.ON_HOLD, "{name} is on hold."),
+    "activate": _status(Application.Status.ACTIVE, "{name} is active."),
+    "star": _star,
+    "rate": _rate,
+    "tag": _tag,
+    "untag": _untag,
+    "archive": _archive(True),
+    "unarchive": _archive(False),
+}
+
+
+@require_POST
+@ability_required("manage_applications")
+def application_action(request, pk, action):
+    """One endpoint per decision, all through pipeline's services."""
+    application = get_application_for_user(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        message = ACTIONS[action](request, application, str(application.candidate))
+    except ValidationError as error:
+        return _respond(request, application, error=error.messages[0])
+    return _respond(request, application, message)
+
+
+@require_POST
+@ability_required("manage_applications")
+def bulk_action(request, pk):
+    """Move, reject or tag the selected applications of one job; foreign ids are ignored."""
+    job = get_job_for_user(request, pk)
+    ids = to_ints(request.POST.getlist("selected"))
+    applications = list(Application.objects.filter(job=job, pk__in=ids).select_related("candidate"))
+    action = request.POST.get("action")
+    if not applications:
+        messages.error(request, "Select at least one application.")
+    elif action == "move":
+        stage_pk = request.POST.get("stage", "")
+        stage = Stage.objects.filter(job=job, is_active=True, pk=to_int(stage_pk)).first()
+        if stage is None:
+            messages.error(request, "Choose a stage to move them to.")
+        else:
+            services.set_positions(job=job, stage=stage, application_ids=[a.pk for a in applications], by=request.user)
+            messages.success(request, f"Moved {len(applications)} to {stage.name}.")
+    elif action == "reject":
+        try:
+            done = services.reject_applications(
+                applications=applications, reason=request.POST.get("reason", "").strip(), by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Rejected {done}.")
+    elif action == "email":
+        query = urlencode([("selected", a.pk) for a in applications])
+        return redirect(f"{reverse('pipeline:bulk_email', args=[job.pk])}?{query}")
+    elif action == "tag":
+        tags = request.POST.get("tag", "").split(",")
+        services.add_tags(applications=applications, tags=tags)
+        messages.success(request, f"Tagged {len(applications)}.")
+    else:
+        messages.error(request, "Choose what to do with the selection.")
+    if request.htmx:
+        return _render_board(request, job, params=_board_params(request))
+    return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))

@@ -1,0 +1,33 @@
+"""Who may see which candidate: derived from the application rule, so a page and a download agree.
+
+Recruiters and admins see every candidate of their organisation; others see a
+person only through an application they may see.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from accounts.permissions import can
+
+from ..applications.access import applications_visible_to
+from .models import Candidate
+
+
+def candidates_visible_to(membership):
+    if membership is None or not membership.is_active:
+        return Candidate.objects.none()
+    candidates = Candidate.objects.filter(organization_id=membership.organization_id)
+    if can(membership, "manage_candidates"):
+        return candidates
+    return candidates.filter(pk__in=applications_visible_to(membership).values("candidate_id"))
+
+
+def can_view_candidate(membership, candidate):
+    return candidates_visible_to(membership).filter(pk=candidate.pk).exists()
+
+
+def visible_candidates(request):
+    return candidates_visible_to(request.membership)
+
+
+def get_candidate_for_user(request, pk):
+    return get_object_or_404(visible_candidates(request), pk=pk)

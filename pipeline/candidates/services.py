@@ -1,0 +1,130 @@
+"""Candidates: adding one by hand, notes with mentions, merging two profiles of one person."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from .. import reactions
+from ..applications.models import ApplicationFormAnswer
+from ..applications.services import open_application
+from .models import Candidate, Note, TimelineEvent, normalise_email
+
+
+MENTION_RE = re.compile(r"@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
+
+
+def mentioned_users(organization, body):
+    """Members named in `body` as @email, @email-name (before the @) or @firstname."""
+    handles = {handle.lower().rstrip(".") for handle in MENTION_RE.findall(body)}
+    if not handles:
+        return []
+    members = organization.memberships.filter(is_active=True).select_related("user")
+    found = []
+    for membership in members:
+        user = membership.user
+        names = {user.email.lower(), user.email.split("@")[0].lower()}
+        if user.name:
+            names.add(user.name.split()[0].lower())
+        if names & handles:
+            found.append(user)
+    return found
+
+
+@transaction.atomic
+def add_note(*, candidate, author, body, visibility=Note.Visibility.TEAM, application=None, organization):
+    note = Note.objects.create(
+        candidate=candidate, application=application, author=author, body=body, visibility=visibility
+    )
+    mentioned = mentioned_users(organization, body)
+    note.mentions.set(mentioned)
+    reactions.note_added(note, mentioned)
+    return note
+
+
+class DuplicateCandidate(ValidationError):
+    def __init__(self, candidate):
+        super().__init__(f"{candidate.full_name} already has this email address.")
+        self.candidate = candidate
+
+
+@transaction.atomic
+def add_candidate(*, organization, by, values, resume=None, job=None):
+    """A sourced candidate (and an application when a job is given). Raises DuplicateCandidate."""
+    email = values["email"] = normalise_email(values["email"])
+    existing = Candidate.objects.filter(organization=organization, email=email).first()
+    if existing:
+        raise DuplicateCandidate(existing)
+    candidate = Candidate(organization=organization, **values)
+    if resume:
+        candidate.resume.save(resume.name, resume, save=False)
+        candidate.resume_name = resume.name[:255]
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        # Added by someone else a moment ago (or a double submit).
+        raise DuplicateCandidate(Candidate.objects.get(organization=organization, email=email)) from None
+    if job:
+        open_application(job=job, candidate=candidate, applied=False, by=by, note="Added by a recruiter",
+                         source=candidate.source)  # fmt: skip
+    TimelineEvent.objects.create(candidate=candidate, actor=by, kind="added", text="Added by hand")
+    if resume:
+        reactions.resume_received(candidate)
+    return candidate
+
+
+MERGE_FIELDS = (
+    "first_name", "last_name", "phone", "address", "city", "country", "linkedin_url", "portfolio_url",
+    "cover_letter", "resume_text", "experience_years", "source",
+)  # fmt: skip
+MERGE_LISTS = ("skills", "education", "work_experience", "certifications", "languages", "tags")
+
+
+@transaction.atomic
+def merge_candidates(*, keep, merge, by=None):
+    """Fold `merge` into `keep`: applications, answers, notes, events and files move; `merge` is deleted.
+
+    When both applied to the same job, `keep`'s application stays and takes the
+    other's answers, history and notes. Empty fields of `keep` are filled,
+    lists are united, and the merge is recorded in the timeline.
+    """
+    if keep.pk == merge.pk or keep.organization_id != merge.organization_id:
+        raise ValidationError("Choose two different candidates of your organisation.")
+    keep = Candidate.objects.select_for_update().get(pk=keep.pk)
+    merge = Candidate.objects.select_for_update().get(pk=merge.pk)
+    kept_jobs = {a.job_id: a for a in keep.applications.all()}
+    for application in merge.applications.select_for_update():
+        twin = kept_jobs.get(application.job_id)
+        if twin is None:
+            application.candidate = keep
+            application.save(update_fields=["candidate", "updated_at"])
+            continue
+        application.answers.update(application=twin)
+        application.stage_history.update(application=twin)
+        application.application_notes.update(application=twin)
+        application.events.update(application=twin)
+        application.delete()
+    merge.notes.update(candidate=keep)
+    merge.events.update(candidate=keep)
+    for field in MERGE_FIELDS:
+        if getattr(keep, field) in ("", None) and getattr(merge, field) not in ("", None):
+            setattr(keep, field, getattr(merge, field))
+    for field in MERGE_LISTS:
+        setattr(keep, field, list(dict.fromkeys([*getattr(keep, field), *getattr(merge, field)])))
+    if not keep.resume and merge.resume:
+        keep.resume, keep.resume_name, keep.parsed_cv_data = merge.resume, merge.resume_name, merge.parsed_cv_data
+    elif merge.resume:
+        # Keep their other resume with one of their applications rather than lose it.
+        application = keep.applications.order_by("-applied_at").first()
+        if application:
+            ApplicationFormAnswer.objects.create(
+                application=application, key="resume", label="Earlier resume", file=merge.resume.name,
+                file_name=merge.resume_name,
+            )  # fmt: skip
+    keep.save()
+    TimelineEvent.objects.create(
+        candidate=keep, actor=by, kind="merged", text=f"Merged {merge.full_name} <{merge.email}> into this profile"
+    )
+    merge.delete()
+    return keep

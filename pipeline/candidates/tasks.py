@@ -1,0 +1,31 @@
+"""Background tasks of the candidates room: take ids, re-fetch, and return quietly when the row is gone."""
+
+from .models import Candidate
+from .resume_parser import extract_text, parse
+
+
+def parse_resume(candidate_id):
+    candidate = Candidate.objects.filter(pk=candidate_id).first()
+    if candidate is None or not candidate.resume:
+        return
+    with candidate.resume.open("rb") as fileobj:
+        text = extract_text(fileobj)
+    data = parse(text)
+    candidate.resume_text = text
+    candidate.parsed_cv_data = data
+    # Parsed facts fill gaps only; what the person typed or a recruiter wrote wins.
+    if not candidate.phone and data["phone"]:
+        candidate.phone = data["phone"][:40]
+    if not candidate.linkedin_url and data["linkedin"]:
+        link = data["linkedin"] if data["linkedin"].startswith("http") else f"https://{data['linkedin']}"
+        if len(link) <= Candidate._meta.get_field("linkedin_url").max_length:
+            candidate.linkedin_url = link
+    if not candidate.skills and data["skills"]:
+        candidate.skills = data["skills"]
+    if candidate.experience_years is None and data["experience_years"] is not None:
+        candidate.experience_years = data["experience_years"]
+    candidate.save(
+        update_fields=[
+            "resume_text", "parsed_cv_data", "phone", "linkedin_url", "skills", "experience_years", "updated_at",
+        ]
+    )  # fmt: skip

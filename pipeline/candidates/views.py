@@ -1,0 +1,186 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.params import to_int
+from accounts.permissions import ability_required, can, organization_required
+from jobs.access import visible_jobs
+
+from jobs.models import Stage
+
+from ..applications.access import visible_applications
+from ..applications.services import rejection_reasons
+from . import services
+from .access import get_candidate_for_user, visible_candidates
+from .forms import CandidateCreateForm, CandidateForm, NoteForm
+from .selectors import CANDIDATE_SORTS, candidate_filters, filter_candidates
+from .timeline import candidate_timeline
+
+User = get_user_model()
+
+
+@organization_required
+def candidate_detail(request, pk):
+    candidate = get_candidate_for_user(request, pk)
+    jobs = visible_jobs(request)
+    # A hiring manager sees this person's applications to their own jobs only.
+    applications = visible_applications(request).filter(candidate=candidate).select_related("job", "current_stage")
+    applications = list(applications.order_by("-applied_at"))
+    stages = Stage.objects.filter(job__in=[a.job_id for a in applications], is_active=True)
+    steps_by_job = {}
+    for stage in stages:
+        steps_by_job.setdefault(stage.job_id, []).append(stage)
+    for application in applications:
+        application.stage_choices = steps_by_job.get(application.job_id, [])
+    ctx = {
+        "candidate": candidate,
+        "applications": applications,
+        "timeline": candidate_timeline(candidate, viewer=request.user, jobs=jobs),
+        "note_form": NoteForm(candidate=candidate, membership=request.membership),
+        "can_edit": can(request.membership, "manage_candidates"),
+        "can_decide": can(request.membership, "manage_applications"),
+        "reasons": rejection_reasons(request.organization),
+        "can_email": can(request.membership, "send_email"),
+        "duplicates": candidate.possible_duplicates().filter(pk__in=visible_candidates(request).values("pk")),
+    }
+    return render(request, "pipeline/candidate_detail.html", ctx)
+
+
+@ability_required("manage_candidates")
+def candidate_edit(request, pk):
+    candidate = get_candidate_for_user(request, pk)
+    form = CandidateForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("pipeline:candidate", candidate.pk)
+    return render(request, "pipeline/candidate_form.html", {"candidate": candidate, "form": form})
+
+
+@require_POST
+@ability_required("manage_applications")
+def add_note(request, pk):
+    candidate = get_candidate_for_user(request, pk)
+    form = NoteForm(request.POST, candidate=candidate, membership=request.membership)
+    if form.is_valid():
+        services.add_note(
+            candidate=candidate,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            visibility=form.cleaned_data["visibility"],
+            application=form.cleaned_data.get("application"),
+            organization=request.organization,
+        )
+        messages.success(request, "Note added.")
+    else:
+        messages.error(request, "Write something in the note first.")
+    return redirect("pipeline:candidate", candidate.pk)
+
+
+@organization_required
+def candidate_list(request):
+    jobs = visible_jobs(request).order_by("title")
+    filters = candidate_filters(request.GET)
+    # Filtering by a job one can't open would tell who applied to it.
+    if filters["job"] and not jobs.filter(pk=filters["job"]).exists():
+        filters["job"] = None
+    if filters["stage"] and not Stage.objects.filter(pk=filters["stage"], job__in=jobs).exists():
+        filters["stage"] = None
+    candidates = filter_candidates(visible_candidates(request), filters, jobs=jobs)
+    # Each row lists only the applications to jobs the viewer can open.
+    shown_applications = Prefetch(
+        "applications", queryset=visible_applications(request).select_related("job", "current_stage")
+    )
+    candidates = candidates.prefetch_related(shown_applications)
+    if request.GET.get("format") == "csv":
+        return _csv(candidates)
+    page = Paginator(candidates, 25).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "candidates": page.object_list,
+        "filters": filters,
+        "any_filter": any(filters[key] for key in filters if key != "sort"),
+        "jobs": jobs,
+        "stages": Stage.objects.filter(job__in=jobs, is_active=True).select_related("job").order_by("job__title", "order"),
+        "sources": visible_candidates(request)
+        .exclude(source="")
+        .values_list("source", flat=True)
+        .distinct()
+        .order_by("source"),
+        "sorts": [(key, label) for key, (label, _) in CANDIDATE_SORTS.items()],
+        "query": request.GET.urlencode(),
+        "can_add": can(request.membership, "manage_candidates"),
+    }
+    template = "pipeline/candidate_list.html#results" if request.htmx else "pipeline/candidate_list.html"
+    return render(request, template, ctx)
+
+
+def _csv(candidates):
+    """What is filtered, as a spreadsheet. Cells that could run as formulas are defused."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="candidates.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["First name", "Last name", "Email", "Phone", "City", "Source", "Skills", "Jobs", "Added"])
+    for candidate in candidates.iterator(chunk_size=500):
+        jobs = "; ".join(a.job.title for a in candidate.applications.all())
+        row = [
+            candidate.first_name,
+            candidate.last_name,
+            candidate.email,
+            candidate.phone,
+            candidate.city,
+            candidate.source,
+            ", ".join(candidate.skills),
+            jobs,
+            candidate.created_at.date().isoformat(),
+        ]
+        writer.writerow([_safe_cell(value) for value in row])
+    return response
+
+
+def _safe_cell(value):
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@ability_required("manage_candidates")
+def candidate_create(request):
+    form = CandidateCreateForm(request.POST or None, request.FILES or None, jobs=visible_jobs(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        resume, job = data.pop("resume"), data.pop("job")
+        try:
+            candidate = services.add_candidate(
+                organization=request.organization, by=request.user, values=data, resume=resume, job=job
+            )
+        except services.DuplicateCandidate as error:
+            form.add_error("email", error)
+            ctx = {"form": form, "existing": error.candidate}
+            return render(request, "pipeline/candidate_create.html", ctx, status=400)
+        messages.success(request, f"{candidate.full_name} was added{f' to {job.title}' if job else ''}.")
+        return redirect("pipeline:candidate", candidate.pk)
+    status = 400 if form.errors else 200
+    return render(request, "pipeline/candidate_create.html", {"form": form}, status=status)
+
+
+@require_POST
+@ability_required("manage_candidates")
+def merge_candidate(request, pk):
+    """Merge the posted `other` candidate into this one."""
+    keep = get_candidate_for_user(request, pk)
+    other = request.POST.get("other", "")
+    merge = get_candidate_for_user(request, to_int(other))
+    try:
+        services.merge_candidates(keep=keep, merge=merge, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Merged {merge.full_name} into {keep.full_name}.")
+    return redirect("pipeline:candidate", keep.pk)
