@@ -35,8 +35,12 @@ class OnboardingForm(forms.Form):
         label="Time zone",
         choices=timezone_choices,
         initial="UTC",
+        required=False,
         help_text="Deadlines, date filters and daily reports follow it. You can change it later.",
     )
+
+    def clean_timezone(self):
+        return self.cleaned_data["timezone"] or "UTC"
 
 
 def https_by_default(field, **kwargs):

@@ -62,7 +62,7 @@ def test_revoking_another_organisations_invitation_is_404(client_for, owner, for
 def test_settings_page_edits_only_the_own_organisation(client_for, owner, organization, other_organization):
     response = client_for(owner).post(
         "/organization/",
-        {"name": "Acme Renamed", "slug": "acme-renamed", "brand_colour": "#123456", "data_retention_days": "90"},
+        {"name": "Acme Renamed", "slug": "acme-renamed", "brand_colour": "#123456", "data_retention_days": "90", "timezone": "UTC"},
     )
 
     assert response.status_code == 302

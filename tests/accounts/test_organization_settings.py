@@ -24,6 +24,7 @@ def valid_data(**overrides):
         "careers_intro": "Come and build anvils with us.",
         "privacy_policy_url": "https://acme.example.com/privacy",
         "data_retention_days": "180",
+        "timezone": "Pacific/Auckland",
     }
     data.update(overrides)
     return data

@@ -33,7 +33,8 @@ def make_message(organization, subject, *, status=Status.SENT, template=None, da
 
 
 def make_template(organization, key, name):
-    return EmailTemplate.objects.create(organization=organization, key=key, name=name, subject="s", html_body="b")
+    defaults = {"name": name, "subject": "s", "html_body": "b"}
+    return EmailTemplate.objects.update_or_create(organization=organization, key=key, defaults=defaults)[0]
 
 
 def page_text(response):

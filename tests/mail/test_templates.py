@@ -245,7 +245,8 @@ def test_a_multi_line_subject_becomes_one_line(organization):
 # --- Default templates ---------------------------------------------------------------------
 
 
-def test_ensure_default_templates_creates_the_ten_default_keys(organization):
+def test_ensure_default_templates_creates_the_ten_default_keys(db):
+    organization = OrganizationFactory(defaults=False)
     created = ensure_default_templates(organization)
 
     assert created == 10
@@ -262,7 +263,7 @@ def test_every_default_template_passes_the_check_without_warnings(key):
 
 
 def test_load_email_templates_is_idempotent_and_keeps_edited_templates(db):
-    first, second = OrganizationFactory(), OrganizationFactory()
+    first, second = OrganizationFactory(defaults=False), OrganizationFactory(defaults=False)
     out = StringIO()
     call_command("load_email_templates", stdout=out)
     offer = first.email_templates.get(key="offer")

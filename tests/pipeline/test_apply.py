@@ -569,7 +569,7 @@ def test_acknowledgement_email_is_sent_to_the_candidate_after_applying(client, j
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["Jane.Doe@example.com"]
+    assert message.to == ["jane.doe@example.com"]  # addresses are stored lower-cased
     assert "Backend Developer" in message.subject
     assert "Hello Jane," in message.body
     assert "Acme Corp" in message.body

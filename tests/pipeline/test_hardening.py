@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
-from jobs.admin import JobAdmin
+from ats.admin import JobWithDefaultsAdmin
 from jobs.models import HiringTeamMember, Job, JobForm
 from jobs.services import add_question
 from pipeline.models import Application, Note
@@ -101,14 +101,15 @@ def test_the_rate_limit_keys_on_the_address_our_proxy_appended(client, organizat
     assert second.status_code == 429
 
 
-def test_a_job_made_in_the_admin_gets_the_standard_form(admin_user, organization):
+def test_a_job_made_in_the_admin_gets_the_standard_form_and_stages(admin_user, organization):
     job = Job(organization=organization, title="Made in admin", status=Job.Status.OPEN)
     request = RequestFactory().post("/admin/")
     request.user = admin_user
 
-    JobAdmin(Job, site).save_model(request, job, form=None, change=False)
+    JobWithDefaultsAdmin(Job, site).save_model(request, job, form=None, change=False)
 
     assert JobForm.objects.get(job=job).fields.filter(key="email", required=True).exists()
+    assert job.stages.filter(is_active=True).count() == 8
 
 
 def test_a_too_long_linkedin_link_in_a_resume_is_not_stored(organization):

@@ -44,7 +44,7 @@ def test_schedules_are_registered_once_however_often_the_command_runs():
     call_command("setup_schedules")
     call_command("setup_schedules")
 
-    schedule = Schedule.objects.get(func="pipeline.tasks.delete_stale_pending_uploads")
+    schedule = Schedule.objects.get(func="pipeline.applications.tasks.delete_stale_pending_uploads")
     assert schedule.schedule_type == Schedule.MINUTES
     assert Schedule.objects.count() == len(SCHEDULES)
 

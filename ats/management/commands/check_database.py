@@ -56,8 +56,7 @@ def find_problems(connection):
             if replacement is not None and all(tuple(m) in applied for m in replacement.replaces):
                 continue
             problems.append(
-                f"{key[0]}.{key[1]} is recorded as applied but its dependency "
-                f"{parent.key[0]}.{parent.key[1]} is not."
+                f"{key[0]}.{key[1]} is recorded as applied but its dependency {parent.key[0]}.{parent.key[1]} is not."
             )
     return problems
 
@@ -84,7 +83,11 @@ class Command(BaseCommand):
     def handle(self, *args, database, hint, **options):
         problems = find_problems(connections[database])
         if problems:
-            lines = [f"{PROBLEM} {hint or RESET_HINT}", "", f"What the database records ({connections[database].settings_dict['NAME']}):"]
+            lines = [
+                f"{PROBLEM} {hint or RESET_HINT}",
+                "",
+                f"What the database records ({connections[database].settings_dict['NAME']}):",
+            ]
             lines += [f"  - {problem}" for problem in problems[:SHOWN]]
             if len(problems) > SHOWN:
                 lines.append(f"  ... and {len(problems) - SHOWN} more.")

@@ -186,7 +186,7 @@ def application_action(request, pk, action):
     """One endpoint per decision, all through pipeline's services."""
     application = get_application_for_user(request, pk)
     if action not in ACTIONS:
-        raise Http404
+        return _respond(request, application, error="Unknown action.")
     try:
         message = ACTIONS[action](request, application, str(application.candidate))
     except ValidationError as error:
