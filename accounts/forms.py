@@ -24,6 +24,25 @@ def timezone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
+class ProfileForm(forms.ModelForm):
+    """What a person sets about themselves: their name and the zone they read dates in."""
+
+    class Meta:
+        model = User
+        fields = ["name", "timezone"]
+        labels = {"name": "Your name"}
+        help_texts = {"timezone": "Dates and times are shown to you in this zone."}
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A plain Select over the model's CharField: an unknown name then gets the model's own
+        # clear message ("… is not a time zone we know") rather than a generic invalid choice.
+        fallback = organization.timezone if organization else "UTC"
+        self.fields["timezone"].widget = forms.Select(
+            choices=[("", f"Use the organisation's ({fallback.replace('_', ' ')})"), *timezone_choices()]
+        )
+
+
 class OnboardingForm(forms.Form):
     name = forms.CharField(
         max_length=150,

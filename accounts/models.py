@@ -1,6 +1,6 @@
 import secrets
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -148,6 +148,14 @@ class Organization(models.Model):
     def local_date(self, moment):
         """The calendar day `moment` falls on in the organisation's zone."""
         return moment.astimezone(self.zone).date()
+
+    def day_start(self, day):
+        """The aware moment calendar day `day` begins in the organisation's zone.
+
+        Filters cut whole days with `>= day_start(first)` and `< day_start(last + 1 day)`:
+        aware bounds an index on the column can serve, unlike a `__date` lookup.
+        """
+        return datetime.combine(day, time.min, tzinfo=self.zone)
 
     def retention_date(self, moment):
         """Until when data given at `moment` is kept: a day in the organisation's zone."""

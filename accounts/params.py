@@ -1,4 +1,6 @@
-"""Reading numbers out of request parameters without ever raising."""
+"""Reading numbers and days out of request parameters without ever raising."""
+
+from datetime import date
 
 MAX_ID = 2**63 - 1
 
@@ -15,3 +17,17 @@ def to_int(value, *, maximum=MAX_ID):
 def to_ints(values, *, maximum=MAX_ID):
     """The valid whole numbers among `values`, in order; the rest are dropped."""
     return [n for n in (to_int(v, maximum=maximum) for v in values) if n is not None]
+
+
+# Days a filter may name: wide enough for any real date, narrow enough that the day's start in
+# any zone, and the day after it, are still representable datetimes (year 1 or 9999 are not).
+FIRST_DAY, LAST_DAY = date(1000, 1, 1), date(9998, 12, 31)
+
+
+def to_date(value):
+    """The calendar day in `value` (a str, YYYY-MM-DD) if it is a valid one in a sane range, else None."""
+    try:
+        day = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None

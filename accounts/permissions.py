@@ -72,13 +72,20 @@ def organization_required(view):
     return wrapper
 
 
-def ability_required(ability):
-    """organization_required, and the member's role grants `ability` (else 403)."""
+def ability_required(ability, *, lookup=None):
+    """organization_required, and the member's role grants `ability` (else 403).
+
+    `lookup(request, pk)` is the view's scoped lookup of its object (the URL's `pk`). For a
+    member without the ability it runs before the refusal, so an object they may not see is a
+    404 for them as for everyone: 404 says "not yours to see", 403 "yours to see, not to do".
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not can(request.membership, ability):
+                if lookup is not None and "pk" in kwargs:
+                    lookup(request, kwargs["pk"])
                 raise PermissionDenied("Your role does not allow this.")
             return view(request, *args, **kwargs)
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("account/profile/", views.profile, name="profile"),
     path("organization/", views.organization_settings, name="organization_settings"),
     path("organization/members/", views.members, name="members"),
     path("organization/members/invite/", views.invite_member, name="invite_member"),

@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
-from .forms import AcceptInvitationForm, InviteForm, OrganizationForm, RoleForm
+from .forms import AcceptInvitationForm, InviteForm, OrganizationForm, ProfileForm, RoleForm
 from .middleware import SESSION_KEY
 from .models import Invitation
 
@@ -27,6 +28,20 @@ def organization_settings(request):
             return redirect("accounts:organization_settings")
         messages.error(request, "Please correct the highlighted fields.")
     return render(request, "accounts/organization_settings.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    # A fresh copy: a rejected form must not leave its values on request.user, which the page shows.
+    user = User.objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=user, organization=request.organization)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+        messages.error(request, "Please correct the highlighted fields.")
+    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _members_context(request, invite_form=None):
@@ -76,7 +91,7 @@ def invite_member(request):
 
 
 @require_POST
-@permissions.ability_required("manage_members")
+@permissions.ability_required("manage_members", lookup=permissions.get_invitation_for_org)
 def resend_invitation(request, pk):
     invitation = permissions.get_invitation_for_org(request, pk)
     if not permissions.can_assign_role(request.membership, invitation.role):
@@ -89,7 +104,7 @@ def resend_invitation(request, pk):
 
 
 @require_POST
-@permissions.ability_required("manage_members")
+@permissions.ability_required("manage_members", lookup=permissions.get_invitation_for_org)
 def revoke_invitation(request, pk):
     invitation = permissions.get_invitation_for_org(request, pk)
     if not permissions.can_assign_role(request.membership, invitation.role):
@@ -107,7 +122,7 @@ def _changeable_member(request, pk):
 
 
 @require_POST
-@permissions.ability_required("manage_members")
+@permissions.ability_required("manage_members", lookup=permissions.get_membership_for_org)
 def change_role(request, pk):
     membership = _changeable_member(request, pk)
     form = RoleForm(request.POST, actor=request.membership, prefix=f"m{membership.pk}")
@@ -124,7 +139,7 @@ def change_role(request, pk):
 
 
 @require_POST
-@permissions.ability_required("manage_members")
+@permissions.ability_required("manage_members", lookup=permissions.get_membership_for_org)
 def set_member_active(request, pk):
     membership = _changeable_member(request, pk)
     active = request.POST.get("active") == "1"
@@ -142,7 +157,10 @@ def accept_invitation(request, token):
     invitation = get_object_or_404(Invitation.objects.select_related("organization"), token=token)
     ctx = {"invitation": invitation, "organization": invitation.organization}
     if not invitation.is_pending:
-        return render(request, "accounts/invitation_invalid.html", ctx, status=410)
+        # Someone signed out has no zone of their own: their expiry date reads best in the organisation's.
+        zone = timezone.get_current_timezone() if request.user.is_authenticated else invitation.organization.zone
+        with timezone.override(zone):
+            return render(request, "accounts/invitation_invalid.html", ctx, status=410)
 
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if request.user.is_authenticated:

@@ -2,9 +2,9 @@ import time
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render

@@ -1,7 +1,7 @@
 """Who may see which job: one rule, used by every lookup and list. Another organisation's job is a 404."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import can
@@ -43,9 +43,6 @@ def get_field_for_editing(request, job, pk):
 
 
 def get_stage_for_editing(request, pk):
-    """A stage of one of the organisation's jobs or stage templates (editing them is manage_workflows)."""
-    stage = get_object_or_404(Stage.objects.select_related("job", "template"), pk=pk)
-    owner = stage.job if stage.job_id else stage.template
-    if owner.organization_id != request.organization.pk:
-        raise Http404
-    return stage
+    """A stage of a job the member can see or of one of the organisation's templates (editing: manage_workflows)."""
+    visible = Q(job__in=visible_jobs(request)) | Q(template__organization_id=request.organization.pk)
+    return get_object_or_404(Stage.objects.filter(visible).select_related("job", "template"), pk=pk)

@@ -1,6 +1,7 @@
 """The public careers site: an organisation's open jobs, each job, and an RSS feed."""
 
 import mimetypes
+from datetime import timedelta
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
@@ -28,6 +29,7 @@ def public_jobs(organization):
 def get_public_job(organization, slug):
     """Open, on-hold and closed jobs have a page; drafts and archived jobs are 404."""
     job = get_object_or_404(Job, organization=organization, slug=slug)
+    job.organization = organization  # already fetched; the deadline check reads its zone
     if not job.is_public:
         raise Http404
     return job
@@ -71,7 +73,7 @@ def _job_posting(request, job):
         "@type": "JobPosting",
         "title": job.title,
         "description": str(job.description_html) or job.title,
-        "datePosted": job.published_at.date().isoformat() if job.published_at else None,
+        "datePosted": org.local_date(job.published_at).isoformat() if job.published_at else None,
         "employmentType": job.employment_type.upper(),
         "hiringOrganization": {"@type": "Organization", "name": org.name, "sameAs": org.website or None},
         "jobLocation": {
@@ -81,7 +83,8 @@ def _job_posting(request, job):
         "url": request.build_absolute_uri(),
     }
     if job.deadline:
-        data["validThrough"] = job.deadline.isoformat()
+        # Applications close when the deadline day ends in the organisation's zone: say exactly when.
+        data["validThrough"] = org.day_start(job.deadline + timedelta(days=1)).isoformat()
     if job.remote_type == Job.RemoteType.REMOTE:
         data["jobLocationType"] = "TELECOMMUTE"
     if job.show_salary and (job.salary_min or job.salary_max):

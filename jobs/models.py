@@ -131,7 +131,8 @@ class Job(models.Model):
     def accepts_applications(self):
         if self.status != self.Status.OPEN:
             return False
-        return self.deadline is None or self.deadline >= timezone.localdate()
+        # The deadline is a day in the organisation's zone, whoever looks and wherever the server is.
+        return self.deadline is None or self.deadline >= self.organization.local_date(timezone.now())
 
     def allowed_transitions(self):
         return sorted(self.TRANSITIONS[self.status], key=list(self.Status).index)
@@ -241,9 +242,7 @@ class Stage(models.Model):
     """One step of a hiring process: of a job (its pipeline) or of a stage template, never both."""
 
     job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.CASCADE, related_name="stages")
-    template = models.ForeignKey(
-        StageTemplate, null=True, blank=True, on_delete=models.CASCADE, related_name="stages"
-    )
+    template = models.ForeignKey(StageTemplate, null=True, blank=True, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)

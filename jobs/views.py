@@ -55,7 +55,7 @@ def job_list(request):
     return render(request, "jobs/job_list.html", ctx)
 
 
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def job_edit(request, pk):
     job = get_job_for_editing(request, pk)
     form = JobEditForm(request.POST or None, instance=job)
@@ -83,7 +83,7 @@ def job_detail(request, pk):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def set_job_status(request, pk):
     job = get_job_for_editing(request, pk)
     try:
@@ -96,7 +96,7 @@ def set_job_status(request, pk):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def add_team_member(request, pk):
     job = get_job_for_editing(request, pk)
     membership = request.organization.memberships.filter(
@@ -112,7 +112,7 @@ def add_team_member(request, pk):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def remove_team_member(request, pk, member_pk):
     job = get_job_for_editing(request, pk)
     services.remove_team_member(job=job, member_pk=member_pk)
@@ -152,13 +152,13 @@ def _done(request, job, message=None):
     return redirect("jobs:form_builder", pk=job.pk)
 
 
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def form_builder(request, pk):
     return _builder(request, get_job_for_editing(request, pk))
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def add_field(request, pk):
     job = get_job_for_editing(request, pk)
     form = FormFieldForm(request.POST, prefix="new")
@@ -168,7 +168,7 @@ def add_field(request, pk):
     return _done(request, job, "Question added.")
 
 
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def edit_field(request, pk, field_pk):
     job = get_job_for_editing(request, pk)
     field = get_field_for_editing(request, job, field_pk)
@@ -180,7 +180,7 @@ def edit_field(request, pk, field_pk):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def delete_field(request, pk, field_pk):
     job = get_job_for_editing(request, pk)
     field = get_field_for_editing(request, job, field_pk)
@@ -193,7 +193,7 @@ def delete_field(request, pk, field_pk):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def toggle_field(request, pk, field_pk):
     """Switch a field's `required` or `active` flag (email stays required and shown)."""
     job = get_job_for_editing(request, pk)
@@ -206,7 +206,7 @@ def toggle_field(request, pk, field_pk):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def reorder_fields(request, pk):
     job = get_job_for_editing(request, pk)
     ids = to_ints(request.POST.getlist("field"))
@@ -215,7 +215,7 @@ def reorder_fields(request, pk):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def move_field(request, pk, field_pk):
     job = get_job_for_editing(request, pk)
     field = get_field_for_editing(request, job, field_pk)

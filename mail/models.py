@@ -67,10 +67,10 @@ class EmailMessage(models.Model):
     context = models.JSONField(default=dict, blank=True)
     # The links the HTML held when sent: a click redirect may go to these and nowhere else.
     links = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Set once, before the first try, so every try sends the same Message-ID.
     message_id = models.CharField(max_length=255, blank=True)
     tracking_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
@@ -87,7 +87,14 @@ class EmailMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The outbox: one organisation's messages, newest first (its default order), a page at a time.
+            models.Index(fields=["organization", "-created_at", "-id"], name="email_outbox_idx"),
+            # The sweeper (tasks.deliver_due): queued messages whose retry time has come. Leading with
+            # status, it also serves the status filters, so status and next_attempt_at need no index of their own.
+            models.Index(fields=["status", "next_attempt_at"], name="email_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"

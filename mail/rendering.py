@@ -9,32 +9,66 @@ load, include, safe...) are refused when the template is checked.
 import html
 import re
 
+from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
 from django.utils.html import strip_tags
 
-# The documented context: name -> (what it is, sample value for previews).
-VARIABLES = {
-    "candidate.first_name": ("Candidate's first name", "Ada"),
-    "candidate.last_name": ("Candidate's last name", "Lovelace"),
-    "candidate.full_name": ("Candidate's full name", "Ada Lovelace"),
-    "candidate.email": ("Candidate's email", "ada@example.com"),
-    "job.title": ("Job title", "Senior Backend Engineer"),
-    "job.department": ("Job's department", "Engineering"),
-    "job.location": ("Job's location", "London, UK (hybrid)"),
-    "job.url": ("Job's careers page", "https://careers.example.com/acme/senior-backend-engineer/"),
-    "organization.name": ("Your organisation's name", "Acme"),
-    "organization.website": ("Your organisation's website", "https://acme.example.com"),
-    "stage.name": ("The application's stage", "Phone Screen"),
-    "sender.name": ("Who sends the email", "Riley Recruiter"),
-    "sender.email": ("Sender's email", "riley@acme.example.com"),
-    "interview.date": ("Interview date", "Tuesday 3 March 2026"),
-    "interview.time": ("Interview time", "14:30"),
-    "interview.place": ("Interview place or link", "Video call: https://meet.example.com/abc"),
-    "links.careers": ("Your careers page", "https://careers.example.com/acme/"),
-    "links.privacy": ("Your privacy policy", "https://acme.example.com/privacy"),
-}
-ALLOWED_ROOTS = {name.split(".")[0] for name in VARIABLES} | {"forloop"}
+# The documented context, flat: name -> (what it is, sample value for previews and the trial render).
+# mail knows only what any email has (who sends it, for which organisation); the apps above register
+# what they know (pipeline: the candidate, the job, the stage) with register_variables() from their
+# AppConfig.ready(), so this module never names an application.
+VARIABLES = {}
+ALLOWED_ROOTS = {"forloop"}
+_groups = {}
+
+
+def register_variables(group, variables):
+    """Document `variables` ({"root.name": (description, sample)}) for every template.
+
+    `group` names who fills them (an app); registering a group again replaces its list, and a
+    name another group already documents is refused (two apps can't both mean it).
+    """
+    for name in variables:
+        root, _, leaf = name.partition(".")
+        if not root.isidentifier() or not leaf.isidentifier() or root.startswith("_") or leaf.startswith("_"):
+            raise ImproperlyConfigured(f"Email variable {name!r} must be written “root.name”.")
+        owner = next((other for other, names in _groups.items() if name in names and other != group), None)
+        if owner:
+            raise ImproperlyConfigured(f"Email variable {name!r} is already registered by {owner!r}.")
+    _groups[group] = dict(variables)
+    flat = [item for names in _groups.values() for item in names.items()]
+    roots = list(dict.fromkeys(name.partition(".")[0] for name, _ in flat))
+    # One root's variables stay together in the editor's picker, whoever registered them.
+    VARIABLES.clear()
+    VARIABLES.update(sorted(flat, key=lambda item: roots.index(item[0].partition(".")[0])))
+    ALLOWED_ROOTS.clear()
+    ALLOWED_ROOTS.update({*roots, "forloop"})
+
+
+register_variables(
+    "mail",
+    {
+        "organization.name": ("Your organisation's name", "Acme"),
+        "organization.website": ("Your organisation's website", "https://acme.example.com"),
+        "sender.name": ("Who sends the email", "Riley Recruiter"),
+        "sender.email": ("Sender's email", "riley@acme.example.com"),
+        "links.privacy": ("Your privacy policy", "https://acme.example.com/privacy"),
+    },
+)
+
+
+def base_values(organization, *, sender=None):
+    """The values of mail's own variables, for the apps that fill the rest."""
+    return {
+        "organization.name": organization.name,
+        "organization.website": organization.website,
+        "sender.name": sender.get_full_name() if sender else "",
+        "sender.email": sender.email if sender else "",
+        "links.privacy": organization.privacy_policy_url,
+    }
+
+
 # Tags whose nodes are safe: they only shape output from the values given.
 ALLOWED_NODES = {
     "TextNode", "VariableNode", "IfNode", "ForNode", "WithNode", "CommentNode", "SpacelessNode",
@@ -149,7 +183,7 @@ def check(source, *, label="template"):
 
 
 def _nest(flat):
-    """{"candidate.first_name": "Ada"} -> {"candidate": {"first_name": "Ada"}} with key-only containers."""
+    """{"organization.name": "Acme"} -> {"organization": {"name": "Acme"}} with key-only containers."""
     nested = {}
     for name, value in flat.items():
         root, _, leaf = name.partition(".")

@@ -1,5 +1,5 @@
 import base64
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.params import to_int
+from accounts.params import to_date, to_int
 from accounts.permissions import ability_required
 
 from . import rendering, services
@@ -48,27 +48,21 @@ def track_click(request, token, index):
 # --- Outbox ----------------------------------------------------------------------
 
 
-def _day(value):
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return None
-
-
 @ability_required("send_email")
 def outbox(request):
     emails = EmailMessage.objects.filter(organization=request.organization).select_related("template")
     filters = {
         "status": request.GET.get("status", ""),
         "template": to_int(request.GET.get("template")),
-        "since": _day(request.GET.get("since")),
+        "since": to_date(request.GET.get("since")),
     }
     if filters["status"] in EmailMessage.Status.values:
         emails = emails.filter(status=filters["status"])
     if filters["template"]:
         emails = emails.filter(template_id=filters["template"])
     if filters["since"]:
-        emails = emails.filter(created_at__date__gte=filters["since"])
+        # From the start of that day in the organisation's zone: an aware bound the created_at index serves.
+        emails = emails.filter(created_at__gte=request.organization.day_start(filters["since"]))
     page = Paginator(emails, 25).get_page(request.GET.get("page"))
     ctx = {
         "page": page,
@@ -80,16 +74,20 @@ def outbox(request):
     return render(request, "mail/outbox.html", ctx)
 
 
-@ability_required("send_email")
+def _message_for(request, pk):
+    return get_object_or_404(EmailMessage, pk=pk, organization=request.organization)
+
+
+@ability_required("send_email", lookup=_message_for)
 def message_detail(request, pk):
-    message = get_object_or_404(EmailMessage, pk=pk, organization=request.organization)
+    message = _message_for(request, pk)
     return render(request, "mail/message_detail.html", {"message": message, "events": message.events.all()})
 
 
 @require_POST
-@ability_required("send_email")
+@ability_required("send_email", lookup=_message_for)
 def retry_message(request, pk):
-    message = get_object_or_404(EmailMessage, pk=pk, organization=request.organization)
+    message = _message_for(request, pk)
     try:
         services.retry(message=message)
     except ValidationError as error:
@@ -112,7 +110,7 @@ def _template_for(request, pk):
     return get_object_or_404(EmailTemplate, pk=pk, organization=request.organization)
 
 
-@ability_required("manage_templates")
+@ability_required("manage_templates", lookup=_template_for)
 def template_edit(request, pk=None):
     template = _template_for(request, pk) if pk else EmailTemplate(organization=request.organization)
     form = EmailTemplateForm(request.POST or None, instance=template)
@@ -188,11 +186,12 @@ def analytics_data(organization, *, days=30):
     per_template = [
         _rates(row) for row in emails.values("template__name").annotate(**COUNTS).order_by("-total", "template__name")
     ]
-    since = timezone.localdate() - timedelta(days=days - 1)
+    # Days are the organisation's, whoever looks: filtered from an aware bound, grouped in its zone.
+    since = organization.local_date(timezone.now()) - timedelta(days=days - 1)
     per_day = {
         row["day"]: row
-        for row in emails.filter(created_at__date__gte=since)
-        .annotate(day=TruncDate("created_at"))
+        for row in emails.filter(created_at__gte=organization.day_start(since))
+        .annotate(day=TruncDate("created_at", tzinfo=organization.zone))
         .values("day")
         .annotate(**COUNTS)
         .order_by("day")

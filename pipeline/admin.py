@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory, RejectionReason
+from .applications.models import (
+    Application,
+    ApplicationFormAnswer,
+    ApplicationStageHistory,
+    ApplicationTag,
+    RejectionReason,
+    Tag,
+)
 from .candidates.models import Candidate, Note, TimelineEvent
 
 
@@ -27,6 +34,14 @@ class HistoryInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class ApplicationTagInline(admin.TabularInline):
+    model = ApplicationTag
+    extra = 0
+    fields = ["tag", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["tag"]
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["candidate", "job", "current_stage", "status", "rating", "is_starred", "source", "applied_at"]
@@ -35,7 +50,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["job", "candidate"]
     raw_id_fields = ["current_stage"]
     list_select_related = ["candidate", "job", "current_stage"]
-    inlines = [AnswerInline, HistoryInline]
+    inlines = [AnswerInline, HistoryInline, ApplicationTagInline]
 
 
 @admin.register(ApplicationFormAnswer)
@@ -51,6 +66,23 @@ class ApplicationStageHistoryAdmin(admin.ModelAdmin):
     search_fields = ["application__candidate__email", "note"]
     raw_id_fields = ["application", "from_stage", "to_stage", "moved_by"]
     list_select_related = ["application__candidate", "application__job", "from_stage", "to_stage", "moved_by"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "normalised", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["name", "normalised"]
+    readonly_fields = ["normalised"]
+    list_select_related = ["organization"]
+
+
+@admin.register(ApplicationTag)
+class ApplicationTagAdmin(admin.ModelAdmin):
+    list_display = ["tag", "application", "created_at"]
+    search_fields = ["tag__normalised", "application__candidate__email"]
+    raw_id_fields = ["application", "tag"]
+    list_select_related = ["tag", "application__candidate", "application__job"]
 
 
 @admin.register(RejectionReason)

@@ -7,5 +7,7 @@ class PipelineConfig(AppConfig):
 
     def ready(self):
         from . import job_pages
+        from .applications import emails
 
         job_pages.register()
+        emails.register_variables()

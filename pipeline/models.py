@@ -5,6 +5,8 @@ from .applications.models import (  # noqa: F401
     Application,
     ApplicationFormAnswer,
     ApplicationStageHistory,
+    ApplicationTag,
     RejectionReason,
+    Tag,
 )
 from .candidates.models import Candidate, Note, TimelineEvent  # noqa: F401

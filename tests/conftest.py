@@ -4,7 +4,7 @@ from django.test import Client
 
 from accounts.models import Membership
 
-from .factories import MembershipFactory, OrganizationFactory
+from .factories import ApplicationFactory, MembershipFactory, OrganizationFactory, UserFactory, make_job
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +64,39 @@ def hiring_manager(organization):
 @pytest.fixture
 def interviewer(organization):
     return MembershipFactory(organization=organization, role=Membership.Role.INTERVIEWER).user
+
+
+@pytest.fixture
+def superuser_client(client_for, db):
+    """A test client signed in as a site superuser (Django admin), who belongs to no organisation."""
+    return client_for(UserFactory(is_staff=True, is_superuser=True))
+
+
+@pytest.fixture
+def recruiter_client(client_for, recruiter):
+    """A test client signed in as the organisation's recruiter.
+
+    Not named `client`: that stays pytest-django's anonymous client, which the signed-out and public-page
+    tests rely on.
+    """
+    return client_for(recruiter)
+
+
+@pytest.fixture
+def job(organization):
+    """An open job of the organisation, made as the app makes one: standard form and the default stages."""
+    return make_job(organization, title="Backend Engineer")
+
+
+@pytest.fixture
+def stages(job):
+    """The job's stages, in their order."""
+    return list(job.stages.all())
+
+
+@pytest.fixture
+def application(job, stages):
+    """Ada's application to the job, in its first stage."""
+    return ApplicationFactory(
+        job=job, current_stage=stages[0], candidate__first_name="Ada", candidate__email="ada@example.com"
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Invitation, Membership, Organization, User
 from ats.setup import add_organization_defaults
 from pipeline.applications.models import Application
+from pipeline.applications.services import add_tags
 from pipeline.candidates.models import Candidate
 from pipeline.setup.services import create_job
 
@@ -103,9 +104,16 @@ class CandidateFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     job = None  # required: pass a job from make_job()
     candidate = factory.SubFactory(CandidateFactory, organization=factory.SelfAttribute("..job.organization"))
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        """`tags=["python", ...]` attaches them as the site does (the organisation's Tag rows)."""
+        if create and extracted:
+            add_tags(applications=[self], tags=extracted)
 
 
 def pdf_bytes(lines):

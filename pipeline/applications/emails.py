@@ -1,17 +1,42 @@
-"""What the pipeline tells the mail app: the plain values a template may use, per application."""
+"""What the pipeline tells the mail app: the variables a template may use, and their values per application."""
 
 from django.conf import settings
 from django.urls import reverse
 
+from mail import rendering
 from mail import services as mail
+
+# Registered with mail from PipelineConfig.ready(): name -> (what it is, sample value for previews).
+VARIABLES = {
+    "candidate.first_name": ("Candidate's first name", "Ada"),
+    "candidate.last_name": ("Candidate's last name", "Lovelace"),
+    "candidate.full_name": ("Candidate's full name", "Ada Lovelace"),
+    "candidate.email": ("Candidate's email", "ada@example.com"),
+    "job.title": ("Job title", "Senior Backend Engineer"),
+    "job.department": ("Job's department", "Engineering"),
+    "job.location": ("Job's location", "London, UK (hybrid)"),
+    "job.url": ("Job's careers page", "https://careers.example.com/acme/senior-backend-engineer/"),
+    "stage.name": ("The application's stage", "Phone Screen"),
+    # Documented for the interview templates; values_for() fills them once interviews exist (a later
+    # room), until then they print nothing.
+    "interview.date": ("Interview date", "Tuesday 3 March 2026"),
+    "interview.time": ("Interview time", "14:30"),
+    "interview.place": ("Interview place or link", "Video call: https://meet.example.com/abc"),
+    "links.careers": ("Your careers page", "https://careers.example.com/acme/"),
+}
+
+
+def register_variables():
+    rendering.register_variables("pipeline", VARIABLES)
 
 
 def values_for(application, *, sender=None):
-    """The documented template context (mail.rendering.VARIABLES) for one application, as plain strings."""
+    """The template context (mail's variables and VARIABLES above) for one application, as plain strings."""
     candidate, job = application.candidate, application.job
     organization = job.organization
     careers = settings.SITE_URL + reverse("careers:index", args=[organization.slug])
     return {
+        **rendering.base_values(organization, sender=sender),
         "candidate.first_name": candidate.first_name,
         "candidate.last_name": candidate.last_name,
         "candidate.full_name": candidate.full_name,
@@ -20,13 +45,8 @@ def values_for(application, *, sender=None):
         "job.department": job.department,
         "job.location": job.location,
         "job.url": settings.SITE_URL + reverse("careers:job", args=[organization.slug, job.slug]),
-        "organization.name": organization.name,
-        "organization.website": organization.website,
         "stage.name": application.current_stage.name if application.current_stage_id else "",
-        "sender.name": sender.get_full_name() if sender else "",
-        "sender.email": sender.email if sender else "",
         "links.careers": careers,
-        "links.privacy": organization.privacy_policy_url,
     }
 
 
@@ -40,4 +60,13 @@ def send_to_candidate(*, application, key, sender=None):
         related=application,
         reply_to=sender.email if sender else "",
         sent_by=sender,
+    )
+
+
+def send_to_applications(*, template, applications, sender):
+    """Queue `template` to each application's candidate, rendered for that person; replies go to `sender`."""
+    organization = template.organization
+    recipients = [(a.candidate.email, values_for(a, sender=sender), a) for a in applications]
+    return mail.queue_many(
+        organization=organization, template=template, recipients=recipients, reply_to=sender.email, sent_by=sender
     )

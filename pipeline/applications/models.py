@@ -1,5 +1,7 @@
 """Applications: a candidate in a job's pipeline, its answers, its stage history, its tags."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,6 +14,47 @@ from ..candidates.models import Candidate, private_upload_path
 
 def upload_answer(instance, filename):
     return private_upload_path("answers", filename)
+
+
+TAG_MAX_LENGTH = 40
+
+
+def clean_tag(name):
+    """A tag as typed, tidied: whitespace collapsed, control characters dropped, at most 40 characters."""
+    # Control characters (a NUL from a query string) mean nothing in a label, and PostgreSQL refuses NUL.
+    text = "".join(ch for ch in str(name) if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(text.split())[:TAG_MAX_LENGTH]
+
+
+def normalise_tag(name):
+    """What makes two spellings one tag: `Café`, `café` and `CAFÉ` (composed or not) are the same.
+
+    Computed in Python, not by the database: SQLite's LOWER() and LIKE fold ASCII only.
+    """
+    return unicodedata.normalize("NFC", clean_tag(name)).casefold()[:TAG_MAX_LENGTH]
+
+
+class Tag(models.Model):
+    """A label for applications, once per organisation whatever its casing; the first spelling is shown."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=TAG_MAX_LENGTH)
+    normalised = models.CharField(max_length=TAG_MAX_LENGTH, editable=False)
+
+    class Meta:
+        ordering = ["normalised"]
+        constraints = [models.UniqueConstraint(fields=["organization", "normalised"], name="unique_tag_per_org")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_tag(self.name)
+        self.normalised = normalise_tag(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalised"}
+        super().save(*args, **kwargs)
 
 
 class Application(models.Model):
@@ -37,7 +80,7 @@ class Application(models.Model):
     internal_notes = models.TextField(blank=True)
     source = models.CharField(max_length=100, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    tags = models.JSONField(default=list, blank=True)
+    tags = models.ManyToManyField(Tag, through="ApplicationTag", related_name="applications", blank=True)
     is_starred = models.BooleanField(default=False)
     is_archived = models.BooleanField(default=False)
     rejection_reason = models.CharField(max_length=200, blank=True)
@@ -58,6 +101,20 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.candidate} for {self.job}"
+
+
+class ApplicationTag(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="application_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="application_tags")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "tag"], name="unique_application_tag")]
+        # The unique index leads with the application (a card's tags); this one serves "who has this tag".
+        indexes = [models.Index(fields=["tag", "application"], name="application_tag_idx")]
+
+    def __str__(self):
+        return f"{self.tag} on {self.application_id}"
 
 
 class ApplicationFormAnswer(models.Model):

@@ -1,10 +1,8 @@
-"""The kanban board of one job: the whole board in one request, at the same cost at any size."""
-
-"""Reads of the board: columns, counts and cards in a fixed number of queries."""
+"""Reads of the board of one job: columns, counts and cards in a fixed number of queries, at any size."""
 
 from functools import partial
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -12,7 +10,7 @@ from accounts.params import to_int
 from jobs.models import Stage
 
 from ..candidates.models import Candidate
-from .models import Application
+from .models import Application, Tag, normalise_tag
 from .services import rejection_reasons
 
 CARDS_PER_COLUMN = 25
@@ -45,8 +43,8 @@ def filtered_applications(job, filters):
         name_or_email = Q(candidate__first_name__icontains=q) | Q(candidate__last_name__icontains=q)
         applications = applications.filter(name_or_email | Q(candidate__email__icontains=q))
     if filters["tag"]:
-        # Tags are a JSON list; matching the quoted tag works on SQLite and PostgreSQL alike.
-        applications = applications.filter(tags__icontains=f'"{filters["tag"]}"')
+        # Matched on the form normalised in Python, so `CAFÉ` finds `Café` on SQLite too.
+        applications = applications.filter(tags__normalised=normalise_tag(filters["tag"]))
     if filters["rating"]:
         applications = applications.filter(rating__gte=filters["rating"])
     if filters["source"]:
@@ -84,6 +82,7 @@ def build_board(job, filters, *, expanded=None, stages=None):
         .annotate(row=Window(RowNumber(), partition_by=F("current_stage_id"), order_by=[F("position"), F("pk")]))
         .filter(row__lte=limit)
         .order_by("current_stage_id", "row")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised")))
     )
     by_stage = {}
     for card in cards:

@@ -3,8 +3,6 @@
 Every state change here says what follows through pipeline.reactions, on commit.
 """
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -20,7 +18,11 @@ from .models import (
     Application,
     ApplicationFormAnswer,
     ApplicationStageHistory,
+    ApplicationTag,
     RejectionReason,
+    Tag,
+    clean_tag,
+    normalise_tag,
 )
 
 # Standard form keys that fill the candidate's profile.
@@ -81,9 +83,7 @@ def submit_application(*, job, values, answers=None, files=None, source="", opti
     follows. Raises AlreadyApplied. Files written on the way are removed again if
     the transaction fails.
     """
-    standard, custom = clean_submission(
-        job, values=values, answers=answers or {}, files=files or {}, optional=optional
-    )
+    standard, custom = clean_submission(job, values=values, answers=answers or {}, files=files or {}, optional=optional)
     written = []
     try:
         with transaction.atomic():
@@ -187,8 +187,7 @@ def _move_locked(locked, to_stage, *, by, note="", position=None):
         from_stage_id=locked.current_stage_id,
         # Not joined in the locking query: on PostgreSQL a row re-read after waiting for
         # the lock would come back with its old stage's join null-extended.
-        from_stage_name=Stage.objects.filter(pk=locked.current_stage_id).values_list("name", flat=True).first()
-        or "",
+        from_stage_name=Stage.objects.filter(pk=locked.current_stage_id).values_list("name", flat=True).first() or "",
         to_stage=to_stage,
         moved_by=by,
         note=note,
@@ -349,30 +348,56 @@ def rate(*, application, rating):
     application.rating = rating
 
 
-def clean_tag(tag):
-    return " ".join(str(tag).split())[:40]
+def _tags_for(organization_id, names):
+    """The organisation's Tag for each name, created where missing; the first spelling is the one shown."""
+    wanted = {}
+    for name in map(clean_tag, names):
+        if name:
+            wanted.setdefault(normalise_tag(name), name)
+    found = {t.normalised: t for t in Tag.objects.filter(organization_id=organization_id, normalised__in=wanted)}
+    # Created in one order by everyone, so two people adding the same new tags wait for each other, never deadlock.
+    for normalised, name in sorted(wanted.items()):
+        if normalised not in found:
+            try:
+                with transaction.atomic():
+                    found[normalised] = Tag.objects.create(organization_id=organization_id, name=name)
+            except IntegrityError:
+                # Someone created it in another spelling a moment ago: theirs is the tag.
+                found[normalised] = Tag.objects.get(organization_id=organization_id, normalised=normalised)
+    return list(found.values())
 
 
 @transaction.atomic
 def add_tags(*, applications, tags):
-    """Add tags to each application (re-read under lock, so concurrent tagging loses nothing)."""
-    tags = [t for t in (clean_tag(t) for t in tags) if t]
-    changed = []
-    for application in Application.objects.select_for_update().filter(pk__in=[a.pk for a in applications]):
-        merged = list(dict.fromkeys([*application.tags, *tags]))
-        if merged != application.tags:
-            application.tags = merged
-            changed.append(application)
-    Application.objects.bulk_update(changed, ["tags"])
-    return changed
+    """Add tags (as typed) to each application; returns the applications that gained one.
+
+    A tag matches whatever its casing within the application's organisation, and
+    attaching one twice adds nothing, even when two people tag at the same moment.
+    """
+    by_pk = {application.pk: application for application in applications}
+    organization_of = dict(Application.objects.filter(pk__in=by_pk).values_list("pk", "job__organization_id"))
+    tags_of = {organization_id: _tags_for(organization_id, tags) for organization_id in set(organization_of.values())}
+    wanted = {(pk, tag.pk) for pk, organization_id in organization_of.items() for tag in tags_of[organization_id]}
+    if not wanted:
+        return []
+    present = ApplicationTag.objects.filter(
+        application_id__in=organization_of, tag_id__in={tag_pk for _, tag_pk in wanted}
+    ).values_list("application_id", "tag_id")
+    new = sorted(wanted - set(present))  # in key order, so two concurrent taggings take the same locks in turn
+    # ignore_conflicts: a row someone else inserted since the read above is already what we wanted.
+    ApplicationTag.objects.bulk_create(
+        [ApplicationTag(application_id=pk, tag_id=tag_pk) for pk, tag_pk in new], ignore_conflicts=True
+    )
+    changed = {pk for pk, _ in new}
+    Application.objects.filter(pk__in=changed).update(updated_at=timezone.now())
+    return [by_pk[pk] for pk in by_pk if pk in changed]
 
 
-@transaction.atomic
 def remove_tag(*, application, tag):
-    locked = _locked(application)
-    locked.tags = [t for t in locked.tags if t != tag]
-    locked.save(update_fields=["tags", "updated_at"])
-    application.tags = locked.tags
+    """Take the tag off the application, whatever casing `tag` is typed in."""
+    removed, _ = ApplicationTag.objects.filter(application=application, tag__normalised=normalise_tag(tag)).delete()
+    if removed:
+        Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
 
 
 def set_archived(*, application, archived, by=None):

@@ -60,6 +60,9 @@ def apply_template(*, job, template, mapping, by=None):
     Current stages are kept, switched off, so their history still reads right;
     their applications move to the mapped new stages.
     """
+    if not template.stages.filter(is_active=True).exists():
+        # Every current stage is switched off below: the job would be left with none to apply to.
+        raise ValidationError(f"“{template.name}” has no stage that is on.")
     old_stages = list(Stage.objects.select_for_update().filter(job=job))
     top = max((s.order for s in old_stages), default=0) + 1
     new_stages = copy_stages(template.stages.all(), job=job)

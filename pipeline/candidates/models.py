@@ -53,7 +53,6 @@ class Candidate(models.Model):
     work_experience = models.JSONField(default=list, blank=True)
     certifications = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
-    tags = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=100, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)
     retain_until = models.DateField(null=True, blank=True)

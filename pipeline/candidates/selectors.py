@@ -1,15 +1,15 @@
 """Reads of the candidate list: search, filters and sorting."""
 
 import re
-from datetime import date
+from datetime import timedelta
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 
-from accounts.params import to_int
+from accounts.params import to_date, to_int
 
-from ..applications.models import Application
+from ..applications.models import Application, normalise_tag
 
 SEARCH_WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -53,10 +53,7 @@ def candidate_filters(params):
         return to_int(params.get(key))
 
     def day(key):
-        try:
-            return date.fromisoformat(params.get(key, ""))
-        except ValueError:
-            return None
+        return to_date(params.get(key))
 
     sort = params.get("sort", "")
     return {
@@ -71,15 +68,17 @@ def candidate_filters(params):
     }
 
 
-def filter_candidates(candidates, filters, *, jobs=None):
+def filter_candidates(candidates, filters, *, organization, jobs=None):
     """Candidates narrowed by the list's filters, sorted; ranked by relevance when searching on PostgreSQL."""
+    first, last = filters["applied_from"], filters["applied_to"]
     # One application must match all application filters at once, hence one subquery.
     lookups = {
         "job_id": filters["job"],
         "current_stage_id": filters["stage"],
-        "tags__icontains": f'"{filters["tag"]}"' if filters["tag"] else None,
-        "applied_at__date__gte": filters["applied_from"],
-        "applied_at__date__lte": filters["applied_to"],
+        "tags__normalised": normalise_tag(filters["tag"]) if filters["tag"] else None,
+        # Whole days in the organisation's zone, as aware bounds (`__date` would wrap the indexed column).
+        "applied_at__gte": first and organization.day_start(first),
+        "applied_at__lt": last and organization.day_start(last + timedelta(days=1)),
     }
     lookups = {key: value for key, value in lookups.items() if value}
     if lookups and jobs is not None:

@@ -10,7 +10,6 @@ from ..applications.models import ApplicationFormAnswer
 from ..applications.services import open_application
 from .models import Candidate, Note, TimelineEvent, normalise_email
 
-
 MENTION_RE = re.compile(r"@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
 
 
@@ -78,7 +77,7 @@ MERGE_FIELDS = (
     "first_name", "last_name", "phone", "address", "city", "country", "linkedin_url", "portfolio_url",
     "cover_letter", "resume_text", "experience_years", "source",
 )  # fmt: skip
-MERGE_LISTS = ("skills", "education", "work_experience", "certifications", "languages", "tags")
+MERGE_LISTS = ("skills", "education", "work_experience", "certifications", "languages")
 
 
 @transaction.atomic
@@ -86,7 +85,7 @@ def merge_candidates(*, keep, merge, by=None):
     """Fold `merge` into `keep`: applications, answers, notes, events and files move; `merge` is deleted.
 
     When both applied to the same job, `keep`'s application stays and takes the
-    other's answers, history and notes. Empty fields of `keep` are filled,
+    other's answers, history, notes and tags. Empty fields of `keep` are filled,
     lists are united, and the merge is recorded in the timeline.
     """
     if keep.pk == merge.pk or keep.organization_id != merge.organization_id:
@@ -104,6 +103,7 @@ def merge_candidates(*, keep, merge, by=None):
         application.stage_history.update(application=twin)
         application.application_notes.update(application=twin)
         application.events.update(application=twin)
+        twin.tags.add(*application.tags.all())  # the twin keeps its tags and gains the other's
         application.delete()
     merge.notes.update(candidate=keep)
     merge.events.update(candidate=keep)

@@ -5,25 +5,29 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.params import to_int
 from accounts.permissions import ability_required, can, organization_required
 from jobs.access import visible_jobs
-
 from jobs.models import Stage
 
 from ..applications.access import visible_applications
+from ..applications.models import Tag
 from ..applications.services import rejection_reasons
 from . import services
 from .access import get_candidate_for_user, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
+from .models import Candidate
 from .selectors import CANDIDATE_SORTS, candidate_filters, filter_candidates
 from .timeline import candidate_timeline
 
 User = get_user_model()
+# An application's tags as pages show them: one query for a whole page of applications.
+_SHOWN_TAGS = Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised"))
 
 
 @organization_required
@@ -32,7 +36,7 @@ def candidate_detail(request, pk):
     jobs = visible_jobs(request)
     # A hiring manager sees this person's applications to their own jobs only.
     applications = visible_applications(request).filter(candidate=candidate).select_related("job", "current_stage")
-    applications = list(applications.order_by("-applied_at"))
+    applications = list(applications.prefetch_related(_SHOWN_TAGS).order_by("-applied_at"))
     stages = Stage.objects.filter(job__in=[a.job_id for a in applications], is_active=True)
     steps_by_job = {}
     for stage in stages:
@@ -53,7 +57,7 @@ def candidate_detail(request, pk):
     return render(request, "pipeline/candidate_detail.html", ctx)
 
 
-@ability_required("manage_candidates")
+@ability_required("manage_candidates", lookup=get_candidate_for_user)
 def candidate_edit(request, pk):
     candidate = get_candidate_for_user(request, pk)
     form = CandidateForm(request.POST or None, instance=candidate)
@@ -65,7 +69,7 @@ def candidate_edit(request, pk):
 
 
 @require_POST
-@ability_required("manage_applications")
+@ability_required("manage_applications", lookup=get_candidate_for_user)
 def add_note(request, pk):
     candidate = get_candidate_for_user(request, pk)
     form = NoteForm(request.POST, candidate=candidate, membership=request.membership)
@@ -93,10 +97,13 @@ def candidate_list(request):
         filters["job"] = None
     if filters["stage"] and not Stage.objects.filter(pk=filters["stage"], job__in=jobs).exists():
         filters["stage"] = None
-    candidates = filter_candidates(visible_candidates(request), filters, jobs=jobs)
-    # Each row lists only the applications to jobs the viewer can open.
+    candidates = filter_candidates(
+        visible_candidates(request), filters, organization=request.organization, jobs=jobs
+    ).defer(*Candidate.HEAVY_FIELDS)
+    # Each row lists only the applications to jobs the viewer can open, with their tags.
     shown_applications = Prefetch(
-        "applications", queryset=visible_applications(request).select_related("job", "current_stage")
+        "applications",
+        queryset=visible_applications(request).select_related("job", "current_stage").prefetch_related(_SHOWN_TAGS),
     )
     candidates = candidates.prefetch_related(shown_applications)
     if request.GET.get("format") == "csv":
@@ -108,7 +115,9 @@ def candidate_list(request):
         "filters": filters,
         "any_filter": any(filters[key] for key in filters if key != "sort"),
         "jobs": jobs,
-        "stages": Stage.objects.filter(job__in=jobs, is_active=True).select_related("job").order_by("job__title", "order"),
+        "stages": Stage.objects.filter(job__in=jobs, is_active=True)
+        .select_related("job")
+        .order_by("job__title", "order"),
         "sources": visible_candidates(request)
         .exclude(source="")
         .values_list("source", flat=True)
@@ -122,26 +131,43 @@ def candidate_list(request):
     return render(request, template, ctx)
 
 
+class _Echo:
+    """A file-like object that hands back what is written: csv.writer then returns each row as text."""
+
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = ["First name", "Last name", "Email", "Phone", "City", "Source", "Skills", "Jobs", "Tags", "Added"]
+
+
 def _csv(candidates):
-    """What is filtered, as a spreadsheet. Cells that could run as formulas are defused."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """What is filtered, as a spreadsheet, streamed in chunks. Cells that could run as formulas are defused."""
+    writer = csv.writer(_Echo())
+    zone = timezone.get_current_timezone()  # read now: the rows are written after the view returns
+
+    def rows():
+        yield writer.writerow(CSV_HEADER)
+        # iterator() keeps memory flat however many there are; each chunk of 500 gets its prefetches.
+        for candidate in candidates.iterator(chunk_size=500):
+            applications = candidate.applications.all()
+            tags = dict.fromkeys(tag.name for application in applications for tag in application.tags.all())
+            row = [
+                candidate.first_name,
+                candidate.last_name,
+                candidate.email,
+                candidate.phone,
+                candidate.city,
+                candidate.source,
+                ", ".join(candidate.skills),
+                "; ".join(application.job.title for application in applications),
+                ", ".join(tags),
+                timezone.localtime(candidate.created_at, zone).date().isoformat(),
+            ]
+            yield writer.writerow([_safe_cell(value) for value in row])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="candidates.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["First name", "Last name", "Email", "Phone", "City", "Source", "Skills", "Jobs", "Added"])
-    for candidate in candidates.iterator(chunk_size=500):
-        jobs = "; ".join(a.job.title for a in candidate.applications.all())
-        row = [
-            candidate.first_name,
-            candidate.last_name,
-            candidate.email,
-            candidate.phone,
-            candidate.city,
-            candidate.source,
-            ", ".join(candidate.skills),
-            jobs,
-            candidate.created_at.date().isoformat(),
-        ]
-        writer.writerow([_safe_cell(value) for value in row])
     return response
 
 
@@ -171,7 +197,7 @@ def candidate_create(request):
 
 
 @require_POST
-@ability_required("manage_candidates")
+@ability_required("manage_candidates", lookup=get_candidate_for_user)
 def merge_candidate(request, pk):
     """Merge the posted `other` candidate into this one."""
     keep = get_candidate_for_user(request, pk)

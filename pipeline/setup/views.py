@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import ability_required
-from jobs.access import get_job_for_editing
+from jobs.access import get_job_for_editing, get_job_for_user
 from jobs.forms import JobEditForm
 
 from . import services
@@ -22,7 +22,7 @@ def job_create(request):
 
 
 @require_POST
-@ability_required("manage_jobs")
+@ability_required("manage_jobs", lookup=get_job_for_user)
 def duplicate_job(request, pk):
     job = get_job_for_editing(request, pk)
     copy = services.duplicate_job(job=job, created_by=request.user)

@@ -9,11 +9,6 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
 @pytest.fixture
-def superuser_client(client_for, db):
-    return client_for(UserFactory(is_staff=True, is_superuser=True))
-
-
-@pytest.fixture
 def some_rows(organization):
     """Rows in the foundation tables so the changelists render real data."""
     MembershipFactory(organization=organization, role=Membership.Role.OWNER)

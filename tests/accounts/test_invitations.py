@@ -254,6 +254,7 @@ def test_admin_invite_form_does_not_offer_the_owner_role(client_for, organizatio
 
     response = client_for(admin).get("/organization/members/")
 
+    assert response.status_code == 200
     assert 'value="admin"' in response.text
     assert 'value="owner"' not in response.text
 

@@ -62,7 +62,13 @@ def test_revoking_another_organisations_invitation_is_404(client_for, owner, for
 def test_settings_page_edits_only_the_own_organisation(client_for, owner, organization, other_organization):
     response = client_for(owner).post(
         "/organization/",
-        {"name": "Acme Renamed", "slug": "acme-renamed", "brand_colour": "#123456", "data_retention_days": "90", "timezone": "UTC"},
+        {
+            "name": "Acme Renamed",
+            "slug": "acme-renamed",
+            "brand_colour": "#123456",
+            "data_retention_days": "90",
+            "timezone": "UTC",
+        },
     )
 
     assert response.status_code == 302
@@ -79,6 +85,7 @@ def test_settings_page_edits_only_the_own_organisation(client_for, owner, organi
 def test_settings_page_shows_the_own_organisation(client_for, owner, organization, other_organization):
     response = client_for(owner).get("/organization/")
 
+    assert response.status_code == 200
     assert f'value="{organization.slug}"' in response.text
     assert other_organization.slug not in response.text
 

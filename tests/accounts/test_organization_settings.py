@@ -165,6 +165,8 @@ def test_recruiter_gets_403(client_for, recruiter, organization):
 def test_recruiter_does_not_see_the_settings_link(client_for, recruiter):
     response = client_for(recruiter).get("/")
 
+    assert response.status_code == 200
+    assert 'href="/organization/members/"' in response.text  # the signed-in navigation rendered
     assert 'href="/organization/"' not in response.text
 
 

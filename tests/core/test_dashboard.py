@@ -3,7 +3,7 @@ from allauth.mfa.models import Authenticator
 
 from accounts.models import Membership
 from jobs.models import Job
-from jobs.services import create_job
+from pipeline.setup.services import create_job
 from tests.factories import InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,12 @@ from playwright.sync_api import expect
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership
+from ats.setup import create_organization_with_defaults
 from jobs.models import FormField, Job
-from jobs.services import add_question, create_job
+from jobs.services import add_question
 from pipeline.models import Application, Candidate
+from pipeline.setup.services import create_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +33,7 @@ def _resume_pdf(path):
 
 @pytest.fixture
 def recruiter(django_user_model):
-    organization = Organization.objects.create(
+    organization = create_organization_with_defaults(
         name="Acme", slug="acme", privacy_policy_url="https://acme.example/privacy"
     )
     user = django_user_model.objects.create_user(email="rita@acme.test", password=PASSWORD, name="Rita Recruiter")

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from playwright.sync_api import expect
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership
+from ats.setup import create_organization_with_defaults
 from jobs.models import Job
-from jobs.services import create_job
+from pipeline.applications.services import add_tags, move_application
 from pipeline.candidates import services
 from pipeline.models import Application, ApplicationStageHistory, Candidate
+from pipeline.setup.services import create_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +25,7 @@ PEOPLE = [("Ada", "Lovelace"), ("Grace", "Hopper"), ("Alan", "Turing"), ("Linus"
 
 @pytest.fixture
 def recruiter(django_user_model):
-    organization = Organization.objects.create(name="Acme", slug="acme")
+    organization = create_organization_with_defaults(name="Acme", slug="acme")
     user = django_user_model.objects.create_user(email="rita@acme.test", password=PASSWORD, name="Rita Recruiter")
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.RECRUITER)
     return user
@@ -262,12 +264,12 @@ def busy_board(recruiter, job, stages):
             last,
             source=SOURCES[index % len(SOURCES)],
             rating=[None, 4, 2, None, 5, 3][index % 6],
-            tags=TAGS[index % len(TAGS)],
             is_starred=index % 4 == 1,
             position=index,
         )
+        add_tags(applications=[application], tags=TAGS[index % len(TAGS)])
         if stage_index:
-            services.move_application(application=application, to_stage=stages[stage_index], by=recruiter)
+            move_application(application=application, to_stage=stages[stage_index], by=recruiter)
         Application.objects.filter(pk=application.pk).update(stage_entered_at=now - timedelta(days=(index * 5) % 30))
         made.append(application)
     services.add_note(
@@ -298,7 +300,7 @@ def test_screenshots_of_the_board_and_the_candidate_pages(page, screenshot, recr
 
     page.set_viewport_size({"width": 1440, "height": 900})
     ada = busy_board[0].candidate
-    services.move_application(application=busy_board[0], to_stage=stages[1], by=recruiter, note="Great portfolio")
+    move_application(application=busy_board[0], to_stage=stages[1], by=recruiter, note="Great portfolio")
     page.goto(f"/candidates/{ada.pk}/")
     expect(page.get_by_role("heading", name=ada.full_name, level=1)).to_be_visible()
     expect(page.locator(".timeline-moved")).to_contain_text(f"Moved from {stages[0].name} to {stages[1].name}")

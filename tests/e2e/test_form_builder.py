@@ -5,9 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership
+from ats.setup import create_organization_with_defaults
 from jobs.models import FormField
-from jobs.services import create_job
+from pipeline.setup.services import create_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +18,7 @@ QUESTION = "Years of Python?"
 
 @pytest.fixture
 def job(django_user_model):
-    organization = Organization.objects.create(name="Acme", slug="acme")
+    organization = create_organization_with_defaults(name="Acme", slug="acme")
     user = django_user_model.objects.create_user(email="rita@acme.test", password=PASSWORD, name="Rita Recruiter")
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.RECRUITER)
     return create_job(organization=organization, created_by=user, title="Backend Engineer")

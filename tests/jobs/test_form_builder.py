@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 
-from jobs.models import FormField
+from jobs.models import FormField, HiringTeamMember
 from jobs.services import add_question
 from pipeline.models import ApplicationFormAnswer
 from tests.factories import ApplicationFactory, make_job
@@ -14,16 +14,6 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 STANDARD_ORDER = ["first_name", "last_name", "email", "phone", "resume", "cover_letter", "linkedin_url"]
-
-
-@pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
-
-
-@pytest.fixture
-def client(client_for, recruiter):
-    return client_for(recruiter)
 
 
 def builder_url(job, rest=""):
@@ -56,10 +46,10 @@ def messages_of(response):
 # --- The page -------------------------------------------------------------------------
 
 
-def test_builder_page_lists_the_fields_and_previews_the_form(client, job):
+def test_builder_page_lists_the_fields_and_previews_the_form(recruiter_client, job):
     add_question(form=job.application_form, label="Notice period", field_type="short_text")
 
-    response = client.get(builder_url(job))
+    response = recruiter_client.get(builder_url(job))
 
     assert response.status_code == 200
     assert "<html" in response.text
@@ -69,19 +59,20 @@ def test_builder_page_lists_the_fields_and_previews_the_form(client, job):
     assert f'action="/jobs/{job.pk}/form/fields/order/"' in response.text
 
 
-def test_builder_fragment_for_htmx(client, job):
-    response = client.get(builder_url(job), **HTMX)
+def test_builder_fragment_for_htmx(recruiter_client, job):
+    response = recruiter_client.get(builder_url(job), **HTMX)
 
     assert_is_builder_fragment(response)
     assert len(rendered_order(response)) == 7
 
 
-def test_email_offers_no_required_or_hide_toggle(client, job):
+def test_email_offers_no_required_or_hide_toggle(recruiter_client, job):
     email = field(job, "email")
     phone = field(job, "phone")
 
-    response = client.get(builder_url(job))
+    response = recruiter_client.get(builder_url(job))
 
+    assert response.status_code == 200
     assert f'action="/jobs/{job.pk}/form/fields/{email.pk}/toggle/"' not in response.text
     assert f'action="/jobs/{job.pk}/form/fields/{phone.pk}/toggle/"' in response.text
 
@@ -89,6 +80,7 @@ def test_email_offers_no_required_or_hide_toggle(client, job):
 @pytest.mark.parametrize("role_fixture", ["interviewer", "hiring_manager"])
 def test_only_recruiters_and_admins_use_the_builder(client_for, job, request, role_fixture):
     member = request.getfixturevalue(role_fixture)
+    HiringTeamMember.objects.create(job=job, user=member)  # they see the job, but may not change its form
     client = client_for(member)
 
     assert client.get(builder_url(job)).status_code == 403
@@ -101,10 +93,10 @@ def test_only_recruiters_and_admins_use_the_builder(client_for, job, request, ro
 @pytest.mark.parametrize(
     "rest", ["fields/", "fields/order/", "fields/{pk}/delete/", "fields/{pk}/toggle/", "fields/{pk}/move/"]
 )
-def test_actions_reject_get(client, job, rest):
+def test_actions_reject_get(recruiter_client, job, rest):
     phone = field(job, "phone")
 
-    response = client.get(builder_url(job, rest.format(pk=phone.pk)))
+    response = recruiter_client.get(builder_url(job, rest.format(pk=phone.pk)))
 
     assert response.status_code == 405
 
@@ -118,12 +110,12 @@ def test_actions_reject_get(client, job, rest):
         ("fields/{pk}/move/", {"direction": "up"}),
     ],
 )
-def test_another_jobs_field_is_404_through_this_job(client, job, organization, rest, data):
+def test_another_jobs_field_is_404_through_this_job(recruiter_client, job, organization, rest, data):
     other = make_job(organization)
     question = add_question(form=other.application_form, label="Other question", field_type="short_text")
     before = keys(other)
 
-    response = client.post(builder_url(job, rest.format(pk=question.pk)), data)
+    response = recruiter_client.post(builder_url(job, rest.format(pk=question.pk)), data)
 
     assert response.status_code == 404
     question.refresh_from_db()
@@ -134,8 +126,8 @@ def test_another_jobs_field_is_404_through_this_job(client, job, organization, r
 # --- Adding ---------------------------------------------------------------------------
 
 
-def test_adding_a_question_derives_its_key_from_the_label(client, job):
-    response = client.post(
+def test_adding_a_question_derives_its_key_from_the_label(recruiter_client, job):
+    response = recruiter_client.post(
         builder_url(job, "fields/"),
         {"new-label": "Years of Python?", "new-field_type": "number", "new-required": "on", "new-help_text": "Roughly"},
     )
@@ -149,16 +141,18 @@ def test_adding_a_question_derives_its_key_from_the_label(client, job):
     assert messages_of(response) == ["Question added."]
 
 
-def test_question_keys_are_unique_within_the_form(client, job):
+def test_question_keys_are_unique_within_the_form(recruiter_client, job):
     for _ in range(2):
-        client.post(builder_url(job, "fields/"), {"new-label": "Notice period", "new-field_type": "short_text"})
-    client.post(builder_url(job, "fields/"), {"new-label": "Email", "new-field_type": "short_text"})
+        recruiter_client.post(
+            builder_url(job, "fields/"), {"new-label": "Notice period", "new-field_type": "short_text"}
+        )
+    recruiter_client.post(builder_url(job, "fields/"), {"new-label": "Email", "new-field_type": "short_text"})
 
     assert keys(job) == [*STANDARD_ORDER, "notice_period", "notice_period_2", "q_email"]
 
 
-def test_adding_a_question_with_htmx_returns_the_builder_fragment(client, job):
-    response = client.post(
+def test_adding_a_question_with_htmx_returns_the_builder_fragment(recruiter_client, job):
+    response = recruiter_client.post(
         builder_url(job, "fields/"), {"new-label": "Notice period", "new-field_type": "short_text"}, **HTMX
     )
 
@@ -168,8 +162,8 @@ def test_adding_a_question_with_htmx_returns_the_builder_fragment(client, job):
     assert messages_of(response) == []  # the fragment shows the change itself
 
 
-def test_choice_question_needs_two_options(client, job):
-    response = client.post(
+def test_choice_question_needs_two_options(recruiter_client, job):
+    response = recruiter_client.post(
         builder_url(job, "fields/"),
         {"new-label": "Team", "new-field_type": "single_choice", "new-options": "Only one"},
     )
@@ -179,8 +173,8 @@ def test_choice_question_needs_two_options(client, job):
     assert keys(job) == STANDARD_ORDER
 
 
-def test_choice_question_error_in_the_htmx_fragment(client, job):
-    response = client.post(
+def test_choice_question_error_in_the_htmx_fragment(recruiter_client, job):
+    response = recruiter_client.post(
         builder_url(job, "fields/"),
         {"new-label": "Team", "new-field_type": "multiple_choice", "new-options": "A\nA"},
         **HTMX,
@@ -191,8 +185,8 @@ def test_choice_question_error_in_the_htmx_fragment(client, job):
     assert keys(job) == STANDARD_ORDER
 
 
-def test_choice_question_with_options_is_added(client, job):
-    client.post(
+def test_choice_question_with_options_is_added(recruiter_client, job):
+    recruiter_client.post(
         builder_url(job, "fields/"),
         {"new-label": "Team", "new-field_type": "single_choice", "new-options": "- Platform\n- Product\n\n"},
     )
@@ -200,8 +194,8 @@ def test_choice_question_with_options_is_added(client, job):
     assert field(job, "team").options == ["Platform", "Product"]
 
 
-def test_question_without_a_label_is_refused(client, job):
-    response = client.post(builder_url(job, "fields/"), {"new-label": "", "new-field_type": "short_text"})
+def test_question_without_a_label_is_refused(recruiter_client, job):
+    response = recruiter_client.post(builder_url(job, "fields/"), {"new-label": "", "new-field_type": "short_text"})
 
     assert response.status_code == 400
     assert keys(job) == STANDARD_ORDER
@@ -210,11 +204,11 @@ def test_question_without_a_label_is_refused(client, job):
 # --- Editing ----------------------------------------------------------------------------
 
 
-def test_edit_form_is_shown_in_place(client, job):
+def test_edit_form_is_shown_in_place(recruiter_client, job):
     phone = field(job, "phone")
 
-    full = client.get(builder_url(job, f"fields/{phone.pk}/"))
-    fragment = client.get(builder_url(job, f"fields/{phone.pk}/"), **HTMX)
+    full = recruiter_client.get(builder_url(job, f"fields/{phone.pk}/"))
+    fragment = recruiter_client.get(builder_url(job, f"fields/{phone.pk}/"), **HTMX)
 
     assert full.status_code == 200
     assert f'name="f{phone.pk}-label"' in full.text
@@ -222,11 +216,11 @@ def test_edit_form_is_shown_in_place(client, job):
     assert f'name="f{phone.pk}-label"' in fragment.text
 
 
-def test_editing_a_question_keeps_its_key_when_the_label_changes(client, job):
+def test_editing_a_question_keeps_its_key_when_the_label_changes(recruiter_client, job):
     question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
     prefix = f"f{question.pk}"
 
-    response = client.post(
+    response = recruiter_client.post(
         builder_url(job, f"fields/{question.pk}/"),
         {
             f"{prefix}-label": "How long is your notice?",
@@ -245,11 +239,11 @@ def test_editing_a_question_keeps_its_key_when_the_label_changes(client, job):
     )
 
 
-def test_editing_with_htmx_returns_the_fragment(client, job):
+def test_editing_with_htmx_returns_the_fragment(recruiter_client, job):
     question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
     prefix = f"f{question.pk}"
 
-    response = client.post(
+    response = recruiter_client.post(
         builder_url(job, f"fields/{question.pk}/"),
         {f"{prefix}-label": "Notice", f"{prefix}-field_type": "short_text"},
         **HTMX,
@@ -261,13 +255,13 @@ def test_editing_with_htmx_returns_the_fragment(client, job):
     assert question.label == "Notice"
 
 
-def test_invalid_edit_is_shown_and_changes_nothing(client, job):
+def test_invalid_edit_is_shown_and_changes_nothing(recruiter_client, job):
     question = add_question(
         form=job.application_form, label="Team", field_type="single_choice", options=["Platform", "Product"]
     )
     prefix = f"f{question.pk}"
 
-    response = client.post(
+    response = recruiter_client.post(
         builder_url(job, f"fields/{question.pk}/"),
         {f"{prefix}-label": "Team", f"{prefix}-field_type": "single_choice", f"{prefix}-options": "Platform"},
     )
@@ -278,11 +272,11 @@ def test_invalid_edit_is_shown_and_changes_nothing(client, job):
     assert question.options == ["Platform", "Product"]
 
 
-def test_changing_a_choice_question_to_text_drops_its_options(client, job):
+def test_changing_a_choice_question_to_text_drops_its_options(recruiter_client, job):
     question = add_question(form=job.application_form, label="Team", field_type="single_choice", options=["A", "B"])
     prefix = f"f{question.pk}"
 
-    client.post(
+    recruiter_client.post(
         builder_url(job, f"fields/{question.pk}/"),
         {f"{prefix}-label": "Team", f"{prefix}-field_type": "short_text", f"{prefix}-options": "A\nB"},
     )
@@ -291,11 +285,11 @@ def test_changing_a_choice_question_to_text_drops_its_options(client, job):
     assert (question.field_type, question.options) == ("short_text", [])
 
 
-def test_standard_field_keeps_its_type_when_edited(client, job):
+def test_standard_field_keeps_its_type_when_edited(recruiter_client, job):
     phone = field(job, "phone")
     prefix = f"f{phone.pk}"
 
-    client.post(
+    recruiter_client.post(
         builder_url(job, f"fields/{phone.pk}/"),
         {f"{prefix}-label": "Mobile number", f"{prefix}-field_type": "number", f"{prefix}-required": "on"},
     )
@@ -304,11 +298,11 @@ def test_standard_field_keeps_its_type_when_edited(client, job):
     assert (phone.key, phone.label, phone.field_type, phone.required) == ("phone", "Mobile number", "phone", True)
 
 
-def test_email_stays_required_when_edited(client, job):
+def test_email_stays_required_when_edited(recruiter_client, job):
     email = field(job, "email")
     prefix = f"f{email.pk}"
 
-    client.post(builder_url(job, f"fields/{email.pk}/"), {f"{prefix}-label": "Your email"})  # no "required"
+    recruiter_client.post(builder_url(job, f"fields/{email.pk}/"), {f"{prefix}-label": "Your email"})  # no "required"
 
     email.refresh_from_db()
     assert (email.label, email.required) == ("Your email", True)
@@ -317,14 +311,14 @@ def test_email_stays_required_when_edited(client, job):
 # --- Deleting --------------------------------------------------------------------------
 
 
-def test_deleting_a_custom_question_keeps_the_answers_already_given(client, job):
+def test_deleting_a_custom_question_keeps_the_answers_already_given(recruiter_client, job):
     question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
     application = ApplicationFactory(job=job)
     answer = ApplicationFormAnswer.objects.create(
         application=application, field=question, key="notice_period", label="Notice period", value="1 month"
     )
 
-    response = client.post(builder_url(job, f"fields/{question.pk}/delete/"))
+    response = recruiter_client.post(builder_url(job, f"fields/{question.pk}/delete/"))
 
     assert response.status_code == 302
     assert not FormField.objects.filter(pk=question.pk).exists()
@@ -333,10 +327,10 @@ def test_deleting_a_custom_question_keeps_the_answers_already_given(client, job)
     assert messages_of(response) == ["Question deleted."]
 
 
-def test_deleting_with_htmx_returns_the_fragment(client, job):
+def test_deleting_with_htmx_returns_the_fragment(recruiter_client, job):
     question = add_question(form=job.application_form, label="Notice period", field_type="short_text")
 
-    response = client.post(builder_url(job, f"fields/{question.pk}/delete/"), **HTMX)
+    response = recruiter_client.post(builder_url(job, f"fields/{question.pk}/delete/"), **HTMX)
 
     assert_is_builder_fragment(response)
     assert "Notice period" not in response.text
@@ -344,10 +338,10 @@ def test_deleting_with_htmx_returns_the_fragment(client, job):
 
 
 @pytest.mark.parametrize("key", ["email", "resume", "first_name"])
-def test_standard_field_cannot_be_deleted(client, job, key):
+def test_standard_field_cannot_be_deleted(recruiter_client, job, key):
     standard = field(job, key)
 
-    response = client.post(builder_url(job, f"fields/{standard.pk}/delete/"))
+    response = recruiter_client.post(builder_url(job, f"fields/{standard.pk}/delete/"))
 
     assert response.status_code == 302
     assert FormField.objects.filter(pk=standard.pk).exists()
@@ -357,48 +351,49 @@ def test_standard_field_cannot_be_deleted(client, job, key):
 # --- Toggling ----------------------------------------------------------------------------
 
 
-def test_toggling_required_switches_it_both_ways(client, job):
+def test_toggling_required_switches_it_both_ways(recruiter_client, job):
     phone = field(job, "phone")
     url = builder_url(job, f"fields/{phone.pk}/toggle/")
 
-    client.post(url, {"flag": "required"})
+    recruiter_client.post(url, {"flag": "required"})
     phone.refresh_from_db()
     assert phone.required is True
 
-    client.post(url, {"flag": "required"})
+    recruiter_client.post(url, {"flag": "required"})
     phone.refresh_from_db()
     assert phone.required is False
 
 
-def test_hiding_a_field_removes_it_from_the_public_form(client, job, organization):
+def test_hiding_a_field_removes_it_from_the_public_form(recruiter_client, job, organization):
     phone = field(job, "phone")
 
-    response = client.post(builder_url(job, f"fields/{phone.pk}/toggle/"), {"flag": "is_active"}, **HTMX)
+    response = recruiter_client.post(builder_url(job, f"fields/{phone.pk}/toggle/"), {"flag": "is_active"}, **HTMX)
 
     assert_is_builder_fragment(response)
     assert "· hidden" in response.text
     phone.refresh_from_db()
     assert phone.is_active is False
-    apply_page = client.get(f"/careers/{organization.slug}/{job.slug}/apply/")
+    apply_page = recruiter_client.get(f"/careers/{organization.slug}/{job.slug}/apply/")
+    assert apply_page.status_code == 200
     assert 'name="phone"' not in apply_page.text
     assert 'name="email"' in apply_page.text
 
 
 @pytest.mark.parametrize("flag", ["required", "is_active"])
-def test_email_cannot_be_made_optional_or_hidden(client, job, flag):
+def test_email_cannot_be_made_optional_or_hidden(recruiter_client, job, flag):
     email = field(job, "email")
 
-    response = client.post(builder_url(job, f"fields/{email.pk}/toggle/"), {"flag": flag})
+    response = recruiter_client.post(builder_url(job, f"fields/{email.pk}/toggle/"), {"flag": flag})
 
     assert response.status_code == 302
     email.refresh_from_db()
     assert (email.required, email.is_active) == (True, True)
 
 
-def test_toggling_an_unknown_flag_changes_nothing(client, job):
+def test_toggling_an_unknown_flag_changes_nothing(recruiter_client, job):
     phone = field(job, "phone")
 
-    client.post(builder_url(job, f"fields/{phone.pk}/toggle/"), {"flag": "is_standard"})
+    recruiter_client.post(builder_url(job, f"fields/{phone.pk}/toggle/"), {"flag": "is_standard"})
 
     phone.refresh_from_db()
     assert (phone.is_standard, phone.required, phone.is_active) == (True, False, True)
@@ -407,11 +402,11 @@ def test_toggling_an_unknown_flag_changes_nothing(client, job):
 # --- Ordering -----------------------------------------------------------------------------
 
 
-def test_reorder_persists_the_posted_order(client, job):
+def test_reorder_persists_the_posted_order(recruiter_client, job):
     pks = [f.pk for f in job.application_form.fields.all()]
     new_order = list(reversed(pks))
 
-    response = client.post(builder_url(job, "fields/order/"), {"field": new_order})
+    response = recruiter_client.post(builder_url(job, "fields/order/"), {"field": new_order})
 
     assert response.status_code == 302
     assert response.url == builder_url(job)
@@ -419,31 +414,31 @@ def test_reorder_persists_the_posted_order(client, job):
     assert list(job.application_form.fields.values_list("order", flat=True)) == list(range(7))
 
 
-def test_reorder_with_htmx_renders_the_builder_in_the_new_order(client, job):
+def test_reorder_with_htmx_renders_the_builder_in_the_new_order(recruiter_client, job):
     pks = [f.pk for f in job.application_form.fields.all()]
     new_order = [pks[2], pks[0], pks[1], *pks[3:]]
 
-    response = client.post(builder_url(job, "fields/order/"), {"field": new_order}, **HTMX)
+    response = recruiter_client.post(builder_url(job, "fields/order/"), {"field": new_order}, **HTMX)
 
     assert_is_builder_fragment(response)
     assert rendered_order(response) == new_order
     assert keys(job) == ["email", "first_name", "last_name", *STANDARD_ORDER[3:]]
 
 
-def test_reorder_of_some_fields_puts_the_rest_after_them(client, job):
+def test_reorder_of_some_fields_puts_the_rest_after_them(recruiter_client, job):
     resume = field(job, "resume")
 
-    client.post(builder_url(job, "fields/order/"), {"field": [resume.pk]})
+    recruiter_client.post(builder_url(job, "fields/order/"), {"field": [resume.pk]})
 
     assert keys(job) == ["resume", "first_name", "last_name", "email", "phone", "cover_letter", "linkedin_url"]
 
 
-def test_reorder_ignores_another_jobs_fields(client, job, organization):
+def test_reorder_ignores_another_jobs_fields(recruiter_client, job, organization):
     other = make_job(organization)
     other_phone = field(other, "phone")
     pks = [f.pk for f in job.application_form.fields.all()]
 
-    response = client.post(builder_url(job, "fields/order/"), {"field": [other_phone.pk, *reversed(pks)]})
+    response = recruiter_client.post(builder_url(job, "fields/order/"), {"field": [other_phone.pk, *reversed(pks)]})
 
     assert response.status_code == 302
     assert list(job.application_form.fields.values_list("pk", flat=True)) == list(reversed(pks))
@@ -452,63 +447,63 @@ def test_reorder_ignores_another_jobs_fields(client, job, organization):
     assert keys(other) == STANDARD_ORDER
 
 
-def test_reorder_ignores_values_that_are_not_ids(client, job):
+def test_reorder_ignores_values_that_are_not_ids(recruiter_client, job):
     pks = [f.pk for f in job.application_form.fields.all()]
 
-    response = client.post(builder_url(job, "fields/order/"), {"field": ["abc", "", "-1", *reversed(pks)]})
+    response = recruiter_client.post(builder_url(job, "fields/order/"), {"field": ["abc", "", "-1", *reversed(pks)]})
 
     assert response.status_code == 302
     assert list(job.application_form.fields.values_list("pk", flat=True)) == list(reversed(pks))
 
 
-def test_reorder_ignores_unicode_digits_that_are_not_ids(client, job):
+def test_reorder_ignores_unicode_digits_that_are_not_ids(recruiter_client, job):
     pks = [f.pk for f in job.application_form.fields.all()]
 
-    response = client.post(builder_url(job, "fields/order/"), {"field": ["²", *reversed(pks)]})
+    response = recruiter_client.post(builder_url(job, "fields/order/"), {"field": ["²", *reversed(pks)]})
 
     assert response.status_code == 302
     assert list(job.application_form.fields.values_list("pk", flat=True)) == list(reversed(pks))
 
 
-def test_moving_a_field_down_and_up_persists(client, job):
+def test_moving_a_field_down_and_up_persists(recruiter_client, job):
     phone = field(job, "phone")
     url = builder_url(job, f"fields/{phone.pk}/move/")
 
-    response = client.post(url, {"direction": "down"})
+    response = recruiter_client.post(url, {"direction": "down"})
 
     assert response.status_code == 302
     assert keys(job) == ["first_name", "last_name", "email", "resume", "phone", "cover_letter", "linkedin_url"]
 
-    client.post(url, {"direction": "up"})
-    client.post(url, {"direction": "up"})
+    recruiter_client.post(url, {"direction": "up"})
+    recruiter_client.post(url, {"direction": "up"})
 
     assert keys(job) == ["first_name", "last_name", "phone", "email", "resume", "cover_letter", "linkedin_url"]
 
 
-def test_moving_with_htmx_renders_the_new_order(client, job):
+def test_moving_with_htmx_renders_the_new_order(recruiter_client, job):
     email = field(job, "email")
 
-    response = client.post(builder_url(job, f"fields/{email.pk}/move/"), {"direction": "up"}, **HTMX)
+    response = recruiter_client.post(builder_url(job, f"fields/{email.pk}/move/"), {"direction": "up"}, **HTMX)
 
     assert_is_builder_fragment(response)
     assert keys(job)[:3] == ["first_name", "email", "last_name"]
     assert rendered_order(response) == list(job.application_form.fields.values_list("pk", flat=True))
 
 
-def test_moving_past_either_end_changes_nothing(client, job):
+def test_moving_past_either_end_changes_nothing(recruiter_client, job):
     first = field(job, "first_name")
     last = field(job, "linkedin_url")
 
-    client.post(builder_url(job, f"fields/{first.pk}/move/"), {"direction": "up"})
-    client.post(builder_url(job, f"fields/{last.pk}/move/"), {"direction": "down"})
+    recruiter_client.post(builder_url(job, f"fields/{first.pk}/move/"), {"direction": "up"})
+    recruiter_client.post(builder_url(job, f"fields/{last.pk}/move/"), {"direction": "down"})
 
     assert keys(job) == STANDARD_ORDER
 
 
-def test_the_public_form_follows_the_builders_order(client, job, organization):
+def test_the_public_form_follows_the_builders_order(recruiter_client, job, organization):
     resume = field(job, "resume")
-    client.post(builder_url(job, "fields/order/"), {"field": [resume.pk]})
+    recruiter_client.post(builder_url(job, "fields/order/"), {"field": [resume.pk]})
 
-    page = client.get(f"/careers/{organization.slug}/{job.slug}/apply/").text
+    page = recruiter_client.get(f"/careers/{organization.slug}/{job.slug}/apply/").text
 
     assert page.index('name="resume"') < page.index('name="first_name"')

@@ -145,6 +145,7 @@ def test_hiring_manager_sees_only_the_jobs_whose_team_they_are_on(client_for, hi
 
     response = client.get("/jobs/")
 
+    assert response.status_code == 200
     assert listed_titles(response) == ["Mine"]
     assert 'href="/jobs/new/"' not in response.text
     assert client.get(f"/jobs/{mine.pk}/").status_code == 200

@@ -42,11 +42,6 @@ def page_text(response):
 
 
 @pytest.fixture
-def client(client_for, recruiter):
-    return client_for(recruiter)
-
-
-@pytest.fixture
 def offer(organization):
     return make_template(organization, "offer", "Offer letter")
 
@@ -78,8 +73,8 @@ def subjects_in(response):
 # --- The list --------------------------------------------------------------------------------
 
 
-def test_the_outbox_lists_only_the_organisations_messages(client, messages, theirs):
-    response = client.get("/mail/outbox/")
+def test_the_outbox_lists_only_the_organisations_messages(recruiter_client, messages, theirs):
+    response = recruiter_client.get("/mail/outbox/")
 
     assert response.status_code == 200
     assert subjects_in(response) == {"Sent today", "Failed last week", "Queued long ago"}
@@ -96,29 +91,31 @@ def test_the_outbox_lists_only_the_organisations_messages(client, messages, thei
         ({"since": "DAYS_AGO_10", "status": "sent"}, {"Sent today"}),
     ],
 )
-def test_the_outbox_filters_by_status_and_date(client, messages, theirs, query, expected):
+def test_the_outbox_filters_by_status_and_date(recruiter_client, messages, theirs, query, expected):
     if query.get("since") == "DAYS_AGO_10":
         query = {**query, "since": (timezone.localdate() - timedelta(days=10)).isoformat()}
 
-    response = client.get("/mail/outbox/", query)
+    response = recruiter_client.get("/mail/outbox/", query)
 
     assert response.status_code == 200
     assert subjects_in(response) == expected
     assert "Globex private" not in response.text
 
 
-def test_the_outbox_filters_by_template(client, messages, offer):
-    response = client.get("/mail/outbox/", {"template": offer.pk})
+def test_the_outbox_filters_by_template(recruiter_client, messages, offer):
+    response = recruiter_client.get("/mail/outbox/", {"template": offer.pk})
 
     assert subjects_in(response) == {"Sent today"}
     assert f'<option value="{offer.pk}" selected>Offer letter</option>' in response.text
 
 
-def test_another_organisations_template_as_a_filter_shows_nothing_of_theirs(client, messages, other_organization):
+def test_another_organisations_template_as_a_filter_shows_nothing_of_theirs(
+    recruiter_client, messages, other_organization
+):
     their_template = make_template(other_organization, "theirs", "Their template")
     make_message(other_organization, "Globex templated", template=their_template)
 
-    response = client.get("/mail/outbox/", {"template": their_template.pk})
+    response = recruiter_client.get("/mail/outbox/", {"template": their_template.pk})
 
     assert response.status_code == 200
     assert subjects_in(response) == set()
@@ -126,28 +123,28 @@ def test_another_organisations_template_as_a_filter_shows_nothing_of_theirs(clie
     assert "Their template" not in response.text
 
 
-def test_nonsense_filters_are_ignored(client, messages):
-    response = client.get("/mail/outbox/", {"status": "bogus", "template": "x; drop", "since": "yesterday"})
+def test_nonsense_filters_are_ignored(recruiter_client, messages):
+    response = recruiter_client.get("/mail/outbox/", {"status": "bogus", "template": "x; drop", "since": "yesterday"})
 
     assert response.status_code == 200
     assert subjects_in(response) == {"Sent today", "Failed last week", "Queued long ago"}
 
 
-def test_an_empty_filter_result_says_so(client, messages):
-    response = client.get("/mail/outbox/", {"status": "sending"})
+def test_an_empty_filter_result_says_so(recruiter_client, messages):
+    response = recruiter_client.get("/mail/outbox/", {"status": "sending"})
 
     assert "No email matches these filters." in response.text
 
 
-def test_the_outbox_query_count_does_not_grow_with_rows(client, organization, offer):
+def test_the_outbox_query_count_does_not_grow_with_rows(recruiter_client, organization, offer):
     make_message(organization, "One", template=offer)
     with CaptureQueriesContext(connection) as few:
-        assert client.get("/mail/outbox/").status_code == 200
+        assert recruiter_client.get("/mail/outbox/").status_code == 200
     for n in range(10):
         make_message(organization, f"More {n}", template=make_template(organization, f"k{n}", f"Template {n}"))
 
     with CaptureQueriesContext(connection) as many:
-        assert client.get("/mail/outbox/").status_code == 200
+        assert recruiter_client.get("/mail/outbox/").status_code == 200
 
     assert len(many) == len(few)
 
@@ -176,11 +173,11 @@ def test_signed_out_visitors_are_sent_to_login():
 # --- One message -----------------------------------------------------------------------------
 
 
-def test_the_detail_shows_the_message_its_error_and_history(client, messages):
+def test_the_detail_shows_the_message_its_error_and_history(recruiter_client, messages):
     failed = messages["failed"]
     EmailEvent.objects.create(message=failed, kind=EmailEvent.Kind.FAILED, detail="gave up")
 
-    response = client.get(f"/mail/outbox/{failed.pk}/")
+    response = recruiter_client.get(f"/mail/outbox/{failed.pk}/")
 
     text = page_text(response)
     assert response.status_code == 200
@@ -190,35 +187,38 @@ def test_the_detail_shows_the_message_its_error_and_history(client, messages):
     assert f'action="/mail/outbox/{failed.pk}/retry/"' in response.text
 
 
-def test_a_sent_message_offers_no_retry(client, messages):
-    response = client.get(f"/mail/outbox/{messages['sent'].pk}/")
+def test_a_sent_message_offers_no_retry(recruiter_client, messages):
+    response = recruiter_client.get(f"/mail/outbox/{messages['sent'].pk}/")
 
+    assert response.status_code == 200
+    assert "<h1>Sent today</h1>" in response.text
     assert "/retry/" not in response.text
 
 
-def test_the_detail_escapes_what_the_message_holds(client, organization):
+def test_the_detail_escapes_what_the_message_holds(recruiter_client, organization):
     message = make_message(organization, "<script>alert(1)</script>")
 
-    response = client.get(f"/mail/outbox/{message.pk}/")
+    response = recruiter_client.get(f"/mail/outbox/{message.pk}/")
 
+    assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-def test_another_organisations_message_is_404(client, theirs):
-    assert client.get(f"/mail/outbox/{theirs.pk}/").status_code == 404
+def test_another_organisations_message_is_404(recruiter_client, theirs):
+    assert recruiter_client.get(f"/mail/outbox/{theirs.pk}/").status_code == 404
 
 
 # --- Retry -----------------------------------------------------------------------------------
 
 
-def test_retrying_a_failed_message_queues_and_sends_it(client, messages, django_capture_on_commit_callbacks):
+def test_retrying_a_failed_message_queues_and_sends_it(recruiter_client, messages, django_capture_on_commit_callbacks):
     failed = messages["failed"]
     failed.attempts = 3
     failed.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/mail/outbox/{failed.pk}/retry/")
+        response = recruiter_client.post(f"/mail/outbox/{failed.pk}/retry/")
 
     failed.refresh_from_db()
     assert response.status_code == 302
@@ -227,17 +227,17 @@ def test_retrying_a_failed_message_queues_and_sends_it(client, messages, django_
     assert failed.attempts == 1
     assert [m.subject for m in mail.outbox] == ["Failed last week"]
     assert failed.events.filter(kind=EmailEvent.Kind.QUEUED, detail="Retried by hand").count() == 1
-    assert "The message is queued again." in page_text(client.get(response["Location"]))
+    assert "The message is queued again." in page_text(recruiter_client.get(response["Location"]))
 
 
 @pytest.mark.parametrize("status", [Status.SENT, Status.QUEUED, Status.SENDING])
 def test_retrying_a_message_that_has_not_failed_is_refused_with_a_message(
-    client, organization, status, django_capture_on_commit_callbacks
+    recruiter_client, organization, status, django_capture_on_commit_callbacks
 ):
     message = make_message(organization, "Not failed", status=status, attempts=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/mail/outbox/{message.pk}/retry/", follow=True)
+        response = recruiter_client.post(f"/mail/outbox/{message.pk}/retry/", follow=True)
 
     message.refresh_from_db()
     assert response.status_code == 200
@@ -248,9 +248,9 @@ def test_retrying_a_message_that_has_not_failed_is_refused_with_a_message(
     assert mail.outbox == []
 
 
-def test_retrying_another_organisations_message_is_404(client, theirs, django_capture_on_commit_callbacks):
+def test_retrying_another_organisations_message_is_404(recruiter_client, theirs, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/mail/outbox/{theirs.pk}/retry/")
+        response = recruiter_client.post(f"/mail/outbox/{theirs.pk}/retry/")
 
     theirs.refresh_from_db()
     assert response.status_code == 404
@@ -258,8 +258,8 @@ def test_retrying_another_organisations_message_is_404(client, theirs, django_ca
     assert mail.outbox == []
 
 
-def test_retry_refuses_get(client, messages):
-    response = client.get(f"/mail/outbox/{messages['failed'].pk}/retry/")
+def test_retry_refuses_get(recruiter_client, messages):
+    response = recruiter_client.get(f"/mail/outbox/{messages['failed'].pk}/retry/")
 
     messages["failed"].refresh_from_db()
     assert response.status_code == 405

@@ -11,23 +11,13 @@ from mail import services, tasks
 from mail.defaults import ensure_default_templates
 from mail.models import EmailEvent, EmailMessage, EmailTemplate
 from pipeline.applications.emails import send_to_candidate, values_for
-from tests.factories import ApplicationFactory, make_job, pdf_upload
+from tests.factories import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # An edited acknowledgement with a link, so there is something for the click tracking to rewrite.
 LINK_PARAGRAPH = '<p>See <a href="{{ links.careers }}">our other jobs</a>.</p>'
-
-
-@pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Developer")
-
-
-@pytest.fixture
-def application(job):
-    return ApplicationFactory(job=job, candidate__first_name="Ada", candidate__email="ada@example.com")
 
 
 @pytest.fixture
@@ -83,7 +73,7 @@ def test_acknowledgement_after_applying_arrives_over_smtp(
     received = smtp_backend.messages()[0]
     assert received["To"] == "jane.doe@example.com"
     assert "Jane" in received["Subject"]
-    assert "Backend Developer" in received["Subject"]
+    assert "Backend Engineer" in received["Subject"]
     assert received["Message-ID"] == message.message_id
     assert received["Reply-To"] is None  # no person sent it
     assert received.get_content_type() == "multipart/alternative"

@@ -97,7 +97,7 @@ def template(organization):
 
 
 @pytest.fixture
-def client(client_for, owner):
+def owner_client(client_for, owner):
     return client_for(owner)
 
 
@@ -293,8 +293,8 @@ def test_load_email_templates_restores_a_deleted_default_only(organization):
 # --- The editor ----------------------------------------------------------------------------
 
 
-def test_the_list_shows_the_organisations_templates_with_the_defaults(client, organization, template):
-    response = client.get("/mail/templates/")
+def test_the_list_shows_the_organisations_templates_with_the_defaults(owner_client, organization, template):
+    response = owner_client.get("/mail/templates/")
 
     assert response.status_code == 200
     assert "Follow-up" in response.text
@@ -313,18 +313,20 @@ def test_an_interviewer_cannot_view_the_list(client_for, interviewer):
     assert client_for(interviewer).get("/mail/templates/").status_code == 403
 
 
-def test_the_list_does_not_show_another_organisations_templates(client, other_organization):
+def test_the_list_does_not_show_another_organisations_templates(owner_client, other_organization):
     EmailTemplate.objects.create(
         organization=other_organization, key="secret", name="Globex secret", subject="s", html_body="b"
     )
 
-    response = client.get("/mail/templates/")
+    response = owner_client.get("/mail/templates/")
 
+    assert response.status_code == 200
+    assert "<h1>Email templates</h1>" in response.text
     assert "Globex secret" not in response.text
 
 
-def test_the_editor_page_shows_a_preview_with_sample_data(client, template):
-    response = client.get(edit_url(template))
+def test_the_editor_page_shows_a_preview_with_sample_data(owner_client, template):
+    response = owner_client.get(edit_url(template))
 
     assert response.status_code == 200
     assert 'id="preview"' in response.text
@@ -332,8 +334,8 @@ def test_the_editor_page_shows_a_preview_with_sample_data(client, template):
     assert "Hello Ada" in response.text
 
 
-def test_an_owner_creates_a_template(client, organization):
-    response = client.post("/mail/templates/new/", form_data())
+def test_an_owner_creates_a_template(owner_client, organization):
+    response = owner_client.post("/mail/templates/new/", form_data())
 
     template = EmailTemplate.objects.get(organization=organization, key="follow_up")
     assert response.status_code == 302
@@ -342,8 +344,8 @@ def test_an_owner_creates_a_template(client, organization):
     assert template.html_body == "<p>Hello {{ candidate.first_name }},</p><p>More soon.</p>"
 
 
-def test_an_owner_edits_a_template(client, template):
-    response = client.post(edit_url(template), form_data(subject="New subject {{ job.title }}", is_active=""))
+def test_an_owner_edits_a_template(owner_client, template):
+    response = owner_client.post(edit_url(template), form_data(subject="New subject {{ job.title }}", is_active=""))
 
     template.refresh_from_db()
     assert response.status_code == 302
@@ -351,9 +353,9 @@ def test_an_owner_edits_a_template(client, template):
     assert template.is_active is False
 
 
-def test_save_and_send_a_test_emails_the_owner_once(client, owner, template, django_capture_on_commit_callbacks):
+def test_save_and_send_a_test_emails_the_owner_once(owner_client, owner, template, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(edit_url(template), form_data(send_test="1"))
+        response = owner_client.post(edit_url(template), form_data(send_test="1"))
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -365,12 +367,12 @@ def test_save_and_send_a_test_emails_the_owner_once(client, owner, template, dja
     assert message.status == EmailMessage.Status.SENT
     assert message.template == template
     assert message.sent_by == owner
-    assert owner.email in page_text(client.get(edit_url(template)))
+    assert owner.email in page_text(owner_client.get(edit_url(template)))
 
 
-def test_saving_without_send_test_sends_nothing(client, template, django_capture_on_commit_callbacks):
+def test_saving_without_send_test_sends_nothing(owner_client, template, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(edit_url(template), form_data())
+        owner_client.post(edit_url(template), form_data())
 
     assert mail.outbox == []
     assert not EmailMessage.objects.exists()
@@ -386,8 +388,8 @@ def test_saving_without_send_test_sends_nothing(client, template, django_capture
         ("<p>Hello</p>\n{% if %}", "line 2"),
     ],
 )
-def test_creating_a_template_with_a_refused_body_is_refused(client, organization, source, reason):
-    response = client.post("/mail/templates/new/", form_data(html_body=source))
+def test_creating_a_template_with_a_refused_body_is_refused(owner_client, organization, source, reason):
+    response = owner_client.post("/mail/templates/new/", form_data(html_body=source))
 
     assert response.status_code == 400
     assert reason in page_text(response)
@@ -395,10 +397,10 @@ def test_creating_a_template_with_a_refused_body_is_refused(client, organization
 
 
 @pytest.mark.parametrize("field", ["subject", "html_body", "text_body"])
-def test_editing_any_field_to_a_refused_tag_leaves_the_template_unchanged(client, template, field):
+def test_editing_any_field_to_a_refused_tag_leaves_the_template_unchanged(owner_client, template, field):
     before = {f: getattr(template, f) for f in ("subject", "html_body", "text_body")}
 
-    response = client.post(edit_url(template), form_data(**{field: "Hi {% url 'admin:index' %}"}))
+    response = owner_client.post(edit_url(template), form_data(**{field: "Hi {% url 'admin:index' %}"}))
 
     template.refresh_from_db()
     assert response.status_code == 400
@@ -406,28 +408,28 @@ def test_editing_any_field_to_a_refused_tag_leaves_the_template_unchanged(client
     assert {f: getattr(template, f) for f in before} == before
 
 
-def test_an_unknown_variable_does_not_block_saving(client, template):
-    response = client.post(edit_url(template), form_data(subject="Hi {{ candidate.nickname }}"))
+def test_an_unknown_variable_does_not_block_saving(owner_client, template):
+    response = owner_client.post(edit_url(template), form_data(subject="Hi {{ candidate.nickname }}"))
 
     template.refresh_from_db()
     assert response.status_code == 302
     assert template.subject == "Hi {{ candidate.nickname }}"
 
 
-def test_a_duplicate_key_is_refused_with_a_message(client, organization, template):
-    response = client.post("/mail/templates/new/", form_data(name="Another"))
+def test_a_duplicate_key_is_refused_with_a_message(owner_client, organization, template):
+    response = owner_client.post("/mail/templates/new/", form_data(name="Another"))
 
     assert response.status_code == 400
     assert "Another template already uses this key." in page_text(response)
     assert organization.email_templates.filter(key="follow_up").count() == 1
 
 
-def test_renaming_a_key_to_one_in_use_is_refused(client, organization, template):
+def test_renaming_a_key_to_one_in_use_is_refused(owner_client, organization, template):
     other = EmailTemplate.objects.create(
         organization=organization, key="other", name="Other", subject="s", html_body="b"
     )
 
-    response = client.post(edit_url(other), form_data(key="follow_up"))
+    response = owner_client.post(edit_url(other), form_data(key="follow_up"))
 
     other.refresh_from_db()
     assert response.status_code == 400
@@ -435,12 +437,12 @@ def test_renaming_a_key_to_one_in_use_is_refused(client, organization, template)
     assert other.key == "other"
 
 
-def test_the_same_key_in_another_organisation_is_allowed(client, organization, other_organization):
+def test_the_same_key_in_another_organisation_is_allowed(owner_client, organization, other_organization):
     EmailTemplate.objects.create(
         organization=other_organization, key="follow_up", name="Theirs", subject="s", html_body="b"
     )
 
-    response = client.post("/mail/templates/new/", form_data())
+    response = owner_client.post("/mail/templates/new/", form_data())
 
     assert response.status_code == 302
     assert organization.email_templates.filter(key="follow_up").exists()
@@ -458,13 +460,13 @@ def test_a_recruiter_gets_403_creating_or_editing(client_for, recruiter, templat
     assert not EmailTemplate.objects.filter(key="mine").exists()
 
 
-def test_another_organisations_template_is_404(client, other_organization):
+def test_another_organisations_template_is_404(owner_client, other_organization):
     theirs = EmailTemplate.objects.create(
         organization=other_organization, key="x", name="Theirs", subject="Theirs", html_body="b"
     )
 
-    assert client.get(edit_url(theirs)).status_code == 404
-    assert client.post(edit_url(theirs), form_data(subject="Mine now")).status_code == 404
+    assert owner_client.get(edit_url(theirs)).status_code == 404
+    assert owner_client.post(edit_url(theirs), form_data(subject="Mine now")).status_code == 404
     theirs.refresh_from_db()
     assert theirs.subject == "Theirs"
 
@@ -478,17 +480,17 @@ def test_signed_out_visitors_are_sent_to_login(template):
     assert "/login/" in response["Location"]
 
 
-def test_a_saved_template_that_passes_the_check_can_be_opened_again(client, template):
-    client.post(edit_url(template), form_data(html_body="{% for key in candidate %}{{ key }}{% endfor %}"))
+def test_a_saved_template_that_passes_the_check_can_be_opened_again(owner_client, template):
+    owner_client.post(edit_url(template), form_data(html_body="{% for key in candidate %}{{ key }}{% endfor %}"))
 
-    assert client.get(edit_url(template)).status_code == 200
+    assert owner_client.get(edit_url(template)).status_code == 200
 
 
 # --- The live preview (htmx) ---------------------------------------------------------------
 
 
-def test_the_preview_renders_the_fields_with_sample_data(client):
-    response = client.post(
+def test_the_preview_renders_the_fields_with_sample_data(owner_client):
+    response = owner_client.post(
         "/mail/templates/preview/",
         form_data(subject="Hi {{ candidate.first_name }}", html_body="<b>{{ job.title }}</b>"),
         headers=HTMX,
@@ -502,14 +504,14 @@ def test_the_preview_renders_the_fields_with_sample_data(client):
 
 
 @pytest.mark.parametrize("via", ["preview", "editor"])
-def test_the_html_preview_stays_inside_the_iframes_srcdoc(client, template, via):
+def test_the_html_preview_stays_inside_the_iframes_srcdoc(owner_client, template, via):
     body = '<p class="x">Hi</p>"><img src=x onerror=alert(1)>'
     if via == "preview":
-        response = client.post("/mail/templates/preview/", form_data(html_body=body), headers=HTMX)
+        response = owner_client.post("/mail/templates/preview/", form_data(html_body=body), headers=HTMX)
     else:
         template.html_body = body
         template.save()
-        response = client.get(edit_url(template))
+        response = owner_client.get(edit_url(template))
 
     assert response.status_code == 200
     assert "<img src=x onerror" not in response.text
@@ -518,8 +520,8 @@ def test_the_html_preview_stays_inside_the_iframes_srcdoc(client, template, via)
     )
 
 
-def test_the_preview_flags_unknown_variables_as_warnings(client):
-    response = client.post(
+def test_the_preview_flags_unknown_variables_as_warnings(owner_client):
+    response = owner_client.post(
         "/mail/templates/preview/",
         form_data(html_body="<p>{{ candidate.nickname }} {{ candidate.first_name }}</p>"),
         headers=HTMX,
@@ -532,8 +534,8 @@ def test_the_preview_flags_unknown_variables_as_warnings(client):
     assert "<p> Ada</p>" in text
 
 
-def test_the_preview_shows_why_a_template_is_refused(client):
-    response = client.post(
+def test_the_preview_shows_why_a_template_is_refused(owner_client):
+    response = owner_client.post(
         "/mail/templates/preview/",
         form_data(subject="Hi\n{% debug %}", html_body="<p>{% csrf_token %}</p>"),
         headers=HTMX,
@@ -547,8 +549,8 @@ def test_the_preview_shows_why_a_template_is_refused(client):
     assert not re.search(r"_Values|object at", text)
 
 
-def test_the_preview_refuses_get(client):
-    assert client.get("/mail/templates/preview/", headers=HTMX).status_code == 405
+def test_the_preview_refuses_get(owner_client):
+    assert owner_client.get("/mail/templates/preview/", headers=HTMX).status_code == 405
 
 
 def test_a_recruiter_gets_403_on_the_preview(client_for, recruiter):

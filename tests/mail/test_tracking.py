@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from mail.models import EmailEvent, EmailMessage
 from mail.services import queue_email
@@ -28,11 +27,6 @@ ORIGINAL_LINKS = ["https://jobs.example.com/apply", "http://example.org/?a=1&b=2
 @pytest.fixture
 def message(organization):
     return queue_email(organization=organization, to=["ada@example.com"], subject="Hello", html=HTML)
-
-
-@pytest.fixture
-def client():
-    return Client()  # nobody signed in: a mail client
 
 
 def open_url(token):

@@ -5,16 +5,11 @@ from django.core.files.base import ContentFile
 
 from jobs.models import HiringTeamMember
 from pipeline.models import ApplicationFormAnswer
-from tests.factories import ApplicationFactory, CandidateFactory, make_job, pdf_bytes
+from tests.factories import ApplicationFactory, CandidateFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
 RESUME = pdf_bytes(["Jane Doe", "jane.doe@example.com"])
-
-
-@pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Developer")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from accounts.models import Membership, Organization
 from jobs import services as job_services
 from jobs.models import FormField, HiringTeamMember, Job
 from pipeline.applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
-from pipeline.applications.services import open_application
+from pipeline.applications.services import add_tags, open_application
 from pipeline.candidates.models import Candidate
 from pipeline.candidates.services import add_note
 from pipeline.setup.services import create_job
@@ -134,8 +134,7 @@ class Command(BaseCommand):
                 candidate=application.candidate, author=recruiter, organization=acme, application=application,
                 body="Strong portfolio. @morgan could you take the next interview?",
             )  # fmt: skip
-            application.tags = ["strong"]
-            application.save(update_fields=["tags"])
+            add_tags(applications=[application], tags=["strong"])
 
     def _application(self, rng, job, candidate, now):
         steps = list(job.stages.all())

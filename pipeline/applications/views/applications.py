@@ -13,7 +13,7 @@ from ...candidates.models import Candidate
 from ..access import get_answer_for_user, visible_applications
 
 
-@ability_required("manage_applications")
+@ability_required("manage_applications", lookup=get_job_for_user)
 def job_applications(request, pk):
     job = get_job_for_user(request, pk)
     applications = (

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files import File
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -90,8 +90,11 @@ def apply(request, org_slug, job_slug):
             return render(request, "pipeline/apply.html", ctx, status=409)
         except ValidationError as error:
             # The service checks the same rules as the form; whatever it still finds is shown in place.
-            for key, messages in error.message_dict.items():
-                form.add_error(form.field_name(key), messages)
+            if hasattr(error, "error_dict"):
+                for key, messages in error.message_dict.items():
+                    form.add_error(form.field_name(key), messages)
+            else:
+                form.add_error(None, error)
         else:
             if kept:
                 default_storage.delete(kept[0])  # used: it leaves the pending folder

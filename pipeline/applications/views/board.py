@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.params import to_int, to_ints
 from accounts.permissions import ability_required
 from jobs.access import get_job_for_user
-
 from jobs.models import Stage
 
 from .. import services
@@ -51,13 +50,13 @@ def _render_board(request, job, *, params=None, stages=None, status=200):
 
 
 @require_GET
-@ability_required("manage_applications")
+@ability_required("manage_applications", lookup=get_job_for_user)
 def board(request, pk):
     return _render_board(request, get_job_for_user(request, pk))
 
 
 @require_POST
-@ability_required("manage_applications")
+@ability_required("manage_applications", lookup=get_job_for_user)
 def board_column(request, pk, stage_pk):
     """A column as dropped: every posted id is checked against the job; others are ignored."""
     job = get_job_for_user(request, pk)
@@ -95,7 +94,7 @@ def _respond(request, application, message=None, error=None):
 
 
 @require_POST
-@ability_required("manage_applications")
+@ability_required("manage_applications", lookup=get_application_for_user)
 def move_application(request, pk):
     application = get_application_for_user(request, pk)
     stage_pk = request.POST.get("stage", "")
@@ -181,7 +180,7 @@ ACTIONS = {
 
 
 @require_POST
-@ability_required("manage_applications")
+@ability_required("manage_applications", lookup=get_application_for_user)
 def application_action(request, pk, action):
     """One endpoint per decision, all through pipeline's services."""
     application = get_application_for_user(request, pk)
@@ -195,7 +194,7 @@ def application_action(request, pk, action):
 
 
 @require_POST
-@ability_required("manage_applications")
+@ability_required("manage_applications", lookup=get_job_for_user)
 def bulk_action(request, pk):
     """Move, reject or tag the selected applications of one job; foreign ids are ignored."""
     job = get_job_for_user(request, pk)

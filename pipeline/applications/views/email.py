@@ -9,9 +9,8 @@ from jobs.access import get_job_for_user
 from mail import services as mail
 from mail.models import EmailTemplate
 
-from ..access import get_application_for_user
-from ..emails import values_for
-from ..models import Application
+from ..access import get_application_for_user, visible_applications
+from ..emails import send_to_applications, values_for
 
 
 def _templates(organization):
@@ -23,7 +22,7 @@ def _chosen_template(request, templates):
     return next((t for t in templates if t.key == key), None)
 
 
-@ability_required("send_email")
+@ability_required("send_email", lookup=get_application_for_user)
 def email_application(request, pk):
     """Pick a template, see it rendered for this person, send."""
     application = get_application_for_user(request, pk)
@@ -31,13 +30,7 @@ def email_application(request, pk):
     template = _chosen_template(request, templates)
     values = values_for(application, sender=request.user)
     if request.method == "POST" and template is not None:
-        mail.queue_many(
-            organization=request.organization,
-            template=template,
-            recipients=[(application.candidate.email, values, application)],
-            reply_to=request.user.email,
-            sent_by=request.user,
-        )
+        send_to_applications(template=template, applications=[application], sender=request.user)
         messages.success(request, f"“{template.name}” is on its way to {application.candidate.email}.")
         return redirect("pipeline:candidate", application.candidate_id)
     ctx = {
@@ -49,15 +42,15 @@ def email_application(request, pk):
     return render(request, "pipeline/email_compose.html", ctx)
 
 
-@ability_required("send_email")
+@ability_required("send_email", lookup=get_job_for_user)
 def bulk_email(request, pk):
     """The board's selection: each message rendered for its recipient; the first is shown before sending."""
     job = get_job_for_user(request, pk)
     ids = to_ints(request.POST.getlist("selected") or request.GET.getlist("selected"))
     applications = list(
-        Application.objects.filter(job=job, pk__in=ids).select_related(
-            "candidate", "current_stage", "job__organization"
-        )
+        visible_applications(request)
+        .filter(job=job, pk__in=ids)
+        .select_related("candidate", "current_stage", "job__organization")
     )
     templates = list(_templates(request.organization))
     template = _chosen_template(request, templates)
@@ -65,15 +58,8 @@ def bulk_email(request, pk):
         messages.error(request, "Select at least one application on the board.")
         return redirect("pipeline:board", job.pk)
     if request.method == "POST" and request.POST.get("confirm") and template is not None:
-        recipients = [(a.candidate.email, values_for(a, sender=request.user), a) for a in applications]
-        mail.queue_many(
-            organization=request.organization,
-            template=template,
-            recipients=recipients,
-            reply_to=request.user.email,
-            sent_by=request.user,
-        )
-        messages.success(request, f"“{template.name}” is on its way to {len(recipients)} candidate(s).")
+        send_to_applications(template=template, applications=applications, sender=request.user)
+        messages.success(request, f"“{template.name}” is on its way to {len(applications)} candidate(s).")
         return redirect("pipeline:board", job.pk)
     first = applications[0]
     ctx = {

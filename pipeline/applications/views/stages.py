@@ -4,6 +4,8 @@ Stage-only edits go through jobs.stages; those that move applications through
 pipeline.applications.stages.
 """
 
+import unicodedata
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -14,10 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.params import to_int
 from accounts.permissions import ability_required
 from jobs import stages as job_stages
-from jobs.access import get_job_for_editing, get_stage_for_editing
+from jobs.access import get_job_for_editing, get_job_for_user, get_stage_for_editing
 from jobs.models import Stage, StageTemplate
 
 from .. import stages as services
+
+
+def _posted_text(request, key, limit, default=""):
+    """A one-line text from the form, without control characters: a posted NUL would make PostgreSQL refuse the row."""
+    value = request.POST.get(key, default)
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()[:limit]
 
 
 def _get_template(request, pk):
@@ -44,7 +52,7 @@ def _editor(request, *, stages, job=None, template=None):
 
 
 @require_GET
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=get_job_for_user)
 def job_workflow(request, pk):
     job = get_job_for_editing(request, pk)
     return _editor(request, stages=Stage.objects.filter(job=job), job=job)
@@ -62,7 +70,7 @@ def workflow_templates(request):
 @require_POST
 @ability_required("manage_workflows")
 def create_template(request):
-    name = request.POST.get("name", "").strip()[:150]
+    name = _posted_text(request, "name", 150)
     if not name:
         messages.error(request, "Give the template a name.")
         return redirect("pipeline:workflow_templates")
@@ -72,14 +80,14 @@ def create_template(request):
 
 
 @require_GET
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=_get_template)
 def workflow_template(request, pk):
     template = _get_template(request, pk)
     return _editor(request, stages=Stage.objects.filter(template=template), template=template)
 
 
 def _add(request, owner):
-    name = request.POST.get("name", "").strip()[:100]
+    name = _posted_text(request, "name", 100)
     if name:
         job_stages.add_stage(name=name, **owner)
         messages.success(request, f"Stage “{name}” added.")
@@ -88,7 +96,7 @@ def _add(request, owner):
 
 
 @require_POST
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=_get_template)
 def add_step(request, pk):
     template = _get_template(request, pk)
     _add(request, {"template": template})
@@ -96,7 +104,7 @@ def add_step(request, pk):
 
 
 @require_POST
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=get_job_for_user)
 def add_job_step(request, pk):
     job = get_job_for_editing(request, pk)
     _add(request, {"job": job})
@@ -104,15 +112,15 @@ def add_job_step(request, pk):
 
 
 @require_POST
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=get_stage_for_editing)
 def rename_step(request, pk):
     stage = get_stage_for_editing(request, pk)
-    name = request.POST.get("name", "").strip()[:100]
+    name = _posted_text(request, "name", 100)
     if name:
         job_stages.rename_stage(
             stage=stage,
             name=name,
-            description=request.POST.get("description", stage.description).strip()[:300],
+            description=_posted_text(request, "description", 300, default=stage.description),
             stale_after_days=to_int(request.POST.get("stale_after_days"), maximum=365) or stage.stale_after_days,
         )
         messages.success(request, "Stage saved.")
@@ -122,7 +130,7 @@ def rename_step(request, pk):
 
 
 @require_POST
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=get_stage_for_editing)
 def move_step(request, pk):
     stage = get_stage_for_editing(request, pk)
     job_stages.move_stage(stage=stage, offset=-1 if request.POST.get("direction") == "up" else 1)
@@ -130,7 +138,7 @@ def move_step(request, pk):
 
 
 @require_POST
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=get_stage_for_editing)
 def toggle_step(request, pk):
     stage = get_stage_for_editing(request, pk)
     try:
@@ -141,7 +149,7 @@ def toggle_step(request, pk):
 
 
 @require_POST
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=get_stage_for_editing)
 def delete_step(request, pk):
     stage = get_stage_for_editing(request, pk)
     move_to = stage.siblings().filter(pk=to_int(request.POST.get("move_to", ""))).first()
@@ -155,7 +163,7 @@ def delete_step(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@ability_required("manage_workflows")
+@ability_required("manage_workflows", lookup=get_job_for_user)
 def apply_template(request, pk):
     """Map each current stage that holds applications to a stage of the chosen template."""
     job = get_job_for_editing(request, pk)

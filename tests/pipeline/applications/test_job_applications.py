@@ -4,16 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pipeline.models import ApplicationFormAnswer
 from pipeline.applications.services import first_stage
+from pipeline.models import ApplicationFormAnswer
 from tests.factories import ApplicationFactory, make_job
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
 
 
 def url(job):

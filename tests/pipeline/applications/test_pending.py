@@ -6,12 +6,11 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from django_q.models import Schedule
 
-from jobs.forms import application_form_for
+from pipeline.applications.pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
 from pipeline.applications.services import submit_application
+from pipeline.applications.tasks import delete_stale_pending_uploads
 from pipeline.management.commands.setup_schedules import SCHEDULES
 from pipeline.models import ApplicationFormAnswer, Candidate
-from pipeline.applications.pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
-from pipeline.applications.tasks import delete_stale_pending_uploads
 from tests.factories import make_job, pdf_upload
 
 

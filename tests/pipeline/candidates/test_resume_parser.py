@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pipeline.models import Candidate
 from pipeline.candidates.resume_parser import extract_text, parse
 from pipeline.candidates.tasks import parse_resume
+from pipeline.models import Candidate
 from tests.factories import CandidateFactory, docx_bytes, make_job, pdf_bytes, pdf_content
 
 RESUME_LINES = [
@@ -139,6 +139,19 @@ def test_parse_resume_is_idempotent(organization):
     candidate.refresh_from_db()
 
     assert (candidate.resume_text, candidate.parsed_cv_data, candidate.phone, candidate.skills) == first
+
+
+@pytest.mark.django_db
+def test_a_too_long_linkedin_link_in_a_resume_is_not_stored(organization):
+    long_link = "linkedin.com/in/" + "a" * 300
+    candidate = CandidateFactory(organization=organization, linkedin_url="")
+    candidate.resume.save("cv.pdf", pdf_content(lines=("Jo", long_link)))
+
+    parse_resume(candidate.pk)
+
+    candidate.refresh_from_db()
+    assert candidate.linkedin_url == ""
+    assert candidate.resume_text
 
 
 @pytest.mark.django_db

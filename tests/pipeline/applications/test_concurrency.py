@@ -2,15 +2,16 @@
 is a no-op and the whole file is locked, so there is no race to test (see docs/pitfalls.md)."""
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from pipeline.applications import services
 from jobs.models import Stage
+from pipeline.applications import services
 from pipeline.models import Application, ApplicationStageHistory
-from tests.factories import ApplicationFactory, make_job
+from tests.factories import ApplicationFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -56,16 +57,6 @@ def mover(application_pk, stage_pk):
     return move
 
 
-@pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
-
-
-@pytest.fixture
-def stages(job):
-    return list(job.stages.all())
-
-
 def test_two_simultaneous_moves_leave_one_stage_and_a_consistent_history(job, stages):
     application = ApplicationFactory(job=job, current_stage=stages[0])
     ApplicationStageHistory.objects.create(application=application, to_stage=stages[0], note="Applied")
@@ -96,20 +87,40 @@ def test_repeated_races_always_chain_the_history(job, stages):
     assert application.current_stage_id == history[-1].to_stage_id
 
 
+def _backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _blocked_by(waiter_pid, holder_pid):
+    """Whether `waiter_pid` is queued for a lock that `holder_pid` holds (PostgreSQL's live lock table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s = ANY(pg_blocking_pids(%s))", [holder_pid, waiter_pid])
+        return cursor.fetchone()[0]
+
+
 def test_two_hires_at_once_never_exceed_the_openings(job, stages):
     job.openings = 1
     job.save()
     first, second = (ApplicationFactory(job=job, current_stage=stages[-1]) for _ in range(2))
     first_hired, second_done = threading.Event(), threading.Event()
+    second_pid = []
 
     def hire_first():
-        # Hire, then hold the transaction open until the second recruiter has tried.
+        # Hire, then hold the transaction open until the second recruiter's hire has either finished (no
+        # lock on the job: both would take the opening) or is queued behind this transaction's lock (the
+        # fix). Both are checked as they happen, so the test never sits out a fixed pause.
         with transaction.atomic():
             services.set_status(application=Application.objects.get(pk=first.pk), status="hired")
+            mine = _backend_pid()
             first_hired.set()
-            second_done.wait(timeout=5)  # only reached in full once the job row is locked (the fix)
+            deadline = time.monotonic() + HANG_TIMEOUT
+            while not (second_done.is_set() or (second_pid and _blocked_by(second_pid[0], mine))):
+                assert time.monotonic() < deadline, "the second hire neither finished nor waited for the lock"
 
     def hire_second():
+        second_pid.append(_backend_pid())
         first_hired.wait(timeout=HANG_TIMEOUT)
         try:
             services.set_status(application=Application.objects.get(pk=second.pk), status="hired")

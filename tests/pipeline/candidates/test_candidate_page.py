@@ -22,16 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
-
-
-@pytest.fixture
-def stages(job):
-    return list(job.stages.all())
-
-
-@pytest.fixture
 def candidate(organization):
     return CandidateFactory(
         organization=organization,
@@ -122,9 +112,11 @@ def test_a_hiring_manager_does_not_see_applications_to_jobs_they_cannot_open(
     ApplicationFactory(job=job, candidate=candidate, current_stage=stages[0])
     ApplicationFactory(job=secret_job, candidate=candidate, current_stage=secret_job.stages.first())
 
-    html = client_for(manager).get(url(candidate)).text
+    response = client_for(manager).get(url(candidate))
 
-    assert "Confidential CTO search" not in html
+    assert response.status_code == 200
+    assert job.title in response.text
+    assert "Confidential CTO search" not in response.text
 
 
 def test_an_interviewer_does_not_see_candidate_pages_yet(client_for, interviewer, candidate, job):
@@ -136,18 +128,19 @@ def test_an_interviewer_does_not_see_candidate_pages_yet(client_for, interviewer
 
     assert client.get(url(candidate)).status_code == 404
     assert client.get(f"/jobs/{job.pk}/applications/").status_code == 403
-    assert client.post(f"/candidates/{candidate.pk}/notes/", {"body": "hi", "visibility": "team"}).status_code == 403
+    assert client.post(f"/candidates/{candidate.pk}/notes/", {"body": "hi", "visibility": "team"}).status_code == 404
 
 
 def test_a_hiring_manager_sees_the_page_without_profile_editing(client_for, hiring_manager, candidate, job):
     HiringTeamMember.objects.create(job=job, user=hiring_manager)
     ApplicationFactory(job=job, candidate=candidate, current_stage=job.stages.first())
 
-    html = client_for(hiring_manager).get(url(candidate)).text
+    response = client_for(hiring_manager).get(url(candidate))
 
-    assert "Ada Lovelace" in html
-    assert ">Advance</button>" in html
-    assert "Edit profile" not in html
+    assert response.status_code == 200
+    assert "Ada Lovelace" in response.text
+    assert ">Advance</button>" in response.text
+    assert "Edit profile" not in response.text
 
 
 def test_the_page_has_the_decision_buttons_for_a_recruiter(client_for, recruiter, candidate, job, stages):
@@ -205,8 +198,12 @@ def test_a_private_note_is_visible_to_its_author_only(client_for, recruiter, org
     colleague = MembershipFactory(organization=organization, role=Membership.Role.RECRUITER).user
     add_note(client_for(recruiter), candidate, "My private hunch", visibility="private")
 
-    assert "My private hunch" in client_for(recruiter).get(url(candidate)).text
-    assert "My private hunch" not in client_for(colleague).get(url(candidate)).text
+    authors_page, colleagues_page = (client_for(user).get(url(candidate)) for user in (recruiter, colleague))
+
+    assert (authors_page.status_code, colleagues_page.status_code) == (200, 200)
+    assert "My private hunch" in authors_page.text
+    assert candidate.first_name in colleagues_page.text
+    assert "My private hunch" not in colleagues_page.text
 
 
 def test_a_note_can_be_about_one_application(client_for, recruiter, candidate, job, stages):
@@ -215,6 +212,23 @@ def test_a_note_can_be_about_one_application(client_for, recruiter, candidate, j
     add_note(client_for(recruiter), candidate, "For this role", application=application.pk)
 
     assert Note.objects.get().application == application
+
+
+def test_a_hiring_manager_cannot_attach_a_note_to_a_job_they_cannot_open(client_for, hiring_manager, organization):
+    theirs, secret = make_job(organization, title="Their Role"), make_job(organization, title="Secret Role")
+    HiringTeamMember.objects.create(job=theirs, user=hiring_manager)
+    candidate = CandidateFactory(organization=organization)
+    ApplicationFactory(job=theirs, candidate=candidate, current_stage=theirs.stages.first())
+    hidden = ApplicationFactory(job=secret, candidate=candidate, current_stage=secret.stages.first())
+    client = client_for(hiring_manager)
+
+    page = client.get(url(candidate))
+    client.post(f"/candidates/{candidate.pk}/notes/", {"body": "x", "visibility": "team", "application": hidden.pk})
+
+    assert page.status_code == 200
+    assert "Their Role" in page.text
+    assert "Secret Role" not in page.text
+    assert not Note.objects.filter(application=hidden).exists()
 
 
 def test_notes_on_another_organisations_candidate_are_404(client_for, recruiter, other_organization):
@@ -263,7 +277,11 @@ def test_the_same_email_in_another_organisation_is_no_clash(client_for, recruite
     assert candidate.email == "shared@example.com"
 
 
-def test_a_hiring_manager_may_not_edit_profiles(client_for, hiring_manager, candidate):
+def test_a_hiring_manager_may_not_edit_profiles(client_for, hiring_manager, candidate, job):
+    # On the team of a job the candidate applied to, so they see the candidate but may not edit them.
+    HiringTeamMember.objects.create(job=job, user=hiring_manager)
+    ApplicationFactory(job=job, candidate=candidate, current_stage=job.stages.first())
+
     assert client_for(hiring_manager).get(f"/candidates/{candidate.pk}/edit/").status_code == 403
 
 

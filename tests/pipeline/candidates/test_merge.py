@@ -163,7 +163,12 @@ def test_merging_a_candidate_into_itself_is_refused_with_a_message(client_for, r
     assert Candidate.objects.filter(pk=keep.pk).exists()
 
 
-def test_a_hiring_manager_may_not_merge(client_for, hiring_manager, keep, merge):
+def test_a_hiring_manager_may_not_merge(client_for, hiring_manager, jobs, keep, merge):
+    # On the team of the job both applied to, so they see both candidates but may not merge them.
+    HiringTeamMember.objects.create(job=jobs[0], user=hiring_manager)
+    applied(jobs[0], keep)
+    applied(jobs[0], merge)
+
     assert client_for(hiring_manager).post(merge_url(keep), {"other": merge.pk}).status_code == 403
     assert Candidate.objects.filter(pk=merge.pk).exists()
 
@@ -209,9 +214,11 @@ def test_different_people_are_not_duplicates(client_for, recruiter, organization
     CandidateFactory(organization=organization, phone="12-34")  # too short to compare
     CandidateFactory(organization=other_organization, phone="020 7946 0000")
 
-    html = client_for(recruiter).get(f"/candidates/{keep.pk}/").text
+    response = client_for(recruiter).get(f"/candidates/{keep.pk}/")
 
-    assert "Possible duplicate" not in html
+    assert response.status_code == 200
+    assert keep.first_name in response.text
+    assert "Possible duplicate" not in response.text
 
 
 def test_a_hiring_manager_sees_duplicates_but_no_merge_button(client_for, organization, hiring_manager, jobs, merge):
@@ -220,7 +227,8 @@ def test_a_hiring_manager_sees_duplicates_but_no_merge_button(client_for, organi
     applied(jobs[0], keep)
     applied(jobs[0], merge)
 
-    html = client_for(hiring_manager).get(f"/candidates/{keep.pk}/").text
+    response = client_for(hiring_manager).get(f"/candidates/{keep.pk}/")
 
-    assert "ada@home.test" in html
-    assert "Merge into this profile" not in html
+    assert response.status_code == 200
+    assert "ada@home.test" in response.text
+    assert "Merge into this profile" not in response.text

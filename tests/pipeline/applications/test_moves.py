@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jobs.models import HiringTeamMember
 from pipeline.applications import services
 from pipeline.models import Application, ApplicationStageHistory
 from tests.factories import ApplicationFactory, bulk_applications, make_job
@@ -19,16 +20,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 # Every statement counts, savepoints included (the service's transaction becomes one in a test).
 MAX_MOVE_QUERIES = 15
-
-
-@pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
-
-
-@pytest.fixture
-def stages(job):
-    return list(job.stages.all())
 
 
 @pytest.fixture
@@ -173,6 +164,7 @@ def test_the_column_endpoint_refuses_get(client_for, recruiter, job, stages):
 
 
 def test_an_interviewer_cannot_move_cards(client_for, interviewer, job, stages):
+    HiringTeamMember.objects.create(job=job, user=interviewer)  # sees the board, may not change it
     card = applied(job, stages[0])
 
     response = client_for(interviewer).post(column_url(job, stages[1]), {"application": card.pk})
@@ -221,9 +213,7 @@ def test_the_move_menu_with_htmx_returns_the_fresh_board(client_for, recruiter, 
 def test_a_move_to_another_jobs_stage_is_refused_with_a_message(client_for, recruiter, job, stages, other_job):
     card = applied(job, stages[0])
 
-    response = client_for(recruiter).post(
-        move_url(card), {"stage": other_job.stages.last().pk}, follow=True
-    )
+    response = client_for(recruiter).post(move_url(card), {"stage": other_job.stages.last().pk}, follow=True)
 
     assert "Choose a stage of this job." in response.text
     card.refresh_from_db()
@@ -270,9 +260,7 @@ def test_the_move_endpoint_refuses_get(client_for, recruiter, job, stages):
 def test_a_refused_htmx_move_shows_its_error_in_the_response(client_for, recruiter, job, stages, other_job):
     card = applied(job, stages[0])
 
-    response = client_for(recruiter).post(
-        move_url(card), {"stage": other_job.stages.last().pk}, headers=HTMX
-    )
+    response = client_for(recruiter).post(move_url(card), {"stage": other_job.stages.last().pk}, headers=HTMX)
 
     assert "Choose a stage of this job." in response.text
 

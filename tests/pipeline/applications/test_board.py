@@ -10,22 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
 from pipeline.models import Application
-from tests.factories import ApplicationFactory, MembershipFactory, bulk_applications, make_job
+from tests.factories import ApplicationFactory, MembershipFactory, bulk_applications
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 MAX_BOARD_QUERIES = 12
-
-
-@pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
-
-
-@pytest.fixture
-def stages(job):
-    return list(job.stages.all())
 
 
 def url(job):
@@ -119,6 +109,7 @@ def test_the_htmx_request_gets_only_the_board_fragment(client_for, recruiter, jo
 
     response = client_for(recruiter).get(url(job), headers=HTMX)
 
+    assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="board"')
     assert "<html" not in response.text
     assert response.text.count("data-application=") == 3
@@ -141,10 +132,10 @@ def test_rejected_and_archived_applications_are_hidden_by_default(client_for, re
     archived = ApplicationFactory(job=job, current_stage=stages[0], is_archived=True)
     client = client_for(recruiter)
 
-    default = client.get(url(job)).text
-    closed = client.get(url(job), {"status": "rejected"}).text
-    everything = client.get(url(job), {"status": "all"}).text
+    responses = [client.get(url(job), query) for query in ({}, {"status": "rejected"}, {"status": "all"})]
 
+    assert [response.status_code for response in responses] == [200, 200, 200]
+    default, closed, everything = (response.text for response in responses)
     assert f'data-application="{active.pk}"' in default
     assert f'data-application="{rejected.pk}"' not in default
     assert f'data-application="{archived.pk}"' not in default
