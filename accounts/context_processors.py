@@ -8,5 +8,6 @@ def organization(request):
         "membership": membership,
         "can_manage_members": permissions.can(membership, "manage_members"),
         "can_manage_organization": permissions.can(membership, "manage_organization"),
+        "can_manage_templates": permissions.can(membership, "manage_templates"),
         "can_send_email": permissions.can(membership, "send_email"),
     }

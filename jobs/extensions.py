@@ -42,13 +42,21 @@ def list_links(request):
     return [link for provider in _providers["list_links"] for link in provider(request)]
 
 
-def job_counts(jobs):
-    """{job id: {name: number}} for the jobs shown in a list: provider(jobs) -> that dict."""
-    counts = {job.pk: {} for job in jobs}
-    for provider in _providers["job_counts"]:
-        for job_id, values in provider(jobs).items():
-            counts.setdefault(job_id, {}).update(values)
-    return counts
+def _count_expressions():
+    return {name: e for provider in _providers["job_counts"] for name, e in provider().items()}
+
+
+def with_counts(jobs):
+    """The queryset annotated with the counts the jobs list shows: provider() -> {name: expression}.
+
+    Annotations rather than a query per provider keep the list at one query for its rows.
+    """
+    return jobs.annotate(**{f"_count_{name}": e for name, e in _count_expressions().items()})
+
+
+def counts_of(job):
+    """{name: number} for a job that came from with_counts()."""
+    return {name: getattr(job, f"_count_{name}") for name in _count_expressions()}
 
 
 def apply_url(job):

@@ -38,11 +38,10 @@ def job_list(request):
         .distinct()
         .order_by("department")
     )
-    page = Paginator(jobs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    page = Paginator(extensions.with_counts(jobs).order_by("-created_at"), 25).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    counts = extensions.job_counts(rows)
     for job in rows:
-        job.counts = counts.get(job.pk, {})
+        job.counts = extensions.counts_of(job)
     ctx = {
         "page": page,
         "jobs": rows,

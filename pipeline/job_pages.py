@@ -1,6 +1,7 @@
 """What pipeline adds to jobs' pages (registered with jobs.extensions when Django starts)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.permissions import can
@@ -30,18 +31,12 @@ def list_links(request):
     return [Link("New job", reverse("pipeline:job_create"), "plus-lg", primary=True)]
 
 
-def job_counts(jobs):
-    active = Q(status=Application.Status.ACTIVE)
-    rows = (
-        Application.objects.filter(job__in=[job.pk for job in jobs])
-        .values("job_id")
-        .annotate(applications=Count("pk"), active=Count("pk", filter=active))
-        .order_by()
-    )
-    counts = {job.pk: {"applications": 0, "active": 0} for job in jobs}
-    for row in rows:
-        counts[row["job_id"]] = {"applications": row["applications"], "active": row["active"]}
-    return counts
+def job_counts():
+    def count(**only):
+        matching = Application.objects.filter(job=OuterRef("pk"), **only).order_by()
+        return Coalesce(Subquery(matching.values("job").annotate(n=Count("pk")).values("n")), 0)
+
+    return {"applications": count(), "active": count(status=Application.Status.ACTIVE)}
 
 
 def apply_url(job):

@@ -74,18 +74,24 @@ def build_board(job, filters, *, expanded=None, stages=None):
     expanded = expanded or {}
     stages = stages if stages is not None else job_stages(job)
     applications = filtered_applications(job, filters)
-    counts = dict(applications.values_list("current_stage").annotate(n=Count("pk")).order_by())
     limit = max([CARDS_PER_COLUMN, *expanded.values()])
+    in_stage = {"partition_by": F("current_stage_id")}
     cards = (
         applications.select_related("candidate")
         .defer("cover_letter", "notes", "internal_notes", *(f"candidate__{name}" for name in Candidate.HEAVY_FIELDS))
-        .annotate(row=Window(RowNumber(), partition_by=F("current_stage_id"), order_by=[F("position"), F("pk")]))
+        .annotate(
+            row=Window(RowNumber(), order_by=[F("position"), F("pk")], **in_stage),
+            # The column's count rides on its cards (taken before the LIMIT): no separate count query.
+            in_column=Window(Count("pk"), **in_stage),
+        )
         .filter(row__lte=limit)
         .order_by("current_stage_id", "row")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised")))
     )
     by_stage = {}
+    counts = {}
     for card in cards:
+        counts[card.current_stage_id] = card.in_column
         if card.row <= expanded.get(card.current_stage_id, CARDS_PER_COLUMN):
             by_stage.setdefault(card.current_stage_id, []).append(card)
     now = timezone.now()

@@ -51,7 +51,6 @@ def candidate_detail(request, pk):
         "can_edit": can(request.membership, "manage_candidates"),
         "can_decide": can(request.membership, "manage_applications"),
         "reasons": rejection_reasons(request.organization),
-        "can_email": can(request.membership, "send_email"),
         "duplicates": candidate.possible_duplicates().filter(pk__in=visible_candidates(request).values("pk")),
     }
     return render(request, "pipeline/candidate_detail.html", ctx)
