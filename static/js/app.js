@@ -65,7 +65,7 @@
   }
 
   // Board columns: cards drag within and between columns. htmx posts the
-  // receiving column (hx-trigger="add, update"); the server re-renders the board.
+  // receiving column (data-hx-trigger="add, update"); the server re-renders the board.
   function initBoard(root) {
     if (!window.Sortable) { return; }
     root.querySelectorAll("[data-board-column]").forEach(function (column) {
