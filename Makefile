@@ -9,7 +9,7 @@ ARGS ?=
 # pytest-xdist workers: one per core, at most 4 (override with TEST_WORKERS=1, or =0 for none).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
-.PHONY: install install-dev run test lint format migrate check-database reset-db clean bench
+.PHONY: install install-dev run test lint format migrate collectstatic check-database reset-db clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -36,6 +36,10 @@ check-database: install
 
 migrate: check-database
 	$(BIN)/python manage.py migrate --noinput
+
+# What production serves (DEBUG=0 needs it: the manifest storage refuses files it has not hashed).
+collectstatic: install
+	$(BIN)/python manage.py collectstatic --noinput
 
 run: migrate
 	$(BIN)/python manage.py setup_schedules

@@ -120,7 +120,10 @@ def _role_choices(actor):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"placeholder": "name@company.com", "autocomplete": "off"}))
+    email = forms.EmailField(
+        max_length=254,  # Invitation.email's column
+        widget=forms.EmailInput(attrs={"placeholder": "name@company.com", "autocomplete": "off"}),
+    )
     role = forms.ChoiceField()
 
     def __init__(self, *args, actor, **kwargs):

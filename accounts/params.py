@@ -1,5 +1,6 @@
-"""Reading numbers and days out of request parameters without ever raising."""
+"""Reading numbers, days and words out of request parameters without ever raising."""
 
+import unicodedata
 from datetime import date
 
 MAX_ID = 2**63 - 1
@@ -31,3 +32,13 @@ def to_date(value):
     except ValueError:
         return None
     return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def to_text(value, *, limit):
+    """One line of text from `value` (a str or None): control characters dropped, stripped, at most `limit` long.
+
+    For filters read from a URL that did not come through the request (htmx's current-URL header): a NUL
+    there would make PostgreSQL refuse the query. Request parameters are checked by ats.input already.
+    """
+    text = "".join(ch for ch in value or "" if unicodedata.category(ch) not in ("Cc", "Cs"))
+    return text.strip()[:limit]

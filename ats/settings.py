@@ -42,6 +42,8 @@ def envlist(name, default=""):
 
 
 DEBUG = envbool("DEBUG", "true")
+# Lets monitoring read /status/ (version, queue depth) without a staff login: Authorization: Bearer <token>.
+OPS_TOKEN = env("OPS_TOKEN", "")
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "ats.input.RefuseNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -179,7 +182,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Production asks new users to confirm their address, which is also what lets allauth answer a sign-up
+# with a known email exactly like one with a new email (no enumeration). Development stays optional
+# so `make run` needs no inbox.
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_REDIRECT_URL = "onboarding"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ALLOW_SIGNUPS = envbool("ALLOW_SIGNUPS", "true")

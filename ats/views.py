@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -104,6 +105,19 @@ def _check_cache():
         return f"error: {error.__class__.__name__}"
 
 
+def _check_static():
+    """In production the manifest storage answers 500 on every page until collectstatic has run."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return "ok"  # development: files are served as they are
+    try:
+        staticfiles_storage.url("css/app.css")
+    except ValueError:
+        return "error: static manifest missing (run collectstatic)"
+    return "ok"
+
+
 def _queue_depth():
     """Tasks waiting for a worker, or None when the broker can't be reached."""
     from django_q.brokers import get_broker
@@ -115,7 +129,7 @@ def _queue_depth():
 
 
 def _health():
-    checks = {"database": _check_database(), "cache": _check_cache()}
+    checks = {"database": _check_database(), "cache": _check_cache(), "static": _check_static()}
     depth = _queue_depth() if checks["database"] == "ok" or settings.Q_CLUSTER.get("redis") else None
     checks["queue"] = "ok" if depth is not None else "error: broker unreachable"
     healthy = all(value == "ok" for value in checks.values())
@@ -126,14 +140,30 @@ def _health():
 @require_GET
 def health(request):
     body, _ = _health()
-    # Only a missing database makes the site unusable; cache or queue trouble degrades it.
-    status = 503 if body["checks"]["database"] != "ok" else 200
-    return JsonResponse(body, status=status)
+    return JsonResponse(body, status=_http_status(body))
+
+
+def _http_status(body):
+    # A missing database or static manifest makes every page fail; cache or queue trouble only degrades it.
+    unusable = body["checks"]["database"] != "ok" or body["checks"]["static"] != "ok"
+    return 503 if unusable else 200
+
+
+def _may_see_status(request):
+    """Operators only: staff, or a request carrying OPS_TOKEN (Authorization: Bearer <token>)."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    token = settings.OPS_TOKEN
+    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and constant_time_compare(sent, token)
 
 
 @never_cache
 @require_GET
 def status(request):
+    if not _may_see_status(request):
+        # Version and queue depth help an attacker; the public probe is /health/.
+        raise Http404
     body, depth = _health()
     body.update(
         version=settings.VERSION,
@@ -142,4 +172,4 @@ def status(request):
         database_engine=connection.vendor,
         queue_broker="redis" if settings.Q_CLUSTER.get("redis") else "orm",
     )
-    return JsonResponse(body, status=503 if body["checks"]["database"] != "ok" else 200)
+    return JsonResponse(body, status=_http_status(body))

@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.utils.html import escape, format_html
 from django.utils.text import slugify
 
+from accounts.params import FIRST_DAY, LAST_DAY
+
 from .models import FormField, Job
 from .uploads import ATTACHMENT_KINDS, RESUME_KINDS, validate_upload
 
@@ -26,6 +28,13 @@ STANDARD_KEYS = {key for key, *_ in STANDARD_FIELDS}
 ALWAYS_REQUIRED = {"email"}
 HONEYPOT = "website"
 CONSENT = "consent"
+
+# The Candidate columns the standard fields fill (pipeline owns the model; a test checks these match it).
+# Custom answers are stored as JSON: their limits are the field type's own.
+STANDARD_MAX_LENGTHS = {"first_name": 100, "last_name": 100, "email": 254, "linkedin_url": 200}
+SHORT_TEXT_MAX_LENGTH = 300
+LONG_TEXT_MAX_LENGTH = 10_000
+URL_MAX_LENGTH = 2000  # what browsers and servers reliably handle
 
 phone_validator = RegexValidator(r"^\+?[0-9 ()./-]{6,25}$", "Enter a phone number, like +44 20 7946 0958.")
 
@@ -91,6 +100,13 @@ class JobEditForm(forms.ModelForm):
             "salary_currency": forms.TextInput(attrs={"maxlength": 3, "size": 4}),
         }
 
+    def clean_deadline(self):
+        # Pages compute the day after the deadline (when applications close): year 9999 would overflow.
+        deadline = self.cleaned_data["deadline"]
+        if deadline and not FIRST_DAY <= deadline <= LAST_DAY:
+            raise forms.ValidationError(f"Choose a date between {FIRST_DAY:%Y} and {LAST_DAY:%Y}.")
+        return deadline
+
     def clean_salary_currency(self):
         currency = self.cleaned_data["salary_currency"].strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
@@ -143,6 +159,10 @@ def new_field_key(form, label):
     return key
 
 
+def _max_length(field, default):
+    return STANDARD_MAX_LENGTHS.get(field.key, default) if field.is_standard else default
+
+
 def _django_field(field, organization):
     # crispy renders help text as HTML: a recruiter's text is escaped here.
     common = {"label": field.label, "required": field.required, "help_text": escape(field.help_text)}
@@ -151,18 +171,33 @@ def _django_field(field, organization):
     if t == Type.SHORT_TEXT:
         autocomplete = {"first_name": "given-name", "last_name": "family-name"}.get(field.key, "on")
         return forms.CharField(
-            max_length=300, widget=forms.TextInput(attrs={**placeholder, "autocomplete": autocomplete}), **common
+            max_length=_max_length(field, SHORT_TEXT_MAX_LENGTH),
+            widget=forms.TextInput(attrs={**placeholder, "autocomplete": autocomplete}),
+            **common,
         )
     if t == Type.LONG_TEXT:
-        return forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={**placeholder, "rows": 5}), **common)
+        return forms.CharField(
+            max_length=LONG_TEXT_MAX_LENGTH,
+            widget=forms.Textarea(attrs={**placeholder, "rows": 5}),
+            **common,
+        )
     if t == Type.NUMBER:
         return forms.FloatField(widget=forms.NumberInput(attrs={**placeholder, "step": "any"}), **common)
     if t == Type.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if t == Type.EMAIL:
-        return forms.EmailField(widget=forms.EmailInput(attrs={**placeholder, "autocomplete": "email"}), **common)
+        return forms.EmailField(
+            max_length=_max_length(field, 254),  # 254: the longest address SMTP allows
+            widget=forms.EmailInput(attrs={**placeholder, "autocomplete": "email"}),
+            **common,
+        )
     if t == Type.URL:
-        return forms.URLField(assume_scheme="https", widget=forms.URLInput(attrs={**placeholder}), **common)
+        return forms.URLField(
+            assume_scheme="https",
+            max_length=_max_length(field, URL_MAX_LENGTH),
+            widget=forms.URLInput(attrs={**placeholder}),
+            **common,
+        )
     if t == Type.PHONE:
         return forms.CharField(
             max_length=25,

@@ -6,7 +6,7 @@ from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from accounts.params import to_int
+from accounts.params import to_int, to_text
 from jobs.models import Stage
 
 from ..candidates.models import Candidate
@@ -24,11 +24,12 @@ STATUS_FILTERS = {
 
 def board_filters(params):
     """The filters as they stand in the URL (so a board can be bookmarked and shared)."""
+    # Also read from htmx's current-URL header, which no middleware checks: to_text drops a NUL.
     return {
-        "q": params.get("q", "").strip()[:100],
-        "tag": params.get("tag", "").strip()[:40],
+        "q": to_text(params.get("q"), limit=100),
+        "tag": to_text(params.get("tag"), limit=40),
         "rating": rating if (rating := to_int(params.get("rating"), maximum=5)) else None,
-        "source": params.get("source", "").strip()[:100],
+        "source": to_text(params.get("source"), limit=100),
         "starred": params.get("starred") == "1",
         "status": params.get("status", "") if params.get("status", "") in STATUS_FILTERS else "",
     }

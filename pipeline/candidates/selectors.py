@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
 from django.db.models.expressions import RawSQL
 
-from accounts.params import to_date, to_int
+from accounts.params import to_date, to_int, to_text
 
 from ..applications.models import Application, normalise_tag
 
@@ -57,11 +57,11 @@ def candidate_filters(params):
 
     sort = params.get("sort", "")
     return {
-        "q": params.get("q", "").strip()[:200],
+        "q": to_text(params.get("q"), limit=200),
         "job": number("job"),
         "stage": number("stage"),
-        "tag": params.get("tag", "").strip()[:40],
-        "source": params.get("source", "").strip()[:100],
+        "tag": to_text(params.get("tag"), limit=40),
+        "source": to_text(params.get("source"), limit=100),
         "applied_from": day("applied_from"),
         "applied_to": day("applied_to"),
         "sort": sort if sort in CANDIDATE_SORTS else "",

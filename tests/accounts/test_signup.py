@@ -157,3 +157,53 @@ def test_signup_is_refused_when_signups_are_closed(client, settings):
 
     assert "Sign Up Closed" in response.text
     assert not User.objects.exists()
+
+
+# --- Production: mandatory verification, and sign-up tells nobody who has an account --------------
+
+
+def test_production_settings_make_verification_mandatory(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ats.example.com"}
+    env.pop("ACCOUNT_EMAIL_VERIFICATION", None)
+    code = "from django.conf import settings; print(settings.ACCOUNT_EMAIL_VERIFICATION, settings.ACCOUNT_PREVENT_ENUMERATION)"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ats.settings'); {code}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["mandatory", "True"]
+
+
+@pytest.fixture
+def mandatory(settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+
+def test_with_mandatory_verification_a_known_email_gets_the_same_answer_as_a_new_one(client, mandatory, mailoutbox):
+    UserFactory(email="taken@example.com")
+
+    new = client.post("/accounts/signup/", SIGNUP)
+    known = client.post("/accounts/signup/", {**SIGNUP, "email": "taken@example.com"})
+
+    assert new.status_code == known.status_code == 302
+    assert new.url == known.url == "/accounts/confirm-email/"
+    assert User.objects.filter(email="taken@example.com").count() == 1
+    # Each address hears about it by email, where only its owner reads it.
+    assert sorted(message.to[0] for message in mailoutbox) == ["ada@example.com", "taken@example.com"]
+
+
+def test_with_mandatory_verification_an_unconfirmed_user_is_not_signed_in(client, mandatory):
+    client.post("/accounts/signup/", SIGNUP)
+
+    assert not auth.get_user(client).is_authenticated

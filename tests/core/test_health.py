@@ -3,7 +3,16 @@ from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
-HEALTHY = {"status": "ok", "checks": {"database": "ok", "cache": "ok", "queue": "ok"}}
+HEALTHY = {"status": "ok", "checks": {"database": "ok", "cache": "ok", "static": "ok", "queue": "ok"}}
+OPS_TOKEN = "ops-token-for-tests"
+
+
+@pytest.fixture
+def ops(client, settings):
+    """A client that reads /status/ the way monitoring does: with the operators' token."""
+    settings.OPS_TOKEN = OPS_TOKEN
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {OPS_TOKEN}"
+    return client
 
 
 @pytest.mark.parametrize("url", ["/health/", "/api/health/", "/api/v1/health/"])
@@ -20,15 +29,15 @@ def test_health_needs_no_sign_in_and_no_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
 
     assert client.get("/health/").status_code == 200
-    assert client.get("/status/").status_code == 301
+    assert client.get("/status/").status_code == 301  # not a probe: it goes to HTTPS like every page
 
 
 def test_health_refuses_post(client):
     assert client.post("/health/").status_code == 405
 
 
-def test_status_includes_version_uptime_and_queue_depth(client, settings):
-    response = client.get("/status/")
+def test_status_includes_version_uptime_and_queue_depth(ops, settings):
+    response = ops.get("/status/")
 
     assert response.status_code == 200
     body = response.json()
@@ -42,14 +51,14 @@ def test_status_includes_version_uptime_and_queue_depth(client, settings):
     assert body["queue_broker"] == "orm"
 
 
-def test_queue_depth_counts_waiting_tasks(client):
+def test_queue_depth_counts_waiting_tasks(ops):
     from django_q.brokers import get_broker
 
     broker = get_broker()
     broker.enqueue("task-1")
     broker.enqueue("task-2")
 
-    assert client.get("/status/").json()["queue_depth"] == 2
+    assert ops.get("/status/").json()["queue_depth"] == 2
 
 
 def _break_database():
@@ -73,10 +82,10 @@ def _restore_database(saved):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("url", ["/health/", "/status/"])
-def test_health_answers_503_when_the_database_is_down(client, url):
+def test_health_answers_503_when_the_database_is_down(ops, url):
     saved = _break_database()
     try:
-        response = client.get(url)
+        response = ops.get(url)
     finally:
         _restore_database(saved)
 
@@ -98,3 +107,63 @@ def test_database_works_again_after_the_outage_test(client):
         _restore_database(saved)
 
     assert client.get("/health/").json() == HEALTHY
+
+
+def test_status_is_hidden_from_everyone_but_operators(client, client_for, settings, recruiter):
+    settings.OPS_TOKEN = OPS_TOKEN
+
+    assert client.get("/status/").status_code == 404
+    assert client.get("/status/", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    assert client_for(recruiter).get("/status/").status_code == 404  # an organisation owner is not an operator
+    assert client.get("/status/", headers={"Authorization": f"Bearer {OPS_TOKEN}"}).status_code == 200
+
+
+def test_status_opens_for_staff(client_for):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory(is_staff=True)).get("/status/")
+
+    assert response.status_code == 200
+    assert response.json()["version"]
+
+
+def test_status_needs_a_token_set_to_accept_one(client, settings):
+    settings.OPS_TOKEN = ""
+
+    assert client.get("/status/", headers={"Authorization": "Bearer "}).status_code == 404
+
+
+@pytest.fixture
+def manifest_storage(settings, tmp_path):
+    """Production's static storage, pointed at a STATIC_ROOT where collectstatic has not run."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    # Changing STORAGES resets the storage (Django's setting_changed signal), now and when the test ends.
+    return staticfiles_storage
+
+
+def test_health_is_degraded_when_the_static_manifest_is_missing(client, manifest_storage):
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["static"].startswith("error: static manifest missing")
+    assert body["checks"]["database"] == "ok"
+
+
+def test_health_is_ok_once_collectstatic_has_run(client, manifest_storage):
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+    manifest_storage._setup()  # a new storage reads the manifest, as a restarted server would
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["static"] == "ok"

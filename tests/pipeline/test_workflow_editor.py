@@ -146,16 +146,25 @@ def test_a_bad_stale_after_days_keeps_the_old_value(client, stages, bad):
 
 
 def test_control_characters_are_dropped_from_names(client, job, stages, organization):
-    # A NUL reaches the view raw (no form field cleans it) and PostgreSQL refuses it: it must never get that far.
-    rename = client.post(step_url(stages[2], "rename"), {"name": "Recruiter\x00 call", "description": "Short\x00"})
-    add = client.post(add_to_job(job), {"name": "Take\x00-home"})
-    create = client.post("/workflows/new/", {"name": "Eng\x00ineering"})
+    # A name is one line: tabs and line breaks pasted into it mean nothing.
+    rename = client.post(step_url(stages[2], "rename"), {"name": "Recruiter\t call", "description": "Short\n"})
+    add = client.post(add_to_job(job), {"name": "Take\r\n-home"})
+    create = client.post("/workflows/new/", {"name": "Eng\x07ineering"})
 
     assert (rename.status_code, add.status_code, create.status_code) == (302, 302, 302)
     stages[2].refresh_from_db()
     assert (stages[2].name, stages[2].description) == ("Recruiter call", "Short")
     assert names(job)[-1] == "Take-home"
     assert StageTemplate.objects.filter(organization=organization, name="Engineering").exists()
+
+
+def test_a_null_character_in_a_name_is_refused_before_the_view(client, job, stages):
+    # PostgreSQL refuses a NUL in text: ats.input answers 400 for any request carrying one.
+    response = client.post(step_url(stages[2], "rename"), {"name": "Recruiter\x00 call"})
+
+    assert response.status_code == 400
+    stages[2].refresh_from_db()
+    assert stages[2].name == "Phone Screen"
 
 
 def test_renaming_to_nothing_is_refused(client, stages):

@@ -21,13 +21,14 @@ from jobs.models import Stage
 
 from .. import services
 from ..access import get_application_for_user
-from ..models import Application
+from ..models import TAG_MAX_LENGTH, Application
 from ..selectors import CARDS_PER_COLUMN, board_filters, build_board, job_stages
 
 
 def _back(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    # A path of ours: a bare word ("board") would be taken for a URL name by redirect() and fail to reverse.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
 
@@ -145,8 +146,16 @@ def _rate(request, application, name):
     services.rate(application=application, rating=to_int(request.POST.get("rating", ""), maximum=99))
 
 
+def _posted_tags(request):
+    """The comma-separated tags as typed; ValidationError if one is longer than a tag can be."""
+    tags = request.POST.get("tag", "").split(",")
+    if any(len(" ".join(tag.split())) > TAG_MAX_LENGTH for tag in tags):
+        raise ValidationError(f"Keep each tag to {TAG_MAX_LENGTH} characters or fewer.")
+    return tags
+
+
 def _tag(request, application, name):
-    services.add_tags(applications=[application], tags=request.POST.get("tag", "").split(","))
+    services.add_tags(applications=[application], tags=_posted_tags(request))
 
 
 def _untag(request, application, name):
@@ -224,9 +233,12 @@ def bulk_action(request, pk):
         query = urlencode([("selected", a.pk) for a in applications])
         return redirect(f"{reverse('pipeline:bulk_email', args=[job.pk])}?{query}")
     elif action == "tag":
-        tags = request.POST.get("tag", "").split(",")
-        services.add_tags(applications=applications, tags=tags)
-        messages.success(request, f"Tagged {len(applications)}.")
+        try:
+            services.add_tags(applications=applications, tags=_posted_tags(request))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Tagged {len(applications)}.")
     else:
         messages.error(request, "Choose what to do with the selection.")
     if request.htmx:

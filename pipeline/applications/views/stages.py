@@ -22,10 +22,22 @@ from jobs.models import Stage, StageTemplate
 from .. import stages as services
 
 
-def _posted_text(request, key, limit, default=""):
-    """A one-line text from the form, without control characters: a posted NUL would make PostgreSQL refuse the row."""
+def _posted_text(request, key, default=""):
+    """A one-line text from the form, without control characters (tabs, newlines): they mean nothing in a name."""
     value = request.POST.get(key, default)
-    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()[:limit]
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
+
+
+def _posted_name(request, *, limit, missing):
+    """The posted `name`, or None after saying what is wrong with it (missing, or longer than its column)."""
+    name = _posted_text(request, "name")
+    if not name:
+        messages.error(request, missing)
+        return None
+    if len(name) > limit:
+        messages.error(request, f"Keep the name to {limit} characters or fewer (it has {len(name)}).")
+        return None
+    return name
 
 
 def _get_template(request, pk):
@@ -70,9 +82,8 @@ def workflow_templates(request):
 @require_POST
 @ability_required("manage_workflows")
 def create_template(request):
-    name = _posted_text(request, "name", 150)
-    if not name:
-        messages.error(request, "Give the template a name.")
+    name = _posted_name(request, limit=150, missing="Give the template a name.")
+    if name is None:
         return redirect("pipeline:workflow_templates")
     template = job_stages.create_template(organization=request.organization, name=name)
     messages.success(request, f"Template “{name}” created from the default stages. Shape it below.")
@@ -87,12 +98,10 @@ def workflow_template(request, pk):
 
 
 def _add(request, owner):
-    name = _posted_text(request, "name", 100)
-    if name:
+    name = _posted_name(request, limit=100, missing="Give the stage a name.")
+    if name is not None:
         job_stages.add_stage(name=name, **owner)
         messages.success(request, f"Stage “{name}” added.")
-    else:
-        messages.error(request, "Give the stage a name.")
 
 
 @require_POST
@@ -115,17 +124,18 @@ def add_job_step(request, pk):
 @ability_required("manage_workflows", lookup=get_stage_for_editing)
 def rename_step(request, pk):
     stage = get_stage_for_editing(request, pk)
-    name = _posted_text(request, "name", 100)
-    if name:
+    name = _posted_name(request, limit=100, missing="A stage needs a name.")
+    description = _posted_text(request, "description", default=stage.description)
+    if name is not None and len(description) > 300:
+        messages.error(request, f"Keep the description to 300 characters or fewer (it has {len(description)}).")
+    elif name is not None:
         job_stages.rename_stage(
             stage=stage,
             name=name,
-            description=_posted_text(request, "description", 300, default=stage.description),
+            description=description,
             stale_after_days=to_int(request.POST.get("stale_after_days"), maximum=365) or stage.stale_after_days,
         )
         messages.success(request, "Stage saved.")
-    else:
-        messages.error(request, "A stage needs a name.")
     return _back_to_editor(stage)
 
 
