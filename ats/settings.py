@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ats.limits.RequestSizeLimitMiddleware",  # before anything reads a body (CsrfViewMiddleware does)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,6 +231,26 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- Request size -------------------------------------------------------------
+# A body past its route's limit is answered 413 before anything reads it (ats/limits.py). Each uploaded
+# file may be 10 MB (jobs/uploads.py): routes that take files have room for them and the form around them.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", "2621440")  # 2.5 MB, Django's default form-data limit
+REQUEST_MAX_BYTES_BY_ROUTE = {
+    # A resume and two attached files (file questions), with the answers around them.
+    "careers:apply": envint("APPLY_REQUEST_MAX_BYTES", str(31 * 1024 * 1024)),
+    "pipeline:candidate_create": 11 * 1024 * 1024,  # one resume
+    "accounts:organization_settings": 3 * 1024 * 1024,  # a logo of 2 MB at most
+}
+REQUEST_MAX_BYTES_BY_PREFIX = {
+    "/admin/": 11 * 1024 * 1024,  # a resume or a logo at a time
+    "/api/": 1024 * 1024,  # JSON only, no files (docs/api.md)
+}
+FILE_UPLOAD_HANDLERS = [
+    "ats.limits.BoundedUploadHandler",  # counts the bytes that really arrive, whatever Content-Length said
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -22,13 +22,18 @@ RESUME_KINDS = DOCUMENT_EXTENSIONS
 ATTACHMENT_KINDS = DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS
 
 
+ODT_MIMETYPE_MAX_BYTES = 100
+
+
 def _zip_kind(upload):
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
             if "word/document.xml" in names:
                 return "docx"
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+            # The mimetype member is a few bytes in a real ODT; a big one is a zip bomb, not read.
+            small = "mimetype" in names and archive.getinfo("mimetype").file_size <= ODT_MIMETYPE_MAX_BYTES
+            if small and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
                 return "odt"
     except (zipfile.BadZipFile, KeyError, OSError):
         return None

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -144,7 +145,9 @@ def _preview(form):
         return {"preview_errors": errors, "preview_warnings": warnings}
     values = rendering.sample_values()
     return {
-        "preview_subject": rendering.render(subject, values, html_output=False),
+        # A plain-text render still comes back as a SafeString, and str() or conditional_escape() keep it
+        # "safe": escape() always escapes, so markup in a subject (an htmx attribute is code) prints as text.
+        "preview_subject": escape(rendering.render(subject, values, html_output=False)),
         "preview_html": rendering.render(html, values, html_output=True),
         "preview_warnings": warnings,
     }

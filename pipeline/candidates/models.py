@@ -29,6 +29,14 @@ def normalise_email(email):
 class Candidate(models.Model):
     """A person, once per organisation, whatever number of jobs they apply to."""
 
+    class ResumeStatus(models.TextChoices):
+        """How reading the resume's text ended; blank until the background task has read it."""
+
+        OK = "ok", "Read"
+        CUT = "cut", "Read in part (too long to keep whole)"
+        REFUSED = "refused", "Not read (larger than we unpack)"
+        FAILED = "failed", "Not read (damaged or unreadable)"
+
     # Large columns that lists and the board never show: deferred there.
     HEAVY_FIELDS = ("resume_text", "parsed_cv_data", "cover_letter", "education", "work_experience")
 
@@ -45,6 +53,7 @@ class Candidate(models.Model):
     resume = models.FileField(upload_to=upload_resume, blank=True)
     resume_name = models.CharField(max_length=255, blank=True)
     resume_text = models.TextField(blank=True)
+    resume_status = models.CharField(max_length=10, choices=ResumeStatus.choices, blank=True, editable=False)
     parsed_cv_data = models.JSONField(default=dict, blank=True)
     cover_letter = models.TextField(blank=True)
     skills = models.JSONField(default=list, blank=True)

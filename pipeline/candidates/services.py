@@ -75,7 +75,7 @@ def add_candidate(*, organization, by, values, resume=None, job=None):
 
 MERGE_FIELDS = (
     "first_name", "last_name", "phone", "address", "city", "country", "linkedin_url", "portfolio_url",
-    "cover_letter", "resume_text", "experience_years", "source",
+    "cover_letter", "resume_text", "resume_status", "experience_years", "source",
 )  # fmt: skip
 MERGE_LISTS = ("skills", "education", "work_experience", "certifications", "languages")
 

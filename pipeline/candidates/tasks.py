@@ -1,7 +1,7 @@
 """Background tasks of the candidates room: take ids, re-fetch, and return quietly when the row is gone."""
 
 from .models import Candidate
-from .resume_parser import extract_text, parse
+from .resume_parser import parse, read_resume
 
 
 def parse_resume(candidate_id):
@@ -9,9 +9,10 @@ def parse_resume(candidate_id):
     if candidate is None or not candidate.resume:
         return
     with candidate.resume.open("rb") as fileobj:
-        text = extract_text(fileobj)
+        text, status = read_resume(fileobj)
     data = parse(text)
     candidate.resume_text = text
+    candidate.resume_status = status
     candidate.parsed_cv_data = data
     # Parsed facts fill gaps only; what the person typed or a recruiter wrote wins.
     if not candidate.phone and data["phone"]:
@@ -26,6 +27,7 @@ def parse_resume(candidate_id):
         candidate.experience_years = data["experience_years"]
     candidate.save(
         update_fields=[
-            "resume_text", "parsed_cv_data", "phone", "linkedin_url", "skills", "experience_years", "updated_at",
+            "resume_text", "resume_status", "parsed_cv_data", "phone", "linkedin_url", "skills",
+            "experience_years", "updated_at",
         ]
     )  # fmt: skip

@@ -503,6 +503,38 @@ def test_the_preview_renders_the_fields_with_sample_data(owner_client):
     assert "Senior Backend Engineer" in response.text
 
 
+HTMX_PAYLOAD = (
+    '<div data-hx-post="/organization/members/7/role/" data-hx-vals=\'{"m7-role": "owner"}\' data-hx-trigger="load">'
+    '<div hx-post="/organization/members/7/role/" hx-trigger="load">'
+)
+
+
+@pytest.mark.parametrize("via", ["preview", "editor"])
+def test_markup_in_the_subject_is_shown_escaped_in_the_preview(owner_client, template, via):
+    # The subject renders as plain text (a SafeString): printed raw, an htmx attribute in it would fire
+    # with the viewer's CSRF header.
+    if via == "preview":
+        response = owner_client.post("/mail/templates/preview/", form_data(subject=HTMX_PAYLOAD), headers=HTMX)
+    else:
+        template.subject = HTMX_PAYLOAD
+        template.save()
+        response = owner_client.get(edit_url(template))
+
+    assert response.status_code == 200
+    assert "&lt;div data-hx-post=" in response.text
+    assert "&lt;div hx-post=" in response.text
+    assert '<div data-hx-post="/organization' not in response.text
+    assert "<div hx-post=" not in response.text
+
+
+def test_an_ampersand_in_the_subject_is_escaped_once(owner_client):
+    response = owner_client.post("/mail/templates/preview/", form_data(subject="Tom & {{ job.title }}"), headers=HTMX)
+
+    assert response.status_code == 200
+    assert "Tom &amp; Senior Backend Engineer" in response.text
+    assert "&amp;amp;" not in response.text
+
+
 @pytest.mark.parametrize("via", ["preview", "editor"])
 def test_the_html_preview_stays_inside_the_iframes_srcdoc(owner_client, template, via):
     body = '<p class="x">Hi</p>"><img src=x onerror=alert(1)>'

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pipeline.candidates.resume_parser import extract_text, parse
+from pipeline.candidates.resume_parser import parse, read_resume
 from pipeline.candidates.tasks import parse_resume
 from pipeline.models import Candidate
 from tests.factories import CandidateFactory, docx_bytes, make_job, pdf_bytes, pdf_content
@@ -20,14 +20,15 @@ RESUME_LINES = [
 ]
 
 
-def test_extract_text_reads_a_real_pdf():
-    text = extract_text(io.BytesIO(pdf_bytes(RESUME_LINES)))
+def test_read_resume_reads_a_real_pdf():
+    text, status = read_resume(io.BytesIO(pdf_bytes(RESUME_LINES)))
 
     assert "jane.doe@example.com" in text
     assert "+44 20 7946 0958" in text
+    assert status == "ok"
 
 
-def test_extract_text_reads_a_real_docx_including_tables():
+def test_read_resume_reads_a_real_docx_including_tables():
     import docx
 
     document = docx.Document(io.BytesIO(docx_bytes(RESUME_LINES)))
@@ -36,16 +37,17 @@ def test_extract_text_reads_a_real_docx_including_tables():
     document.save(buffer)
     buffer.seek(0)
 
-    text = extract_text(buffer)
+    text, status = read_resume(buffer)
 
     assert "jane.doe@example.com" in text
     assert "+44 20 7946 0958" in text
     assert "Certified Kubernetes Administrator" in text
+    assert status == "ok"
 
 
 @pytest.mark.parametrize("build", [pdf_bytes, docx_bytes], ids=["pdf", "docx"])
 def test_parse_finds_email_phone_and_more_in_a_real_file(build):
-    data = parse(extract_text(io.BytesIO(build(RESUME_LINES))))
+    data = parse(read_resume(io.BytesIO(build(RESUME_LINES))).text)
 
     assert data["email"] == "jane.doe@example.com"
     assert data["phone"] == "+44 20 7946 0958"
@@ -64,8 +66,8 @@ def test_parse_of_text_without_facts_finds_nothing():
     assert data["experience_years"] is None
 
 
-def test_extract_text_of_an_unknown_binary_is_empty():
-    assert extract_text(io.BytesIO(b"\x00\x01\x02binary")) == ""
+def test_read_resume_of_an_unknown_binary_is_empty():
+    assert read_resume(io.BytesIO(b"\x00\x01\x02binary")) == ("", "ok")
 
 
 # --- The task ----------------------------------------------------------------------
@@ -98,6 +100,7 @@ def test_applying_with_a_resume_fills_the_candidate_from_it(
     assert response.status_code == 302
     candidate = Candidate.objects.get()
     assert "jane.doe@example.com" in candidate.resume_text
+    assert candidate.resume_status == "ok"
     assert candidate.parsed_cv_data["email"] == "jane.doe@example.com"
     assert candidate.parsed_cv_data["phone"] == "+44 20 7946 0958"
     assert candidate.phone == "+44 20 7946 0958"
