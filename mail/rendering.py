@@ -4,15 +4,24 @@ A template author can reach only the documented values: the context holds
 strings (in key-only containers, so `{{ candidate.items }}` finds nothing), no
 loader can read files, and tags and filters that could reveal more (debug,
 load, include, safe...) are refused when the template is checked.
+
+Every render also runs on a budget (loop iterations, output, filter work, widths), so a short
+template can't keep a worker busy: see `Budget`. And only links the template vouches for are
+tracked: see `render_html`.
 """
 
+import contextvars
+import functools
 import html
 import re
+import secrets
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from django.template import Context, Engine, TemplateSyntaxError
-from django.template.base import VariableNode
-from django.utils.html import strip_tags
+from django.template import Context, Engine, Library, Template, TemplateSyntaxError
+from django.template.base import FilterExpression, TextNode, VariableNode
+from django.template.defaulttags import CycleNode, FirstOfNode, NowNode
+from django.utils.html import escape, strip_tags
 
 # The documented context, flat: name -> (what it is, sample value for previews and the trial render).
 # mail knows only what any email has (who sends it, for which organisation); the apps above register
@@ -20,14 +29,21 @@ from django.utils.html import strip_tags
 # AppConfig.ready(), so this module never names an application.
 VARIABLES = {}
 ALLOWED_ROOTS = {"forloop"}
+# Variables whose values are URLs the system builds itself (never typed by a person): a link made of
+# these and the template's own text is tracked; a link with any other value in it never is.
+SYSTEM_URL = "system url"
+SYSTEM_URLS = set()
 _groups = {}
+_system_urls = {}
 
 
 def register_variables(group, variables):
     """Document `variables` ({"root.name": (description, sample)}) for every template.
 
-    `group` names who fills them (an app); registering a group again replaces its list, and a
-    name another group already documents is refused (two apps can't both mean it).
+    A third item, SYSTEM_URL, marks a value as a URL this site builds (a careers page), which
+    click tracking may follow. `group` names who fills them (an app); registering a group again
+    replaces its list, and a name another group already documents is refused (two apps can't
+    both mean it).
     """
     for name in variables:
         root, _, leaf = name.partition(".")
@@ -36,7 +52,10 @@ def register_variables(group, variables):
         owner = next((other for other, names in _groups.items() if name in names and other != group), None)
         if owner:
             raise ImproperlyConfigured(f"Email variable {name!r} is already registered by {owner!r}.")
-    _groups[group] = dict(variables)
+    _groups[group] = {name: tuple(entry[:2]) for name, entry in variables.items()}
+    _system_urls[group] = {name for name, entry in variables.items() if SYSTEM_URL in entry[2:]}
+    SYSTEM_URLS.clear()
+    SYSTEM_URLS.update(*_system_urls.values())
     flat = [item for names in _groups.values() for item in names.items()]
     roots = list(dict.fromkeys(name.partition(".")[0] for name, _ in flat))
     # One root's variables stay together in the editor's picker, whoever registered them.
@@ -76,9 +95,164 @@ ALLOWED_NODES = {
 }  # fmt: skip
 
 
+class TemplateBudgetExceeded(TemplateSyntaxError):
+    """A template asked for more work than an email may take; `budget` says how much it had used."""
+
+    def __init__(self, message, budget=None):
+        super().__init__(message)
+        self.budget = budget
+
+
+MAX_WIDTH = 100  # the largest width, precision or length a filter may be given
+MAX_ITERATIONS = 10_000  # {% for %} iterations, all loops of one render together
+MAX_OUTPUT = 256 * 1024  # characters of output
+MAX_WORK = 4 * MAX_OUTPUT  # characters produced by filters, all calls together
+MAX_LOOP_DEPTH = 2  # loops inside loops, refused when the template is checked
+# Filters whose argument is a size: the work they do (or the output they make) grows with it.
+SIZED_FILTERS = {
+    "center", "ljust", "rjust", "floatformat", "stringformat", "truncatechars", "truncatewords",
+    "truncatechars_html", "truncatewords_html", "wordwrap", "urlizetrunc", "get_digit",
+}  # fmt: skip
+_budget = contextvars.ContextVar("email_template_budget")
+
+
+class Budget:
+    """What one render has used. Exceeding a limit raises at once, and again at the end of the render
+    (Django's {% if %} swallows errors in its condition), so the work stops and the author hears why."""
+
+    def __init__(self):
+        self.iterations = self.output = self.work = 0
+        self.exceeded = None
+
+    def _refuse(self, message):
+        # Once over, every later charge raises the first reason again.
+        self.exceeded = self.exceeded or TemplateBudgetExceeded(message, budget=self)
+        raise self.exceeded
+
+    def loop(self, count):
+        if self.exceeded or self.iterations + count > MAX_ITERATIONS:
+            self._refuse(f"This template repeats too much: its loops would run more than {MAX_ITERATIONS:,} times.")
+        self.iterations += count
+
+    def wrote(self, size):
+        self.output += size
+        if self.exceeded or self.output > MAX_OUTPUT:
+            self._refuse(f"This template makes too long an email: more than {MAX_OUTPUT // 1024} KB.")
+
+    def filtered(self, name, size):
+        self.work += size
+        if self.exceeded or size > MAX_OUTPUT or self.work > MAX_WORK:
+            self._refuse(f"This template repeats too much: the filter {name} makes too much text.")
+
+
+def _size(value):
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        return len(value) + sum(len(item) for item in value if isinstance(item, str))
+    return len(str(value))
+
+
+def _check_width(name, arg):
+    """Refuse a sized filter's argument above MAX_WIDTH (every number in it: "%0500.2f", "500u")."""
+    if name in SIZED_FILTERS and any(int(n) > MAX_WIDTH for n in re.findall(r"\d+", str(arg))):
+        raise TemplateBudgetExceeded(f"Widths above {MAX_WIDTH} are not allowed in {name} (it was given {arg}).")
+
+
+def _metered_filter(name, func):
+    @functools.wraps(func)
+    def metered(value, *args, **kwargs):
+        budget = _budget.get()
+        for arg in args:
+            try:
+                _check_width(name, arg)
+            except TemplateBudgetExceeded as error:
+                budget.exceeded, error.budget = error, budget
+                raise
+        if name == "join" and isinstance(value, (list, tuple)) and args:
+            # The one filter that multiplies: each item gets a copy of the separator.
+            budget.filtered(name, _size(value) + len(str(args[0])) * len(value))
+        result = func(value, *args, **kwargs)
+        budget.filtered(name, _size(result))
+        return result
+
+    return metered
+
+
+class _MeteredSequence:
+    """A for loop's sequence: its length is charged to the budget before the loop starts."""
+
+    def __init__(self, expression):
+        self.expression = expression
+        self.var, self.filters = expression.var, expression.filters  # what check() reads
+
+    def resolve(self, context, ignore_failures=False):
+        values = self.expression.resolve(context, ignore_failures=ignore_failures)
+        if values is not None and not hasattr(values, "__len__"):
+            values = list(values)
+        _budget.get().loop(len(values) if values is not None else 0)
+        return values
+
+
+def _metered_for(plain_for, parser, token):
+    node = plain_for(parser, token)
+    node.sequence = _MeteredSequence(node.sequence)
+    return node
+
+
+def _metered(register):
+    """A copy of the library `register` whose filters and for loops charge the render's budget."""
+    tags = dict(register.tags)
+    if "for" in tags:
+        tags["for"] = functools.partial(_metered_for, tags["for"])
+    filters = {name: _metered_filter(name, func) for name, func in register.filters.items()}
+    register = Library()
+    register.tags.update(tags)
+    register.filters.update(filters)
+    return register
+
+
+# The nodes that write output themselves; the others only put their children's output together.
+_WRITERS = (TextNode, VariableNode, CycleNode, FirstOfNode, NowNode)
+
+
+def _written(render_annotated, context):
+    output = render_annotated(context)
+    _budget.get().wrote(len(output))
+    return output
+
+
+class _MeteredTemplate(Template):
+    def compile_nodelist(self):
+        nodelist = super().compile_nodelist()
+        # An {% if %}'s nodes are reached twice by _nodes(): each is wrapped once.
+        for node in {id(node): node for node in _nodes(nodelist)}.values():
+            if isinstance(node, _WRITERS):
+                # Counted as it is written, so a loop stops at the limit instead of building it all first.
+                node.render_annotated = functools.partial(_written, node.render_annotated)
+        return nodelist
+
+    def render(self, context):
+        budget = Budget()
+        reset = _budget.set(budget)
+        try:
+            output = super().render(context)
+        finally:
+            _budget.reset(reset)
+        if budget.exceeded:
+            raise budget.exceeded
+        return output
+
+
 class _EmailEngine(Engine):
     # Replaces Django's default tags, filters and loader tags (include, extends) entirely.
     default_builtins = ["mail.template_library"]
+
+    def get_template_builtins(self, builtins):
+        return [_metered(library) for library in super().get_template_builtins(builtins)]
+
+    def from_string(self, template_code):
+        return _MeteredTemplate(template_code, engine=self)
 
 
 _engine = _EmailEngine(
@@ -150,6 +324,42 @@ def _explain(error):
     return message
 
 
+def _loop_depth(nodelist):
+    depth = 0
+    for node in nodelist:
+        children = [getattr(node, attr, None) or [] for attr in getattr(node, "child_nodelists", ())]
+        inner = max((_loop_depth(child) for child in children), default=0)
+        depth = max(depth, inner + 1 if node.__class__.__name__ == "ForNode" else inner)
+    return depth
+
+
+def _expressions(node):
+    """Every filter expression a node evaluates, conditions of {% if %} included."""
+    found = [getattr(node, attr, None) for attr in ("filter_expression", "sequence", "filter_expr")]
+    found += [*getattr(node, "extra_context", {}).values(), *getattr(node, "vars", ()), *getattr(node, "cyclevars", ())]
+    conditions = [condition for condition, _ in getattr(node, "conditions_nodelists", ()) if condition is not None]
+    while conditions:
+        condition = conditions.pop()
+        found.append(getattr(condition, "value", None))
+        conditions += [getattr(condition, side) for side in ("first", "second") if getattr(condition, side, None)]
+    for expression in found:
+        if isinstance(expression, (FilterExpression, _MeteredSequence)):
+            yield expression
+
+
+def _too_wide(nodes):
+    """The first width written in the template above MAX_WIDTH (a value's width is checked as it renders)."""
+    for node in nodes:
+        for expression in _expressions(node):
+            for func, args in expression.filters:
+                for is_variable, arg in args:
+                    try:
+                        is_variable or _check_width(getattr(func, "_filter_name", func.__name__), arg)
+                    except TemplateBudgetExceeded as error:
+                        return error
+    return None
+
+
 def check(source, *, label="template"):
     """(errors, warnings) for one template string. Errors mean it can't be used."""
     errors, warnings = [], []
@@ -159,7 +369,8 @@ def check(source, *, label="template"):
         debug = getattr(error, "template_debug", None) or {}
         line = f" (line {debug['line']})" if debug.get("line") else ""
         return [f"{label}{line}: {_explain(error)}"], []
-    for node in _nodes(compiled.nodelist):
+    nodes = list(_nodes(compiled.nodelist))
+    for node in nodes:
         kind = node.__class__.__name__
         if kind not in ALLOWED_NODES:
             token = getattr(node, "token", None)
@@ -169,11 +380,19 @@ def check(source, *, label="template"):
         for name, _filters in _variables(node):
             if name and _unknown(name):
                 warnings.append(f"{label}: unknown variable “{name}” (it will print nothing).")
+    # Real values can be longer than the samples: what only the trial render would catch is refused here.
+    if _loop_depth(compiled.nodelist) > MAX_LOOP_DEPTH:
+        errors.append(f"{label}: This template repeats too much: a loop inside a loop inside a loop isn't allowed.")
+    elif too_wide := _too_wide(nodes):
+        errors.append(f"{label}: {too_wide}")
     if not errors:
         # A filter can still fail on real values (|divisibleby on a title): try it now, not at send time.
         for html_output in (True, False):
             try:
                 compiled.render(Context(_nest(sample_values()), autoescape=html_output))
+            except TemplateBudgetExceeded as error:
+                errors.append(f"{label}: {error}")
+                break
             except Exception as error:  # whatever the filter raised, the template can't be used
                 errors.append(
                     f"{label}: it can't be rendered with sample values ({error.__class__.__name__}: {error})."
@@ -195,6 +414,86 @@ def render(source, values, *, html_output):
     """Render `source` with the flat `values`; HTML output escapes every value."""
     template = _engine.from_string(source)
     return template.render(Context(_nest(values), autoescape=html_output))
+
+
+# An <a> tag's quoted href in a template's source.
+_HREF = re.compile(r"""(<a\s(?:[^>]*?\s)?href\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_PLAIN_VARIABLE = re.compile(r"{{\s*([\w.]+)\s*}}")
+
+
+def is_trackable(url):
+    """An absolute http(s) URL with a host and nothing that browsers read loosely."""
+    if not isinstance(url, str) or re.search(r"[\x00-\x20\x7f\\]", url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
+
+
+def _vouched_url(href_source, values):
+    """(URL, as it renders) for an href made of the template's own text and SYSTEM_URLS only, else None."""
+    url, rendered, position = [], [], 0
+    for match in [*_PLAIN_VARIABLE.finditer(href_source), None]:
+        text = href_source[position : match.start() if match else len(href_source)]
+        if "{" in text or "}" in text:
+            return None  # a tag, a comment, or a variable with a filter: not vouched for
+        url.append(html.unescape(text))
+        rendered.append(text)
+        if match is None:
+            break
+        if match[1] not in SYSTEM_URLS:
+            return None  # a person's value (a name, a website someone typed) is never followed
+        value = "" if values.get(match[1]) is None else str(values[match[1]])
+        url.append(value)
+        rendered.append(escape(value))
+        position = match.end()
+    url = "".join(url)
+    return (url, "".join(rendered)) if is_trackable(url) else None
+
+
+class TrackedHTML(str):
+    """Rendered HTML that knows where its trackable links are: `tracked` holds (start, end, url)."""
+
+    tracked = ()
+
+
+def render_html(source, values):
+    """The HTML body rendered, knowing which links may be tracked.
+
+    Tracked are only anchors whose href, in the template's source, is the template's own text
+    or SYSTEM_URLS variables: the rendered output is never searched for links, so a value that
+    prints `href=...` is just text. Those hrefs are swapped for unguessable markers, and the
+    marked render is kept only if it matches the plain one everywhere else (a {% filter %}
+    that rewrote a marker leaves the email untracked rather than broken).
+    """
+    plain = render(source, values, html_output=True)
+    nonce = secrets.token_hex(8)
+    urls = []
+
+    def mark(match):
+        vouched = _vouched_url(match[3], values)
+        if vouched is None:
+            return match[0]
+        urls.append(vouched)
+        return f"{match[1]}{match[2]}mailtrack{nonce}x{len(urls) - 1}x{match[2]}"
+
+    marked_source = _HREF.sub(mark, source)
+    if not urls:
+        return TrackedHTML(plain)
+    marked = render(marked_source, values, html_output=True)
+    parts, tracked, position, length = [], [], 0, 0
+    for match in re.finditer(rf"mailtrack{nonce}x(\d+)x", marked):
+        url, rendered = urls[int(match[1])]
+        before = marked[position : match.start()]
+        parts += [before, rendered]
+        tracked.append((length + len(before), length + len(before) + len(rendered), url))
+        length += len(before) + len(rendered)
+        position = match.end()
+    parts.append(marked[position:])
+    result = TrackedHTML("".join(parts))
+    if result != plain:
+        return TrackedHTML(plain)
+    result.tracked = tuple(tracked)
+    return result
 
 
 def sample_values():

@@ -2,7 +2,6 @@
 templates to addresses, and can point back at any object through a generic relation."""
 
 import contextlib
-import re
 import smtplib
 import socket
 from datetime import timedelta
@@ -25,7 +24,6 @@ from .models import EmailEvent, EmailMessage, EmailTemplate
 # Waits before the second and third tries; after the third failure the message is failed.
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-LINK_RE = re.compile(r"""href=["']?(https?://[^"'\s>]+)["']?""", re.IGNORECASE)
 
 
 class UnclearDelivery(Exception):
@@ -49,7 +47,7 @@ CLEAR_FAILURES = (
 def render_template(template, values):
     """(subject, html, text) of `template` for the flat `values`."""
     subject = rendering.render(template.subject, values, html_output=False).strip()
-    html = rendering.render(template.html_body, values, html_output=True)
+    html = rendering.render_html(template.html_body, values)
     text = (
         rendering.render(template.text_body, values, html_output=False)
         if template.text_body.strip()
@@ -58,18 +56,22 @@ def render_template(template, values):
     return " ".join(subject.split()), html, text
 
 
-def _track(message):
-    """Links in the HTML go through our click redirect; an open pixel closes the HTML."""
-    links = []
+def _track(message, html):
+    """(HTML, links): the links its template vouched for go through our click redirect, and an open
+    pixel closes the HTML.
 
-    def replace(match):
-        url = match.group(1).replace("&amp;", "&")
+    Only a rendering.TrackedHTML knows which links those are; any other HTML keeps its links as they
+    are, since a link found in rendered output may have come from a candidate's value.
+    """
+    links, parts, position = [], [], 0
+    for start, end, url in getattr(html, "tracked", ()):
         if url not in links:
             links.append(url)
-        index = links.index(url)
-        return f'href="{settings.SITE_URL}{reverse("mail:click", args=[message.tracking_token, index])}"'
-
-    html = LINK_RE.sub(replace, message.html_body)
+        click = reverse("mail:click", args=[message.tracking_token, links.index(url)])
+        parts += [html[position:start], f"{settings.SITE_URL}{click}"]
+        position = end
+    parts.append(html[position:])
+    html = "".join(parts)
     pixel = (
         f'<img src="{settings.SITE_URL}{reverse("mail:open", args=[message.tracking_token])}" '
         'width="1" height="1" alt="" style="display:none">'
@@ -81,7 +83,11 @@ def _track(message):
 @transaction.atomic
 def queue_email(*, organization, to, subject, html="", text="", template=None, values=None, related=None,
                 reply_to="", sent_by=None):  # fmt: skip
-    """Store one message (queued) and hand it to the worker once the transaction commits."""
+    """Store one message (queued) and hand it to the worker once the transaction commits.
+
+    Click tracking follows only the links of a rendered template (render_template's html); other
+    `html` is sent with its links untouched.
+    """
     to = [address.strip() for address in to if address and address.strip()]
     if not to:
         raise ValidationError("An email needs at least one recipient.")
@@ -102,7 +108,7 @@ def queue_email(*, organization, to, subject, html="", text="", template=None, v
         message.content_type = ContentType.objects.get_for_model(related)
         message.object_id = related.pk
     if message.html_body:
-        message.html_body, message.links = _track(message)
+        message.html_body, message.links = _track(message, html)
     message.save()
     EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.QUEUED)
     enqueue_on_commit("mail.tasks.deliver", message.pk)
@@ -243,7 +249,7 @@ def queue_many(*, organization, template, recipients, reply_to="", sent_by=None)
             model = type(related)
             content_types.setdefault(model, ContentType.objects.get_for_model(model))
             message.content_type, message.object_id = content_types[model], related.pk
-        message.html_body, message.links = _track(message)
+        message.html_body, message.links = _track(message, html)
         messages.append(message)
     EmailMessage.objects.bulk_create(messages)
     EmailEvent.objects.bulk_create(EmailEvent(message=m, kind=EmailEvent.Kind.QUEUED) for m in messages)

@@ -37,9 +37,10 @@ def track_open(request, token):
 
 @require_GET
 def track_click(request, token, index):
-    """Redirect to link number `index` of that message: only URLs the message held, so no open redirect."""
+    """Redirect to link number `index` of that message: only the links its template vouched for, and only
+    to http(s), so no open redirect (a stored link someone changed to javascript: or //host is refused too)."""
     message = get_object_or_404(EmailMessage, tracking_token=token)
-    if index >= len(message.links):
+    if index >= len(message.links) or not rendering.is_trackable(message.links[index]):
         raise Http404
     url = message.links[index]
     services.record_click(message, url)

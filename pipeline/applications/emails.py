@@ -6,7 +6,8 @@ from django.urls import reverse
 from mail import rendering
 from mail import services as mail
 
-# Registered with mail from PipelineConfig.ready(): name -> (what it is, sample value for previews).
+# Registered with mail from PipelineConfig.ready(): name -> (what it is, sample value for previews), and
+# SYSTEM_URL for a URL this site builds (click tracking may follow it; never a value someone typed).
 VARIABLES = {
     "candidate.first_name": ("Candidate's first name", "Ada"),
     "candidate.last_name": ("Candidate's last name", "Lovelace"),
@@ -15,14 +16,18 @@ VARIABLES = {
     "job.title": ("Job title", "Senior Backend Engineer"),
     "job.department": ("Job's department", "Engineering"),
     "job.location": ("Job's location", "London, UK (hybrid)"),
-    "job.url": ("Job's careers page", "https://careers.example.com/acme/senior-backend-engineer/"),
+    "job.url": (
+        "Job's careers page",
+        "https://careers.example.com/acme/senior-backend-engineer/",
+        rendering.SYSTEM_URL,
+    ),
     "stage.name": ("The application's stage", "Phone Screen"),
     # Documented for the interview templates; values_for() fills them once interviews exist (a later
     # room), until then they print nothing.
     "interview.date": ("Interview date", "Tuesday 3 March 2026"),
     "interview.time": ("Interview time", "14:30"),
     "interview.place": ("Interview place or link", "Video call: https://meet.example.com/abc"),
-    "links.careers": ("Your careers page", "https://careers.example.com/acme/"),
+    "links.careers": ("Your careers page", "https://careers.example.com/acme/", rendering.SYSTEM_URL),
 }
 
 
