@@ -19,8 +19,10 @@ from django.db import transaction
 from django.test import Client
 
 from ats.input import MESSAGE
+from jobs.forms import FormFieldForm, JobEditForm
 from jobs.models import FormField
 from jobs.services import add_question
+from pipeline.candidates.forms import CandidateForm
 from tests.core.test_url_matrix import PUBLIC, build_organisation, fill, our_patterns
 
 pytestmark = pytest.mark.django_db
@@ -39,44 +41,10 @@ HOSTILE = {
 # A NUL is refused by ats.input before any view runs: one batched request proves it per URL.
 PER_FIELD = [name for name in HOSTILE if name != "nul"]
 
-_JOB_FORM = [
-    "title",
-    "department",
-    "city",
-    "country",
-    "remote_type",
-    "employment_type",
-    "experience_level",
-    "urgency",
-    "openings",
-    "deadline",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "show_salary",
-    "description",
-    "responsibilities",
-    "qualifications",
-    "benefits",
-]
-_FIELD_FORM = ["label", "field_type", "help_text", "placeholder", "options", "required"]
-_CANDIDATE_FORM = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "country",
-    "linkedin_url",
-    "portfolio_url",
-    "experience_years",
-    "skills",
-    "education",
-    "work_experience",
-    "certifications",
-    "languages",
-]
+# The fields each form reads, from the forms themselves (so a new field is fuzzed without a change here).
+_JOB_FORM = list(JobEditForm.base_fields)
+_FIELD_FORM = list(FormFieldForm.base_fields)
+_CANDIDATE_FORM = list(CandidateForm.base_fields)
 _APPLY_FORM = [
     *("first_name", "last_name", "email", "phone", "cover_letter", "linkedin_url", "consent", "source"),
     *("kept_resume", "q_short", "q_long", "q_number", "q_date", "q_email", "q_link", "q_phone"),

@@ -27,16 +27,6 @@ SPELLINGS = ["Café", "café", "CAFÉ", "Cafe\u0301"]
 
 
 @pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
-
-
-@pytest.fixture
-def stages(job):
-    return list(job.stages.all())
-
-
-@pytest.fixture
 def client(client_for, recruiter):
     return client_for(recruiter)
 

@@ -19,16 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def job(organization):
-    return make_job(organization, title="Backend Engineer")
-
-
-@pytest.fixture
-def stages(job):
-    return list(job.stages.all())
-
-
-@pytest.fixture
 def default(organization):
     return StageTemplate.objects.get(organization=organization, is_default=True)
 
