@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# Links in emails (invitations, tracking) point at the port `make run` serves, unless SITE_URL is set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Extra pytest arguments: make test ARGS="tests/jobs -k careers"
 ARGS ?=
 # pytest-xdist workers: one per core, at most 4 (override with TEST_WORKERS=1, or =0 for none).
@@ -43,15 +45,15 @@ collectstatic: install
 
 run: migrate
 	$(BIN)/python manage.py setup_schedules
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "  ATS is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  ATS is starting at http://127.0.0.1:$(PORT)/ (links in emails: $(SITE_URL)/)"
 	@echo "  Sign in with any of these (password: acme-demo-2026):"
 	@echo "    owner@acme.test, recruiter@acme.test, manager@acme.test, interviewer@acme.test"
 	@echo "  Django admin at http://127.0.0.1:$(PORT)/admin/ as admin@acme.test (same password)."
 	@echo "  Stop with Ctrl+C."
 	@echo ""
-	PATH="$(abspath $(BIN)):$$PATH" BIND_HOST=127.0.0.1 $(BIN)/honcho start --port $(PORT) web worker
+	SITE_URL=$(SITE_URL) PATH="$(abspath $(BIN)):$$PATH" BIND_HOST=127.0.0.1 $(BIN)/honcho start --port $(PORT) web worker
 
 # This ERASES LOCAL DATA: it deletes the SQLite development database (db.sqlite3 and its
 # -wal/-shm files), then migrates a new one and loads the demo data. Use it when `make migrate`

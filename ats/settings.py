@@ -182,7 +182,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# In ats: its emails go through the outbox (mail), which accounts may not import.
+ACCOUNT_ADAPTER = "ats.adapters.AccountAdapter"
 # Production asks new users to confirm their address, which is also what lets allauth answer a sign-up
 # with a known email exactly like one with a new email (no enumeration). Development stays optional
 # so `make run` needs no inbox.

@@ -52,7 +52,10 @@ class EmailMessage(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="email_messages")
+    # Blank for the site's own account emails (sign-up confirmation, password reset): no organisation's.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="email_messages"
+    )
     to = models.JSONField(default=list)
     cc = models.JSONField(default=list, blank=True)
     bcc = models.JSONField(default=list, blank=True)
@@ -68,6 +71,15 @@ class EmailMessage(models.Model):
     # The links the HTML held when sent: a click redirect may go to these and nowhere else.
     links = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Work that must happen once names its message ("ack:<application id>"): queueing it again finds this row.
+    idempotency_key = models.CharField(max_length=150, null=True, blank=True, unique=True, editable=False)
+    # Carries a secret (an invitation or sign-in link): shown by subject and status only, never
+    # tracked, and its bodies erased once sent.
+    sensitive = models.BooleanField(default=False, editable=False)
+    # When the current try began, and when it was about to hand the server the message's data
+    # (committed before SMTP DATA): a try found unfinished is resent only without this marker.
+    sending_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    data_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -108,6 +120,7 @@ class EmailEvent(models.Model):
         FAILED = "failed", "Failed"
         OPENED = "opened", "Opened"
         CLICKED = "clicked", "Clicked"
+        ERASED = "erased", "Erased"
 
     message = models.ForeignKey(EmailMessage, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
