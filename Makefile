@@ -44,6 +44,7 @@ collectstatic: install
 	$(BIN)/python manage.py collectstatic --noinput
 
 run: migrate
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py setup_schedules
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	@echo ""
@@ -65,6 +66,7 @@ reset-db: install
 	fi
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py seed_demo
 

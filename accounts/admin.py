@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
-from .models import Invitation, Membership, Organization, User
+from .models import Invitation, Membership, Organization, RateCounter, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -56,6 +56,16 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organization", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role", "organization", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "organization__name"]
-    readonly_fields = ["token", "created_at", "accepted_at", "accepted_by"]
+    # The token is the invitation's secret: nobody needs to read it back (Resend emails it again).
+    exclude = ["token"]
+    readonly_fields = ["created_at", "accepted_at", "accepted_by"]
     autocomplete_fields = ["organization", "invited_by"]
     list_select_related = ["organization", "invited_by"]
+
+
+@admin.register(RateCounter)
+class RateCounterAdmin(admin.ModelAdmin):
+    """Who is being rate limited right now. Deleting a row lifts that key's limit at once."""
+
+    list_display = ["key", "count", "expires_at"]
+    search_fields = ["key"]

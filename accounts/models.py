@@ -244,3 +244,18 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None and not self.is_expired
+
+
+class RateCounter(models.Model):
+    """Hits on one rate-limit key in its current window (accounts.ratelimit counts them atomically)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    # When the window ends; the next hit after it starts a new one. Indexed for pruning.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-expires_at"]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

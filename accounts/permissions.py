@@ -25,6 +25,8 @@ _ABILITIES = {
     "manage_organization": ADMIN_ROLES,
     "manage_members": ADMIN_ROLES,
     "manage_templates": ADMIN_ROLES,
+    # Candidates' personal data as a whole: erasing, exporting, reviewing and extending retention.
+    "manage_privacy": ADMIN_ROLES,
     "manage_jobs": RECRUITING_ROLES,
     "manage_candidates": RECRUITING_ROLES,
     "send_email": RECRUITING_ROLES,

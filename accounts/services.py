@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .background import enqueue_on_commit
+from . import extensions
 from .models import Invitation, Membership, Organization
 
 RESERVED_SLUGS = {"admin", "api", "accounts", "careers", "static", "media", "health", "status", "new"}
@@ -31,7 +31,7 @@ def create_organization(*, name, owner=None, **fields):
 
 @transaction.atomic
 def invite_member(*, organization, email, role, invited_by):
-    """Create (or renew) a pending invitation and email its link."""
+    """Create (or renew) a pending invitation and queue its email (through the outbox), together."""
     email = email.strip().lower()
     invitation = organization.invitations.filter(email=email, accepted_at__isnull=True).first()
     if invitation:
@@ -43,7 +43,7 @@ def invite_member(*, organization, email, role, invited_by):
         invitation = Invitation.objects.create(
             organization=organization, email=email, role=role, invited_by=invited_by, expires_at=None
         )
-    enqueue_on_commit("accounts.tasks.send_invitation", invitation.pk)
+    extensions.send_invitation(invitation)
     return invitation
 
 

@@ -86,7 +86,7 @@ def invite_member(request):
         role=form.cleaned_data["role"],
         invited_by=request.user,
     )
-    messages.success(request, f"Invitation sent to {invitation.email}.")
+    messages.success(request, f"Invitation for {invitation.email} queued: the outbox shows its delivery.")
     return redirect("accounts:members")
 
 
@@ -99,7 +99,7 @@ def resend_invitation(request, pk):
     services.invite_member(
         organization=request.organization, email=invitation.email, role=invitation.role, invited_by=request.user
     )
-    messages.success(request, f"Invitation sent again to {invitation.email}.")
+    messages.success(request, f"A new invitation for {invitation.email} is queued: the outbox shows its delivery.")
     return redirect("accounts:members")
 
 

@@ -140,7 +140,18 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Not the local memory cache: each gunicorn worker would keep its own, so allauth's login and 2FA
+    # limits would count once per worker. The table is made by `createcachetable` (release step, make run).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ats_cache",
+            # Past MAX_ENTRIES (300 by default) every write culls a third of the keys, live or not: a flood
+            # of keys (a login spray from many addresses) would wipe the counters of the others.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# The apply limit counts in a table of its own (accounts.ratelimit), atomically, on any backend.
 
 Q_CLUSTER = {
     "name": "ats",
@@ -298,5 +309,5 @@ LOGGING = {
     "loggers": {"django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False}},
 }
 
-# Applications per client address per window (count, seconds), shared through the cache.
+# Applications per client address per window (count, seconds), counted in the database (accounts.ratelimit).
 APPLY_RATE_LIMIT = (envint("APPLY_RATE_LIMIT_COUNT", "10"), envint("APPLY_RATE_LIMIT_SECONDS", "600"))

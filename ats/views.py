@@ -4,7 +4,10 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -102,7 +105,25 @@ def _check_cache():
         cache.set("health-check", "ok", 10)
         return "ok" if cache.get("health-check") == "ok" else "error: value not kept"
     except Exception as error:
+        if _cache_table_missing():
+            return "error: cache table missing (run createcachetable)"
         return f"error: {error.__class__.__name__}"
+
+
+def _cache_table_missing():
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache) or _check_database() != "ok":
+        return False
+    return backend._table not in connection.introspection.table_names()
+
+
+def _cache_backend():
+    """Where the cache lives, so an operator sees that limits are shared: "redis" or "database".
+
+    "local memory" would mean one cache per process (each worker counting allauth's limits apart).
+    """
+    backend = type(caches["default"])
+    return {RedisCache: "redis", DatabaseCache: "database", LocMemCache: "local memory"}.get(backend, backend.__name__)
 
 
 def _check_static():
@@ -133,7 +154,7 @@ def _health():
     depth = _queue_depth() if checks["database"] == "ok" or settings.Q_CLUSTER.get("redis") else None
     checks["queue"] = "ok" if depth is not None else "error: broker unreachable"
     healthy = all(value == "ok" for value in checks.values())
-    return {"status": "ok" if healthy else "degraded", "checks": checks}, depth
+    return {"status": "ok" if healthy else "degraded", "checks": checks, "cache_backend": _cache_backend()}, depth
 
 
 @never_cache

@@ -22,10 +22,19 @@ class EmailMessageAdmin(admin.ModelAdmin):
     list_display = ["subject", "status", "attempts", "organization", "created_at", "sent_at", "opened_at"]
     list_filter = ["status", "organization", "template"]
     search_fields = ["subject", "to", "message_id"]
-    readonly_fields = ["tracking_token", "message_id", "created_at", "sent_at", "opened_at", "clicked_at"]
+    readonly_fields = [
+        "sensitive", "idempotency_key", "tracking_token", "message_id", "created_at", "sending_started_at",
+        "data_started_at", "sent_at", "opened_at", "clicked_at",
+    ]  # fmt: skip
     raw_id_fields = ["template", "sent_by"]
     list_select_related = ["organization"]
     inlines = [EmailEventInline]
+
+    # A secret's message (an invitation, a sign-in link) shows no content here either.
+    SECRET_FIELDS = ("html_body", "text_body", "context", "links")
+
+    def get_exclude(self, request, obj=None):
+        return self.SECRET_FIELDS if obj is not None and obj.sensitive else super().get_exclude(request, obj)
 
 
 @admin.register(EmailEvent)

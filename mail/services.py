@@ -1,18 +1,15 @@
 """Queueing and sending email. `mail` knows nothing of applications: it sends rendered
 templates to addresses, and can point back at any object through a generic relation."""
 
-import contextlib
-import smtplib
-import socket
 from datetime import timedelta
-from email.utils import make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
+from django.template import TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,28 +17,28 @@ from accounts.background import enqueue_on_commit
 
 from . import rendering
 from .models import EmailEvent, EmailMessage, EmailTemplate
+from .sending import Sender, UnclearDelivery, describe
 
 # Waits before the second and third tries; after the third failure the message is failed.
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# A try still "sending" after this has lost its worker: the cluster kills a task after its timeout.
+STUCK_AFTER = timedelta(seconds=settings.Q_CLUSTER.get("timeout", 120) + 60)
+# A message queued this long ago without being tried has lost its task: the sweeper sends it.
+LOST_AFTER = timedelta(minutes=1)
+# Batches: messages per task, and the time a task may spend before handing the rest to a new one
+# (well inside the cluster's timeout, so no task is killed half way).
+BATCH_SIZE = 20
+BATCH_TIME_BUDGET = timedelta(seconds=settings.Q_CLUSTER.get("timeout", 120) / 2)
 
 
-class UnclearDelivery(Exception):
-    """The server may have accepted the message: trying again could deliver it twice."""
-
-
-# Failures where the server certainly did not accept the message.
-CLEAR_FAILURES = (
-    ConnectionRefusedError,
-    socket.gaierror,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    smtplib.SMTPAuthenticationError,
-    smtplib.SMTPSenderRefused,
-    smtplib.SMTPRecipientsRefused,
-    smtplib.SMTPDataError,
-    smtplib.SMTPNotSupportedError,
-)
+def sender_address(organization):
+    """From: the organisation by name at our address. CR/LF dropped, so a name can't add a header."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if organization is not None:
+        name = organization.name
+    name = " ".join(name.split())  # any CR, LF or run of spaces becomes one space
+    return formataddr((name, address)) if name else address
 
 
 def render_template(template, values):
@@ -80,125 +77,245 @@ def _track(message, html):
     return html, links
 
 
-@transaction.atomic
-def queue_email(*, organization, to, subject, html="", text="", template=None, values=None, related=None,
-                reply_to="", sent_by=None):  # fmt: skip
-    """Store one message (queued) and hand it to the worker once the transaction commits.
-
-    Click tracking follows only the links of a rendered template (render_template's html); other
-    `html` is sent with its links untouched.
-    """
-    to = [address.strip() for address in to if address and address.strip()]
-    if not to:
-        raise ValidationError("An email needs at least one recipient.")
+def _new_message(*, organization, to, subject, html, text, template, values, related, reply_to, sent_by,
+                 sensitive, idempotency_key, content_types=None):  # fmt: skip
     message = EmailMessage(
         organization=organization,
         to=to,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender_address(organization),
         reply_to=reply_to,
         subject=subject[:255],
         html_body=html,
         text_body=text or (rendering.text_from_html(html) if html else ""),
         template=template,
-        context=values or {},
+        # A secret's message keeps no values: they are the secret.
+        context={} if sensitive else (values or {}),
         sent_by=sent_by,
+        sensitive=sensitive,
+        idempotency_key=idempotency_key,
         message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
     )
     if related is not None:
-        message.content_type = ContentType.objects.get_for_model(related)
-        message.object_id = related.pk
-    if message.html_body:
+        model = type(related)
+        cache = content_types if content_types is not None else {}
+        cache.setdefault(model, ContentType.objects.get_for_model(model))
+        message.content_type, message.object_id = cache[model], related.pk
+    if message.html_body and not sensitive:
         message.html_body, message.links = _track(message, html)
-    message.save()
+    return message
+
+
+@transaction.atomic
+def queue_email(*, organization, to, subject, html="", text="", template=None, values=None, related=None,
+                reply_to="", sent_by=None, sensitive=False, idempotency_key=None):  # fmt: skip
+    """Store one message (queued) and hand it to the worker once the transaction commits.
+
+    The row is the record: written in the caller's transaction, it is sent by the task or, should
+    the task be lost, by the sweeper (deliver_due). With an `idempotency_key` ("ack:<id>") a second
+    call returns the first call's message and queues nothing. `sensitive` messages (carrying a
+    secret link) are never tracked and lose their bodies once sent. Click tracking follows only
+    the links of a rendered template (render_template's html); other `html` keeps its links.
+    `organization` is None for the site's own account emails.
+    """
+    to = [address.strip() for address in to if address and address.strip()]
+    if not to:
+        raise ValidationError("An email needs at least one recipient.")
+    if idempotency_key:
+        existing = EmailMessage.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    message = _new_message(
+        organization=organization, to=to, subject=subject, html=html, text=text, template=template,
+        values=values, related=related, reply_to=reply_to, sent_by=sent_by, sensitive=sensitive,
+        idempotency_key=idempotency_key or None,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return EmailMessage.objects.get(idempotency_key=idempotency_key)  # queued at the same instant
     EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.QUEUED)
     enqueue_on_commit("mail.tasks.deliver", message.pk)
     return message
 
 
-def send_template(*, organization, key, to, values, related=None, reply_to="", sent_by=None):
+def send_template(*, organization, key, to, values, related=None, reply_to="", sent_by=None, idempotency_key=None):
     """Queue the organisation's template `key` rendered with `values`; None when there is no such template."""
+    if idempotency_key:
+        existing = EmailMessage.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing  # not even rendered again
     template = EmailTemplate.objects.filter(organization=organization, key=key, is_active=True).first()
     if template is None:
         return None
-    subject, html, text = render_template(template, values)
+    try:
+        subject, html, text = render_template(template, values)
+    except TemplateSyntaxError as error:  # e.g. over the render budget with these values
+        return _unfillable(template, error, to=to, related=related, sent_by=sent_by, idempotency_key=idempotency_key)
     return queue_email(
         organization=organization, to=to, subject=subject, html=html, text=text, template=template,
-        values=values, related=related, reply_to=reply_to, sent_by=sent_by,
+        values=values, related=related, reply_to=reply_to, sent_by=sent_by, idempotency_key=idempotency_key,
     )  # fmt: skip
 
 
-def _send(message):
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.text_body,
-        from_email=message.from_email,
-        to=message.to,
-        cc=message.cc,
-        bcc=message.bcc,
-        reply_to=[message.reply_to] if message.reply_to else None,
-        headers={"Message-ID": message.message_id},
-        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
-    )
-    if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
-    # Connecting sends nothing: any failure up to here is safe to retry.
-    email.connection.open()
-    try:
-        email.send()
-    except CLEAR_FAILURES:
-        raise  # the server never took the message: trying again is safe
-    except Exception as error:
-        # A timeout or a dropped connection may come after the server accepted the message.
-        raise UnclearDelivery(f"{error.__class__.__name__}: {error}") from error
-    finally:
-        with contextlib.suppress(Exception):  # a failing QUIT changes nothing
-            email.connection.close()
+@transaction.atomic
+def _unfillable(template, error, *, to, related, sent_by, idempotency_key):
+    """A template that fails with these values still leaves a row: failed, saying why, so the
+    outbox shows it and the work that queued it (an application) is not undone by it."""
+    message = _new_message(
+        organization=template.organization, to=[address for address in to if address], subject=template.name,
+        html="", text="", template=template, values={}, related=related, reply_to="", sent_by=sent_by,
+        sensitive=False, idempotency_key=idempotency_key,
+    )  # fmt: skip
+    message.status = EmailMessage.Status.FAILED
+    message.last_error = f"The template “{template.name}” could not be filled in: {error}"[:2000]
+    message.save()
+    EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.FAILED, detail=message.last_error)
+    return message
 
 
-def deliver(message_id):
-    """Send one queued message. Safe to call twice: a message already sent or being sent is left alone."""
+# --- Delivery ---------------------------------------------------------------------------------
+# A message goes queued -> sending -> sent, or back to queued (a retry), or to failed. Each step is
+# committed before the next talks to the server, so whatever the worker's fate, the row says how far
+# it got: "sending" without data_started_at means the server never had it (safe to send again);
+# with it, the server may have it (unclear: a person decides, with Retry).
+
+
+def _claim(message_id):
+    """Lock a queued, due message and mark it sending; None when it is not this try's to send."""
     with transaction.atomic():
         message = EmailMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != EmailMessage.Status.QUEUED:
-            return
+            return None  # sent, being sent, failed, or gone
         if message.next_attempt_at and message.next_attempt_at > timezone.now():
-            return  # not yet: deliver_due picks it up when it is time
-        # Marked before talking to the server: if this process dies mid-send, nobody resends
-        # blindly; the message shows as "sending" until someone looks.
+            return None  # not yet: deliver_due picks it up when it is time
         message.status = EmailMessage.Status.SENDING
         message.attempts += 1
-        message.save(update_fields=["status", "attempts"])
+        message.sending_started_at = timezone.now()
+        message.data_started_at = None
+        message.save(update_fields=["status", "attempts", "sending_started_at", "data_started_at"])
+    return message
+
+
+def _mark_data(message):
+    """Committed before DATA: from here on, a try cut short may have delivered."""
+    message.data_started_at = timezone.now()
+    with transaction.atomic():
+        EmailMessage.objects.filter(pk=message.pk).update(data_started_at=message.data_started_at)
+
+
+def deliver(message_id, *, sender=None):
+    """Send one queued message. Safe to call twice: a message already sent or being sent is left alone.
+
+    `sender` is an open mail/sending.Sender when a batch shares one connection.
+    """
+    message = _claim(message_id)
+    if message is None:
+        return False
+    if sender is None:
+        with Sender() as own:
+            return _deliver(message, own)
+    return _deliver(message, sender)
+
+
+def _deliver(message, sender):
     try:
-        _send(message)
+        refused = sender.send(message, before_data=lambda: _mark_data(message))
     except Exception as error:  # any failure is recorded on the message, never lost
         _failed(message, error)
-        return
+        return False
     now = timezone.now()
-    EmailMessage.objects.filter(pk=message.pk).update(
-        status=EmailMessage.Status.SENT, sent_at=now, last_error="", next_attempt_at=None
-    )
-    EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.SENT, created_at=now)
+    sent = {"status": EmailMessage.Status.SENT, "sent_at": now, "last_error": "", "next_attempt_at": None}
+    if message.sensitive:
+        sent.update(html_body="", text_body="", context={})  # the secret leaves with the message
+    detail = "; ".join(f"{address} refused ({code})" for address, (code, _) in refused.items())
+    with transaction.atomic():
+        EmailMessage.objects.filter(pk=message.pk).update(**sent)
+        EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.SENT, detail=detail, created_at=now)
+    return True
 
 
 def _failed(message, error):
     unclear = isinstance(error, UnclearDelivery)
-    detail = (
-        f"Delivery unclear, not retried automatically (the server may have it): {error}"
-        if unclear
-        else f"{error.__class__.__name__}: {error}"
-    )[:2000]
-    if message.attempts < MAX_ATTEMPTS and not unclear:
+    reason = str(error) if unclear else describe(error)
+    if unclear:
+        _fail(message, f"Delivery unclear, not retried automatically (the server may have it): {reason}")
+    elif message.attempts < MAX_ATTEMPTS:
+        _requeue(message, reason, delay=RETRY_DELAYS[message.attempts - 1])
+    else:
+        _fail(message, reason)
+
+
+def _requeue(message, reason, *, delay=None):
+    with transaction.atomic():
         EmailMessage.objects.filter(pk=message.pk).update(
             status=EmailMessage.Status.QUEUED,
-            last_error=detail,
-            next_attempt_at=timezone.now() + RETRY_DELAYS[message.attempts - 1],
+            last_error=reason[:2000],
+            next_attempt_at=timezone.now() + delay if delay else None,
+            sending_started_at=None,
+            data_started_at=None,
         )
-        EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.RETRYING, detail=detail)
-    else:
+        EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.RETRYING, detail=reason[:2000])
+
+
+def _fail(message, reason):
+    with transaction.atomic():
         EmailMessage.objects.filter(pk=message.pk).update(
-            status=EmailMessage.Status.FAILED, last_error=detail, next_attempt_at=None
+            status=EmailMessage.Status.FAILED, last_error=reason[:2000], next_attempt_at=None
         )
-        EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.FAILED, detail=detail)
+        EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.FAILED, detail=reason[:2000])
+
+
+def deliver_batch(message_ids):
+    """Send `message_ids` over one connection; returns the ids left for another task (time ran out)."""
+    deadline = timezone.now() + BATCH_TIME_BUDGET
+    with Sender() as sender:
+        for index, message_id in enumerate(message_ids):
+            if timezone.now() > deadline:
+                return list(message_ids[index:])
+            deliver(message_id, sender=sender)
+    return []
+
+
+def recover_stuck(*, now=None):
+    """Tries whose worker died: resent when the server never had the data, else failed as unclear."""
+    now = now or timezone.now()
+    stuck = EmailMessage.objects.filter(status=EmailMessage.Status.SENDING, sending_started_at__lt=now - STUCK_AFTER)
+    recovered = 0
+    for message_id in stuck.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            message = EmailMessage.objects.select_for_update().filter(pk=message_id).first()
+            if message is None or message.status != EmailMessage.Status.SENDING:
+                continue
+            started = timezone.localtime(message.sending_started_at).strftime("%Y-%m-%d %H:%M:%S %Z")
+            if message.data_started_at is not None:
+                _fail(message, f"Delivery unclear, not retried automatically: the worker stopped while the server "
+                      f"was receiving the message (try {message.attempts}, begun {started}), so it may have "
+                      "arrived. Check with the recipient before retrying.")  # fmt: skip
+            elif message.attempts < MAX_ATTEMPTS:
+                _requeue(message, f"The worker stopped before the server had the message (try {message.attempts}, "
+                         f"begun {started}); sending again.")  # fmt: skip
+            else:
+                _fail(message, f"The worker stopped during each of {message.attempts} tries, before the server "
+                      "had the message.")  # fmt: skip
+        recovered += 1
+    return recovered
+
+
+def due_messages(*, now=None):
+    """Queued messages the sweeper sends: retries whose time has come, and first tries whose task was lost."""
+    now = now or timezone.now()
+    return EmailMessage.objects.filter(status=EmailMessage.Status.QUEUED).filter(
+        models.Q(next_attempt_at__lte=now) | models.Q(next_attempt_at=None, created_at__lte=now - LOST_AFTER)
+    )
+
+
+def enqueue_batches(message_ids):
+    """One task per BATCH_SIZE messages, so no task nears the cluster's timeout."""
+    for start in range(0, len(message_ids), BATCH_SIZE):
+        enqueue_on_commit("mail.tasks.deliver_many", list(message_ids[start : start + BATCH_SIZE]))
 
 
 @transaction.atomic
@@ -207,10 +324,12 @@ def retry(*, message):
     message = EmailMessage.objects.select_for_update().get(pk=message.pk)
     if message.status != EmailMessage.Status.FAILED:
         raise ValidationError("Only a failed message can be retried.")
+    if message.template_id and not (message.text_body or message.html_body):  # see _unfillable
+        raise ValidationError("This message has no content to send: fix its template, then send it again.")
     message.status = EmailMessage.Status.QUEUED
     message.attempts = 0
-    message.next_attempt_at = None
-    message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    message.next_attempt_at = message.sending_started_at = message.data_started_at = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at", "sending_started_at", "data_started_at"])
     EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.QUEUED, detail="Retried by hand")
     enqueue_on_commit("mail.tasks.deliver", message.pk)
     return message
@@ -233,25 +352,19 @@ def record_click(message, url):
 def queue_many(*, organization, template, recipients, reply_to="", sent_by=None):
     """One rendered message per recipient, written and handed to the worker in a fixed number of queries.
 
-    `recipients` is a list of (address, values, related object). The worker gets a
-    single task for the whole batch, so 200 recipients cost what 2 do.
+    `recipients` is a list of (address, values, related object). The worker gets one task per
+    BATCH_SIZE messages, each sending over one connection.
     """
     content_types = {}
     messages = []
     for address, values, related in recipients:
         subject, html, text = render_template(template, values)
-        message = EmailMessage(
-            organization=organization, to=[address], from_email=settings.DEFAULT_FROM_EMAIL, reply_to=reply_to,
-            subject=subject[:255], html_body=html, text_body=text, template=template, context=values,
-            sent_by=sent_by, message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
-        )  # fmt: skip
-        if related is not None:
-            model = type(related)
-            content_types.setdefault(model, ContentType.objects.get_for_model(model))
-            message.content_type, message.object_id = content_types[model], related.pk
-        message.html_body, message.links = _track(message, html)
-        messages.append(message)
+        messages.append(_new_message(
+            organization=organization, to=[address], subject=subject, html=html, text=text, template=template,
+            values=values, related=related, reply_to=reply_to, sent_by=sent_by, sensitive=False,
+            idempotency_key=None, content_types=content_types,
+        ))  # fmt: skip
     EmailMessage.objects.bulk_create(messages)
     EmailEvent.objects.bulk_create(EmailEvent(message=m, kind=EmailEvent.Kind.QUEUED) for m in messages)
-    enqueue_on_commit("mail.tasks.deliver_many", [m.pk for m in messages])
+    enqueue_batches([m.pk for m in messages])
     return messages

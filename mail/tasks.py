@@ -1,9 +1,6 @@
 """Background tasks: take ids, re-fetch, and return quietly when the row is gone."""
 
-from django.utils import timezone
-
 from . import services
-from .models import EmailMessage
 
 
 def deliver(message_id):
@@ -11,14 +8,14 @@ def deliver(message_id):
 
 
 def deliver_due():
-    """Every minute: messages whose retry time has come go back to the worker."""
-    due = EmailMessage.objects.filter(status=EmailMessage.Status.QUEUED, next_attempt_at__lte=timezone.now())
-    ids = list(due.values_list("pk", flat=True)[:500])
-    for message_id in ids:
-        services.deliver(message_id)
-    return len(ids)
+    """Every minute, the outbox's safety net: tries whose worker died are settled, then messages
+    whose retry time has come, or whose task was lost, go back to the worker in batches."""
+    recovered = services.recover_stuck()
+    ids = list(services.due_messages().order_by("pk").values_list("pk", flat=True)[:500])
+    services.enqueue_batches(ids)
+    return recovered + len(ids)
 
 
 def deliver_many(message_ids):
-    for message_id in message_ids:
-        services.deliver(message_id)
+    """One batch over one connection; what the time budget leaves goes to a new task."""
+    services.enqueue_batches(services.deliver_batch(message_ids))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .applications.models import (
     Application,
@@ -8,15 +9,65 @@ from .applications.models import (
     RejectionReason,
     Tag,
 )
-from .candidates.models import Candidate, Note, TimelineEvent
+from .candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
+from .privacy.models import ErasureRecord, RetentionExtension
+
+
+def _stored_files(model, queryset):
+    """The names of the stored files that rows of `queryset` (a Candidate, Application or answer
+    queryset) own, their cascade included: what deleting them leaves without a row."""
+    answers = ApplicationFormAnswer.objects.none()
+    names = []
+    if model is Candidate:
+        names += queryset.exclude(resume="").values_list("resume", flat=True)
+        answers = ApplicationFormAnswer.objects.filter(application__candidate__in=queryset)
+    elif model is Application:
+        answers = ApplicationFormAnswer.objects.filter(application__in=queryset)
+    elif model is ApplicationFormAnswer:
+        answers = queryset
+    return [*names, *answers.exclude(file="").values_list("file", flat=True)]
+
+
+class DeletesFilesAdmin(admin.ModelAdmin):
+    """Deleting rows here (one, or "delete selected") deletes the files they own, once committed;
+    so does replacing or clearing a file on the change form. No model signals: the admin's own hooks."""
+
+    def delete_model(self, request, obj):
+        files = _stored_files(self.model, self.model._default_manager.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        for name in files:
+            delete_file_on_commit(name)
+
+    def delete_queryset(self, request, queryset):
+        files = _stored_files(self.model, queryset)
+        super().delete_queryset(request, queryset)
+        for name in files:
+            delete_file_on_commit(name)
+
+    def save_model(self, request, obj, form, change):
+        replaced = []
+        if change:
+            before = self.model._default_manager.filter(pk=obj.pk).first()
+            for field in obj._meta.concrete_fields:
+                if isinstance(field, models.FileField) and field.name in form.changed_data and before:
+                    replaced.append(getattr(before, field.attname))
+        super().save_model(request, obj, form, change)
+        for name in replaced:
+            delete_file_on_commit(str(name))
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ApplicationFormAnswer:
+            for answer in formset.deleted_objects:
+                delete_file_on_commit(answer.file.name)
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "email", "organization", "phone", "source", "created_at"]
+class CandidateAdmin(DeletesFilesAdmin):
+    list_display = ["full_name", "email", "organization", "phone", "source", "erased_at", "created_at"]
     list_filter = ["organization", "source"]
     search_fields = ["first_name", "last_name", "email", "phone", "resume_text"]
-    readonly_fields = ["created_at", "updated_at", "consent_given_at"]
+    readonly_fields = ["created_at", "updated_at", "consent_given_at", "erased_at"]
     autocomplete_fields = ["organization"]
     list_select_related = ["organization"]
 
@@ -43,7 +94,7 @@ class ApplicationTagInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(DeletesFilesAdmin):
     list_display = ["candidate", "job", "current_stage", "status", "rating", "is_starred", "source", "applied_at"]
     list_filter = ["status", "is_starred", "is_archived", "job__organization"]
     search_fields = ["candidate__first_name", "candidate__last_name", "candidate__email", "job__title"]
@@ -54,7 +105,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationFormAnswer)
-class ApplicationFormAnswerAdmin(admin.ModelAdmin):
+class ApplicationFormAnswerAdmin(DeletesFilesAdmin):
     list_display = ["label", "application", "key"]
     search_fields = ["label", "key", "application__candidate__email"]
     raw_id_fields = ["application", "field"]
@@ -109,3 +160,25 @@ class TimelineEventAdmin(admin.ModelAdmin):
     search_fields = ["text", "candidate__email"]
     raw_id_fields = ["candidate", "application", "actor"]
     list_select_related = ["candidate", "actor"]
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """The audit of erasures: read-only, since a changed record would prove nothing."""
+
+    list_display = ["candidate_number", "organization", "reason", "erased_by", "erased_at", "applications_kept"]
+    list_filter = ["reason", "organization"]
+    search_fields = ["=candidate_number"]
+    raw_id_fields = ["organization", "erased_by"]
+    list_select_related = ["organization", "erased_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionExtension)
+class RetentionExtensionAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "previous_date", "new_date", "extended_by", "extended_at"]
+    search_fields = ["reason", "candidate__email"]
+    raw_id_fields = ["candidate", "extended_by"]
+    list_select_related = ["candidate", "extended_by"]

@@ -10,3 +10,4 @@ from .applications.models import (  # noqa: F401
     Tag,
 )
 from .candidates.models import Candidate, Note, TimelineEvent  # noqa: F401
+from .privacy.models import ErasureRecord, RetentionExtension  # noqa: F401

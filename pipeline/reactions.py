@@ -14,14 +14,15 @@ webhooks (12).
 from accounts.background import enqueue_on_commit
 
 PARSE_RESUME = "pipeline.candidates.tasks.parse_resume"
-SEND_ACKNOWLEDGEMENT = "pipeline.applications.tasks.send_acknowledgement"
-TASK_PATHS = (PARSE_RESUME, SEND_ACKNOWLEDGEMENT)
+TASK_PATHS = (PARSE_RESUME,)
 
 
 def application_created(application, *, applied):
-    """Someone applied (`applied`), or a recruiter added them to a job."""
-    if applied:
-        enqueue_on_commit(SEND_ACKNOWLEDGEMENT, application.pk)
+    """Someone applied (`applied`), or a recruiter added them to a job.
+
+    The acknowledgement is not queued from here: its outbox row is written in the application's own
+    transaction (applications.services.open_application), so no lost task can lose it.
+    """
 
 
 def resume_received(candidate):

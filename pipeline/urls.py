@@ -2,6 +2,7 @@ from django.urls import path
 
 from .applications.views import applications, apply, board, email, stages
 from .candidates import views as candidates
+from .privacy import views as privacy
 from .setup import views as setup
 
 app_name = "pipeline"
@@ -30,11 +31,15 @@ urlpatterns = [
     path("applications/<int:pk>/<slug:action>/", board.application_action, name="application_action"),
     path("candidates/", candidates.candidate_list, name="candidates"),
     path("candidates/new/", candidates.candidate_create, name="candidate_create"),
+    path("candidates/retention/", privacy.retention_review, name="retention_review"),
     path("candidates/<int:pk>/", candidates.candidate_detail, name="candidate"),
     path("candidates/<int:pk>/edit/", candidates.candidate_edit, name="candidate_edit"),
     path("candidates/<int:pk>/notes/", candidates.add_note, name="add_note"),
     path("candidates/<int:pk>/merge/", candidates.merge_candidate, name="merge_candidate"),
     path("candidates/<int:pk>/resume/", applications.download_resume, name="download_resume"),
+    path("candidates/<int:pk>/retention/", privacy.extend_retention, name="extend_retention"),
+    path("candidates/<int:pk>/erase/", privacy.erase_candidate, name="erase_candidate"),
+    path("candidates/<int:pk>/export/", privacy.export_candidate, name="export_candidate"),
     path("answers/<int:pk>/file/", applications.download_answer_file, name="download_answer_file"),
 ]
 

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -49,11 +51,17 @@ def client_for(db):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """The locmem cache outlives a test (rate-limit counters live there): every test starts empty."""
-    cache.clear()
-    yield
-    cache.clear()
+def _clear_cache(request):
+    """Every test that can reach the database starts with an empty cache.
+
+    The cache is the database cache, whose table no transactional test's flush empties. A test without
+    the database has no cache to clear (and may not touch one).
+    """
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            cache.clear()
 
 
 @pytest.fixture
@@ -100,3 +108,28 @@ def application(job, stages):
     return ApplicationFactory(
         job=job, current_stage=stages[0], candidate__first_name="Ada", candidate__email="ada@example.com"
     )
+
+
+class _OnCommitErrors(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        if "on_commit()" in record.getMessage():
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def on_commit_errors():
+    """Work queued with on_commit(robust=True) (accounts.background) only logs its errors, so a
+    request never fails for them; in tests, such an error fails the test. A test that expects one
+    asserts on the records and clears them."""
+    handler = _OnCommitErrors()
+    loggers = [logging.getLogger(name) for name in ("django.db.backends.base", "django.test")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler.records
+    for logger in loggers:
+        logger.removeHandler(handler)
+    assert not handler.records, "\n\n".join(handler.format(record) for record in handler.records)

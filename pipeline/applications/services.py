@@ -13,6 +13,7 @@ from jobs.models import Job, Stage
 
 from .. import reactions
 from ..candidates.models import Candidate, TimelineEvent, normalise_email
+from . import emails
 from .models import (
     DEFAULT_REJECTION_REASONS,
     Application,
@@ -41,8 +42,8 @@ def open_application(*, job, candidate, applied, by=None, note="Applied", source
     """A new application in the job's first active stage, with its first history entry.
 
     The one way an application starts (apply, "Add candidate", the demo data).
-    `applied` is True when the candidate applied themselves (they are acknowledged).
-    Call inside a transaction; reactions follow on commit.
+    `applied` is True when the candidate applied themselves: their acknowledgement's outbox row
+    is written here, in the same transaction. Call inside a transaction; reactions follow on commit.
     """
     stage = first_stage(job)
     if stage is None:
@@ -54,6 +55,8 @@ def open_application(*, job, candidate, applied, by=None, note="Applied", source
     ApplicationStageHistory.objects.create(
         application=application, to_stage=stage, moved_by=by, note=note, created_at=at
     )
+    if applied:
+        emails.queue_acknowledgement(application)
     reactions.application_created(application, applied=applied)
     return application
 

@@ -5,25 +5,7 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from .emails import send_to_candidate
-from .models import Application
 from .pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
-
-
-def send_acknowledgement(application_id):
-    application = (
-        Application.objects.select_related("job__organization", "job__created_by", "candidate", "current_stage")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None:
-        return
-    # Replies reach a person: whoever created the job, while they are still on the team.
-    creator = application.job.created_by
-    on_team = (
-        creator and creator.memberships.filter(organization_id=application.job.organization_id, is_active=True).exists()
-    )
-    send_to_candidate(application=application, key="acknowledgement", sender=creator if on_team else None)
 
 
 def delete_stale_pending_uploads():

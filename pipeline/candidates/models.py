@@ -1,15 +1,20 @@
 """Candidates: people, once per organisation, and what is written about them."""
 
+import logging
 import re
 import uuid
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Organization
+
+logger = logging.getLogger(__name__)
 
 
 def private_upload_path(folder, filename):
@@ -19,6 +24,38 @@ def private_upload_path(folder, filename):
 
 def upload_resume(instance, filename):
     return private_upload_path("resumes", filename)
+
+
+def file_is_referenced(name):
+    """True while a row of pipeline's models still names stored file `name` in one of its file fields."""
+    for model in apps.get_app_config("pipeline").get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField) and model._base_manager.filter(**{field.name: name}).exists():
+                return True
+    return False
+
+
+def delete_file_on_commit(name, *, storage=None):
+    """Delete stored file `name` once the transaction commits: the one way a dropped file reference goes.
+
+    On commit, because a rolled-back transaction keeps its row and so needs the file. Only when no
+    row names it any more, because a merge moves a file from one row to another rather than
+    copying it. A file already gone is no error; a storage that fails is logged, never raised into
+    work that has committed.
+    """
+    if not name:
+        return
+    storage = storage or default_storage
+
+    def delete():
+        if file_is_referenced(name):
+            return
+        try:
+            storage.delete(name)
+        except Exception:  # the rows are right; a file left behind is logged for someone to remove
+            logger.exception("Could not delete the stored file %s", name)
+
+    transaction.on_commit(delete)
 
 
 def normalise_email(email):
@@ -65,6 +102,8 @@ class Candidate(models.Model):
     source = models.CharField(max_length=100, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)
     retain_until = models.DateField(null=True, blank=True)
+    # Set when the person's data was erased: the row stays as an anonymous tombstone so counts survive.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Normalised phone and LinkedIn, to spot one person under two email addresses.
     phone_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
     linkedin_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
@@ -112,6 +151,23 @@ class Candidate(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    # What an erased candidate keeps: the keys and dates that counts and reports need, nothing that
+    # says who they were. Every other field is reset to its default, so a field added later is erased
+    # too unless it is named here.
+    KEPT_ON_ERASURE = frozenset({"id", "organization", "source", "consent_given_at", "created_at", "updated_at"})
+
+    def anonymise(self, *, at):
+        """Turn this row into a tombstone (not saved): a placeholder name and address, every other field blank.
+
+        The caller deletes the resume file (delete_file_on_commit) and the rows about the person.
+        """
+        for field in self._meta.concrete_fields:
+            if field.name not in self.KEPT_ON_ERASURE:
+                setattr(self, field.attname, field.get_default())
+        self.first_name, self.last_name = "Erased", "candidate"
+        self.email = f"erased-{self.pk}@erased.invalid"
+        self.erased_at = at
 
 
 class Note(models.Model):

@@ -3,12 +3,13 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from .. import reactions
 from ..applications.models import ApplicationFormAnswer
 from ..applications.services import open_application
-from .models import Candidate, Note, TimelineEvent, normalise_email
+from .models import Candidate, Note, TimelineEvent, delete_file_on_commit, normalise_email
 
 MENTION_RE = re.compile(r"@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
 
@@ -47,9 +48,23 @@ class DuplicateCandidate(ValidationError):
         self.candidate = candidate
 
 
-@transaction.atomic
 def add_candidate(*, organization, by, values, resume=None, job=None):
-    """A sourced candidate (and an application when a job is given). Raises DuplicateCandidate."""
+    """A sourced candidate (and an application when a job is given). Raises DuplicateCandidate.
+
+    The resume is stored before the row is written; when the candidate is not kept (a duplicate,
+    any failure), the file is removed again.
+    """
+    written = []
+    try:
+        return _add_candidate(organization=organization, by=by, values=values, resume=resume, job=job, written=written)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)  # never referenced by a committed row
+        raise
+
+
+@transaction.atomic
+def _add_candidate(*, organization, by, values, resume, job, written):
     email = values["email"] = normalise_email(values["email"])
     existing = Candidate.objects.filter(organization=organization, email=email).first()
     if existing:
@@ -57,6 +72,7 @@ def add_candidate(*, organization, by, values, resume=None, job=None):
     candidate = Candidate(organization=organization, **values)
     if resume:
         candidate.resume.save(resume.name, resume, save=False)
+        written.append(candidate.resume.name)
         candidate.resume_name = resume.name[:255]
     try:
         with transaction.atomic():
@@ -92,6 +108,8 @@ def merge_candidates(*, keep, merge, by=None):
         raise ValidationError("Choose two different candidates of your organisation.")
     keep = Candidate.objects.select_for_update().get(pk=keep.pk)
     merge = Candidate.objects.select_for_update().get(pk=merge.pk)
+    if keep.erased_at or merge.erased_at:
+        raise ValidationError("An erased candidate can't be merged: their data is gone.")
     kept_jobs = {a.job_id: a for a in keep.applications.all()}
     for application in merge.applications.select_for_update():
         twin = kept_jobs.get(application.job_id)
@@ -122,6 +140,8 @@ def merge_candidates(*, keep, merge, by=None):
                 application=application, key="resume", label="Earlier resume", file=merge.resume.name,
                 file_name=merge.resume_name,
             )  # fmt: skip
+        else:
+            delete_file_on_commit(merge.resume.name)  # nowhere to keep it: it goes with its row
     keep.save()
     TimelineEvent.objects.create(
         candidate=keep, actor=by, kind="merged", text=f"Merged {merge.full_name} <{merge.email}> into this profile"

@@ -50,6 +50,7 @@ def candidate_detail(request, pk):
         "note_form": NoteForm(candidate=candidate, membership=request.membership),
         "can_edit": can(request.membership, "manage_candidates"),
         "can_decide": can(request.membership, "manage_applications"),
+        "can_manage_privacy": can(request.membership, "manage_privacy"),
         "reasons": rejection_reasons(request.organization),
         "duplicates": candidate.possible_duplicates().filter(pk__in=visible_candidates(request).values("pk")),
     }
@@ -59,6 +60,9 @@ def candidate_detail(request, pk):
 @ability_required("manage_candidates", lookup=get_candidate_for_user)
 def candidate_edit(request, pk):
     candidate = get_candidate_for_user(request, pk)
+    if candidate.erased_at is not None:
+        messages.error(request, "This candidate's data was erased: there is no profile to edit.")
+        return redirect("pipeline:candidate", candidate.pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -72,7 +76,9 @@ def candidate_edit(request, pk):
 def add_note(request, pk):
     candidate = get_candidate_for_user(request, pk)
     form = NoteForm(request.POST, candidate=candidate, membership=request.membership)
-    if form.is_valid():
+    if candidate.erased_at is not None:
+        messages.error(request, "This candidate's data was erased: notes about them are no longer kept.")
+    elif form.is_valid():
         services.add_note(
             candidate=candidate,
             author=request.user,
@@ -96,9 +102,11 @@ def candidate_list(request):
         filters["job"] = None
     if filters["stage"] and not Stage.objects.filter(pk=filters["stage"], job__in=jobs).exists():
         filters["stage"] = None
-    candidates = filter_candidates(
-        visible_candidates(request), filters, organization=request.organization, jobs=jobs
-    ).defer(*Candidate.HEAVY_FIELDS)
+    # Erased candidates are tombstones kept for counts: their applications show them, the list does not.
+    people = visible_candidates(request).filter(erased_at=None)
+    candidates = filter_candidates(people, filters, organization=request.organization, jobs=jobs).defer(
+        *Candidate.HEAVY_FIELDS
+    )
     # Each row lists only the applications to jobs the viewer can open, with their tags.
     shown_applications = Prefetch(
         "applications",
@@ -125,6 +133,7 @@ def candidate_list(request):
         "sorts": [(key, label) for key, (label, _) in CANDIDATE_SORTS.items()],
         "query": request.GET.urlencode(),
         "can_add": can(request.membership, "manage_candidates"),
+        "can_manage_privacy": can(request.membership, "manage_privacy"),
     }
     template = "pipeline/candidate_list.html#results" if request.htmx else "pipeline/candidate_list.html"
     return render(request, template, ctx)

@@ -4,18 +4,22 @@ A model added without an admin fails here, by name: support staff can then see e
 stores (rejection reasons, notes and timeline events were once missing).
 """
 
+from datetime import date
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
 from accounts.models import Membership
+from accounts.ratelimit import hit
 from jobs.models import HiringTeamMember
 from pipeline.applications.emails import send_to_candidate
 from pipeline.applications.models import ApplicationFormAnswer
 from pipeline.applications.services import add_tags, submit_application
 from pipeline.candidates.models import TimelineEvent
 from pipeline.candidates.services import add_note
+from pipeline.privacy.services import erase_candidate, extend_retention
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory, make_job, pdf_upload
 
 OUR_APPS = ("accounts", "jobs", "pipeline", "mail", "notifications")
@@ -52,6 +56,14 @@ def rows(organization):
     add_note(candidate=application.candidate, author=owner, body="Strong", organization=organization)
     TimelineEvent.objects.create(candidate=application.candidate, application=application, kind="merged", text="x")
     send_to_candidate(application=application, key="acknowledgement", sender=owner)
+    hit("apply:203.0.113.9", limit=10, window=600)
+    extend_retention(candidate=application.candidate, until=date(2040, 1, 1), reason="Talent pool", by=owner)
+    gone = submit_application(
+        job=job,
+        values={"first_name": "Bo", "last_name": "Erased", "email": "bo@example.com"},
+        files={"resume": pdf_upload()},
+    )
+    erase_candidate(candidate=gone.candidate, by=owner, reason="request")
     empty = [model._meta.label for model in MODELS if not model._default_manager.exists()]
     assert empty == []  # otherwise a changelist would render no row and hide a broken column
 

@@ -12,6 +12,7 @@ value gets past the form to the database (a 101-character first name that a 300-
 """
 
 import re
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -132,6 +133,10 @@ FUZZ = {
     "pipeline:add_note": ((), ("body", "visibility", "application")),
     "pipeline:merge_candidate": ((), ("other",)),
     "pipeline:download_resume": ((), ()),
+    "pipeline:retention_review": (("page",), ()),
+    "pipeline:extend_retention": ((), ("retain_until", "reason")),
+    "pipeline:erase_candidate": ((), ("reason",)),
+    "pipeline:export_candidate": ((), ()),
     # mail
     "mail:open": ((), ()),
     "mail:click": ((), ()),
@@ -185,6 +190,7 @@ BASES = {
     "pipeline:candidate_create": {**_CANDIDATE_BASE, "email": "grace@example.com", "source": "sourced"},
     "pipeline:candidate_edit": _CANDIDATE_BASE,
     "pipeline:add_note": {"body": "Strong", "visibility": "team"},
+    "pipeline:extend_retention": {"retain_until": str(date.today() + timedelta(days=400)), "reason": "Talent pool"},
 }
 ACTIONS = ("reject", "withdraw", "rate", "tag", "untag", "advance", "hire", "no-such-action")
 

@@ -3,7 +3,12 @@ from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
-HEALTHY = {"status": "ok", "checks": {"database": "ok", "cache": "ok", "static": "ok", "queue": "ok"}}
+HEALTHY = {
+    "status": "ok",
+    "checks": {"database": "ok", "cache": "ok", "static": "ok", "queue": "ok"},
+    # Without REDIS_URL the cache (allauth's limits) is the database's, shared by every worker.
+    "cache_backend": "database",
+}
 OPS_TOKEN = "ops-token-for-tests"
 
 
@@ -93,8 +98,8 @@ def test_health_answers_503_when_the_database_is_down(ops, url):
     body = response.json()
     assert body["status"] == "degraded"
     assert body["checks"]["database"].startswith("error")
-    assert body["checks"]["cache"] == "ok"
-    # The ORM broker lives in the same database, so it is down too.
+    # The database cache and the ORM broker live in the same database, so they are down too.
+    assert body["checks"]["cache"].startswith("error")
     assert body["checks"]["queue"].startswith("error")
 
 
@@ -107,6 +112,46 @@ def test_database_works_again_after_the_outage_test(client):
         _restore_database(saved)
 
     assert client.get("/health/").json() == HEALTHY
+
+
+@pytest.mark.parametrize(
+    ("cache", "backend", "check"),
+    [
+        ({"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ats_cache"}, "database", "ok"),
+        # Nothing listens on port 1: the Redis cache is named, and its check fails rather than hangs.
+        (
+            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+            "redis",
+            "error: ConnectionError",
+        ),
+        ({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "local memory", "ok"),
+    ],
+    ids=["database", "redis", "local memory"],
+)
+def test_health_says_which_cache_is_in_use(client, settings, cache, backend, check):
+    settings.CACHES = {"default": cache}
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200  # a cache in trouble degrades the site, it does not stop it
+    body = response.json()
+    assert body["cache_backend"] == backend
+    assert body["checks"]["cache"] == check
+    assert body["status"] == ("ok" if check == "ok" else "degraded")
+
+
+# Transactional: on PostgreSQL a failed query inside the test's transaction would also break the next one.
+@pytest.mark.django_db(transaction=True)
+def test_health_says_when_the_cache_table_was_never_created(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_table"}}
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"] == "error: cache table missing (run createcachetable)"
+    assert body["checks"]["database"] == "ok"
 
 
 def test_status_is_hidden_from_everyone_but_operators(client, client_for, settings, recruiter):

@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from mail.models import EmailMessage
 from pipeline import reactions
 from pipeline.applications.services import submit_application
 from pipeline.candidates.models import Candidate
@@ -25,7 +26,7 @@ def _named_paths():
 
 def test_reactions_names_its_tasks_in_task_paths():
     paths = _named_paths()
-    assert paths  # reactions.py queues something today (acknowledgement, resume parsing)
+    assert paths  # reactions.py queues something today (resume parsing)
     assert set(paths.values()) == set(reactions.TASK_PATHS)
 
 
@@ -66,9 +67,12 @@ def test_applying_with_a_new_resume_queues_the_acknowledgement_and_resume_parsin
     assert response.status_code == 302
     candidate = Candidate.objects.get()
     application = candidate.applications.get()
+    # The acknowledgement was written with the application; only its delivery waits for the commit.
+    acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
+    assert acknowledgement.status == EmailMessage.Status.QUEUED
     assert len(callbacks) == 2
     assert queued == [
-        (reactions.SEND_ACKNOWLEDGEMENT, (application.pk,)),
+        ("mail.tasks.deliver", (acknowledgement.pk,)),
         (reactions.PARSE_RESUME, (candidate.pk,)),
     ]
 
@@ -88,7 +92,35 @@ def test_applying_again_with_a_resume_on_file_queues_only_the_acknowledgement(
     assert response.status_code == 302
     # The candidate's resume on file is not new: this one is kept with the application, not parsed.
     application = Candidate.objects.get().applications.get(job=second_job)
-    assert queued == [(reactions.SEND_ACKNOWLEDGEMENT, (application.pk,))]
+    acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
+    assert queued == [("mail.tasks.deliver", (acknowledgement.pk,))]
+
+
+@pytest.mark.django_db
+def test_a_broker_failing_after_the_commit_neither_fails_the_applicant_nor_skips_what_follows(
+    client, job, monkeypatch, on_commit_errors, django_capture_on_commit_callbacks
+):
+    reached = []
+
+    def broken_broker(path, *args, **kwargs):
+        reached.append(path)
+        if path == "mail.tasks.deliver":
+            raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr("django_q.tasks.async_task", broken_broker)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _apply(client, job)
+
+    assert response.status_code == 302
+    assert response.url.endswith("/thanks/")
+    candidate = Candidate.objects.get()
+    # The callback after the failing one still ran, and the acknowledgement waits for the sweeper.
+    assert reached == ["mail.tasks.deliver", reactions.PARSE_RESUME]
+    acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{candidate.applications.get().pk}")
+    assert acknowledgement.status == EmailMessage.Status.QUEUED
+    assert [record.exc_info[0] for record in on_commit_errors] == [ConnectionError]
+    on_commit_errors.clear()
 
 
 class _Abort(Exception):

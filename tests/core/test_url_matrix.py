@@ -126,6 +126,11 @@ EXPECTED = {
     "pipeline:add_note": (302, 302, 302, 302, 404, 404, 404, 302),
     "pipeline:merge_candidate": (302, 302, 302, 403, 404, 404, 404, 302),
     "pipeline:download_resume": (200, 200, 200, 200, 404, 404, 404, 302),
+    # pipeline: privacy (erasure, export, retention), for owners and admins
+    "pipeline:retention_review": (200, 200, 403, 403, 403, 403, 200, 302),
+    "pipeline:extend_retention": (200, 200, 403, 403, 404, 404, 404, 302),
+    "pipeline:erase_candidate": (200, 200, 403, 403, 404, 404, 404, 302),
+    "pipeline:export_candidate": (200, 200, 403, 403, 404, 404, 404, 302),
     # mail: tracking, public (the recipient's mail client calls them)
     "mail:open": (200, 200, 200, 200, 200, 200, 200, 200),
     "mail:click": (302, 302, 302, 302, 302, 302, 302, 302),

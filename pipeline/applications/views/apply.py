@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -8,6 +7,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import ratelimit
 from accounts.models import Organization
 from jobs.careers import get_public_job
 from jobs.forms import application_form_for
@@ -24,16 +24,9 @@ def _client_address(request):
 
 
 def _rate_limited(request):
-    """True once an address has sent too many applications in the window (shared cache, so any process)."""
+    """True once an address has sent too many applications in the window (counted in the database: any process)."""
     limit, window = settings.APPLY_RATE_LIMIT
-    key = f"apply-rate:{_client_address(request)}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    return ratelimit.hit(f"apply:{_client_address(request)}", limit=limit, window=window)
 
 
 def _source(request):

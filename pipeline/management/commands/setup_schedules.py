@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand
 from django_q.models import Schedule
 
 SCHEDULES = [
-    # name, task, how often (minutes)
+    # name, task, how often: a number of minutes, or Schedule.DAILY
     ("Delete stale pending uploads", "pipeline.applications.tasks.delete_stale_pending_uploads", 60),
     ("Retry email whose time has come", "mail.tasks.deliver_due", 1),
+    ("Erase candidates past their retention date", "pipeline.privacy.tasks.erase_expired_candidates", Schedule.DAILY),
 ]
 
 
@@ -14,8 +15,10 @@ class Command(BaseCommand):
     help = "Create or update the recurring django-q2 schedules."
 
     def handle(self, *args, **options):
-        for name, func, minutes in SCHEDULES:
-            Schedule.objects.update_or_create(
-                name=name, defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes}
-            )
+        for name, func, every in SCHEDULES:
+            if every == Schedule.DAILY:
+                timing = {"schedule_type": Schedule.DAILY, "minutes": None}
+            else:
+                timing = {"schedule_type": Schedule.MINUTES, "minutes": every}
+            Schedule.objects.update_or_create(name=name, defaults={"func": func, **timing})
         self.stdout.write(f"{len(SCHEDULES)} schedule(s) registered.")

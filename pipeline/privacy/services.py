@@ -1,0 +1,183 @@
+"""Erasure and retention: the person's data goes, the rows that counts need stay as an anonymous tombstone.
+
+Each table that holds something about a candidate is named here. A room added later (interviews,
+scorecards, tasks, notifications...) adds its rows to erase_candidate, and the acceptance test
+(tests/pipeline/privacy/test_erasure.py) finds any table it forgot, since it searches every text column.
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.models import Organization
+from mail.erasure import erase_messages
+
+from ..applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
+from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
+from .models import ErasureRecord, RetentionExtension
+
+# An application in these keeps the person's data past their date: the process is still running.
+OPEN_STATUSES = (Application.Status.ACTIVE, Application.Status.ON_HOLD)
+# What an application says in words about the person (its status, stage, tags and dates stay).
+APPLICATION_TEXT = ("cover_letter", "notes", "internal_notes")
+ERASED_TEXT = "(erased)"
+REVIEW_WINDOW = timedelta(days=14)
+
+
+def _open_application():
+    return Exists(Application.objects.filter(candidate=OuterRef("pk"), status__in=OPEN_STATUSES))
+
+
+@transaction.atomic
+def erase_candidate(*, candidate, by=None, reason):
+    """Erase the person behind `candidate`, in one transaction; returns the ErasureRecord (None if already erased).
+
+    Goes: notes, form answers (values and files), the resume (file, text, parsed data), every
+    profile field, timeline and stage-history text, the applications' free text, what the outbox
+    says about them (mail.erasure), the Django admin's log lines naming them, and the reasons given
+    for keeping them longer. Stays: the Candidate row as a tombstone ("Erased candidate", an
+    erased-<id>@erased.invalid address, erased_at) with its applications, statuses, stages and
+    history dates, so counts and reports survive. The search vector (migration 0002) is a column
+    PostgreSQL generates from the row, so it holds the tombstone's words once the row is saved.
+    Files are deleted once the transaction commits.
+    """
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("organization").get(pk=candidate.pk)
+    if candidate.erased_at is not None:
+        return None
+    now = timezone.now()
+    applications = list(Application.objects.filter(candidate=candidate))
+    answers = ApplicationFormAnswer.objects.filter(application__candidate=candidate)
+    files = [name for name in [candidate.resume.name, *answers.values_list("file", flat=True)] if name]
+
+    messages = erase_messages(
+        organization=candidate.organization, related=[candidate, *applications], addresses=[candidate.email]
+    )
+    _erase_admin_log(
+        {
+            Candidate: [candidate.pk],
+            Application: [a.pk for a in applications],
+            ApplicationFormAnswer: list(answers.values_list("pk", flat=True)),
+            ApplicationStageHistory: list(
+                ApplicationStageHistory.objects.filter(application__candidate=candidate).values_list("pk", flat=True)
+            ),
+            Note: list(candidate.notes.values_list("pk", flat=True)),
+            TimelineEvent: list(candidate.events.values_list("pk", flat=True)),
+        }
+    )
+    answers.delete()
+    candidate.notes.all().delete()
+    candidate.events.update(text=ERASED_TEXT)
+    Application.objects.filter(candidate=candidate).update(**dict.fromkeys(APPLICATION_TEXT, ""))
+    ApplicationStageHistory.objects.filter(application__candidate=candidate).update(note="")
+    RetentionExtension.objects.filter(candidate=candidate).update(reason="")
+
+    candidate.anonymise(at=now)
+    candidate.save()
+    TimelineEvent.objects.create(candidate=candidate, actor=by, kind="erased", text="Personal data erased")
+    for name in files:
+        delete_file_on_commit(name)
+    return ErasureRecord.objects.create(
+        organization=candidate.organization,
+        candidate_number=candidate.pk,
+        reason=reason,
+        erased_by=by,
+        erased_at=now,
+        applications_kept=len(applications),
+        files_deleted=len(files),
+        messages_erased=messages,
+    )
+
+
+def _erase_admin_log(pks_by_model):
+    """Django admin's history names each object it changed (its str(), the person's name): blank those lines."""
+    content_types = ContentType.objects.get_for_models(*pks_by_model)
+    match = Q(pk__in=[])
+    for model, pks in pks_by_model.items():
+        if pks:
+            match |= Q(content_type=content_types[model], object_id__in=[str(pk) for pk in pks])
+    LogEntry.objects.filter(match).update(object_repr=ERASED_TEXT, change_message="")
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def expired_candidates(*, now=None):
+    """Candidates whose date has passed in their organisation's zone, with no application active or on hold.
+
+    `retain_until` is the last day kept ("We keep your data until <date>"), so a candidate is due
+    the day after. Candidates without a date are never due.
+    """
+    now = now or timezone.now()
+    past = Q(pk__in=[])
+    # One condition per time zone in use: "today" differs between them, the zones are few.
+    for zone in Organization.objects.values_list("timezone", flat=True).distinct():
+        today = now.astimezone(ZoneInfo(zone or "UTC")).date()
+        past |= Q(organization__timezone=zone, retain_until__lt=today)
+    return Candidate.objects.filter(past, erased_at=None).exclude(_open_application())
+
+
+def is_expired(candidate, *, now=None):
+    """expired_candidates' rule for one candidate, read afresh."""
+    if candidate.erased_at is not None or candidate.retain_until is None:
+        return False
+    if candidate.retain_until >= candidate.organization.local_date(now or timezone.now()):
+        return False
+    return not Application.objects.filter(candidate=candidate, status__in=OPEN_STATUSES).exists()
+
+
+@transaction.atomic
+def erase_if_expired(*, candidate_id, now=None):
+    """Erase candidate `candidate_id` when it is still due once its row is locked; the record, or None.
+
+    Rechecked under the lock because someone may have applied again (a new date, an open
+    application) or an admin extended the date since the list was read.
+    """
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",)).select_related("organization").filter(pk=candidate_id).first()
+    )
+    if candidate is None or not is_expired(candidate, now=now):
+        return None
+    return erase_candidate(candidate=candidate, reason=ErasureRecord.Reason.RETENTION)
+
+
+def retention_due(organization, *, now=None):
+    """The organisation's candidates due for erasure within REVIEW_WINDOW (or overdue), soonest first.
+
+    `blocked` says an application active or on hold keeps them for now.
+    """
+    today = organization.local_date(now or timezone.now())
+    return (
+        Candidate.objects.filter(organization=organization, erased_at=None, retain_until__lte=today + REVIEW_WINDOW)
+        .annotate(blocked=_open_application())
+        .order_by("retain_until", "pk")
+    )
+
+
+@transaction.atomic
+def extend_retention(*, candidate, until, reason, by):
+    """Keep `candidate` until `until` (a later day than today and than their current date), saying why."""
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("organization").get(pk=candidate.pk)
+    reason = " ".join(str(reason).split())
+    if candidate.erased_at is not None:
+        raise ValidationError("This candidate's data has already been erased.")
+    if not reason:
+        raise ValidationError({"reason": "Say why their data is kept longer."})
+    today = candidate.organization.local_date(timezone.now())
+    if until <= today:
+        raise ValidationError({"retain_until": "Choose a day after today."})
+    if candidate.retain_until and until <= candidate.retain_until:
+        current = date_format(candidate.retain_until, "j M Y")
+        raise ValidationError({"retain_until": f"Choose a day after their current date ({current})."})
+    extension = RetentionExtension.objects.create(
+        candidate=candidate, previous_date=candidate.retain_until, new_date=until, reason=reason[:500], extended_by=by
+    )
+    candidate.retain_until = until
+    candidate.save(update_fields=["retain_until", "updated_at"])
+    return extension
