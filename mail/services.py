@@ -253,7 +253,7 @@ def _requeue(message, reason, *, delay=None):
         EmailMessage.objects.filter(pk=message.pk).update(
             status=EmailMessage.Status.QUEUED,
             last_error=reason[:2000],
-            next_attempt_at=timezone.now() + delay if delay else None,
+            next_attempt_at=timezone.now() + delay if delay is not None else None,
             sending_started_at=None,
             data_started_at=None,
         )
@@ -295,8 +295,9 @@ def recover_stuck(*, now=None):
                       f"was receiving the message (try {message.attempts}, begun {started}), so it may have "
                       "arrived. Check with the recipient before retrying.")  # fmt: skip
             elif message.attempts < MAX_ATTEMPTS:
+                # Due at once (a zero delay), so this same sweep sends it again.
                 _requeue(message, f"The worker stopped before the server had the message (try {message.attempts}, "
-                         f"begun {started}); sending again.")  # fmt: skip
+                         f"begun {started}); sending again.", delay=timedelta(0))  # fmt: skip
             else:
                 _fail(message, f"The worker stopped during each of {message.attempts} tries, before the server "
                       "had the message.")  # fmt: skip

@@ -3,10 +3,16 @@
 import asyncio
 import email
 import socket
+import threading
 from email import policy
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import connection
+from django_q.conf import Conf
+
+from ats import settings as app_settings
 
 
 def free_port():
@@ -20,8 +26,18 @@ class _Handler:
     def __init__(self, server):
         self.server = server
 
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        if address in self.server.hold_at_rcpt:
+            await self.server.hold(address)  # the client waits for our reply to RCPT: before DATA
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, smtp, session, envelope):
+        held = set(envelope.rcpt_tos) & self.server.hold_in_data
+        if held:
+            await self.server.hold(*held)  # the data has arrived; the client waits for the final reply
         self.server.received.append(envelope)
+        self.server.peers.append(session.peer)
         if self.server.hang_after_data:
             # The message is stored but the reply never comes: the client's timeout decides.
             await asyncio.Event().wait()
@@ -36,7 +52,25 @@ class SMTPServer:
         self.port = free_port()
         self.received = []  # aiosmtpd envelopes, in arrival order, kept across restarts
         self.hang_after_data = False
+        self.peers = []  # (host, port) of the client per received message: one port per connection
+        # Recipients whose conversation stops at RCPT or inside DATA, for good; `reached[address]` is set
+        # when it does, so a test waits on an event rather than a clock.
+        self.hold_at_rcpt = set()
+        self.hold_in_data = set()
+        self.reached = {}
         self._controller = None
+
+    def reached_event(self, address):
+        return self.reached.setdefault(address, threading.Event())
+
+    async def hold(self, *addresses):
+        for address in addresses:
+            self.reached_event(address).set()
+        await asyncio.Event().wait()
+
+    @property
+    def connections(self):
+        return len(set(self.peers))
 
     @property
     def running(self):
@@ -80,3 +114,34 @@ def smtp_backend(settings, smtp_server):
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     return smtp_server
+
+
+# --- A real worker: the cluster the site runs, on the test database ---------------------------
+
+
+def worker_database_url():
+    """The test database (not the development one) as a DATABASE_URL for the worker."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"  # an absolute path: four slashes in all
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        credentials = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        host = db["HOST"] or "localhost"
+        port = f":{db['PORT']}" if db["PORT"] else ""
+        return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+    pytest.fail(f"No worker test for the {db['ENGINE']} backend")
+
+
+@pytest.fixture
+def cluster_client(monkeypatch):
+    """This process enqueues like a web process talking to the real cluster.
+
+    The test settings make django-q2 run tasks in the calling process under another queue name;
+    the worker reads ats.settings, so the name and the signing salt must be the ones it uses.
+    """
+    name = app_settings.Q_CLUSTER["name"]
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "PREFIX", name)
+    monkeypatch.setattr(Conf, "CLUSTER_NAME", name)

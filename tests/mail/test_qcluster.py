@@ -6,50 +6,24 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import OrmQ, Task
 
-from ats import settings as app_settings
-from mail import services
+from accounts.models import Membership
+from mail import services, tasks
 from mail.models import EmailMessage
-from tests.factories import OrganizationFactory
+from tests.factories import MembershipFactory, OrganizationFactory
+from tests.mail.conftest import worker_database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 60
-
-
-def _test_database_url():
-    """The test database (not the development one) as a DATABASE_URL for the worker."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"  # an absolute path: four slashes in all
-    if db["ENGINE"] == "django.db.backends.postgresql":
-        credentials = quote(db["USER"] or "", safe="")
-        if db["PASSWORD"]:
-            credentials += ":" + quote(db["PASSWORD"], safe="")
-        host = db["HOST"] or "localhost"
-        port = f":{db['PORT']}" if db["PORT"] else ""
-        return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
-    pytest.fail(f"No worker test for the {db['ENGINE']} backend")
-
-
-@pytest.fixture
-def cluster_client(monkeypatch):
-    """This process enqueues like a web process talking to the real cluster.
-
-    The test settings make django-q2 run tasks in the calling process under another queue name;
-    the worker reads ats.settings, so the name and the signing salt must be the ones it uses.
-    """
-    name = app_settings.Q_CLUSTER["name"]
-    monkeypatch.setattr(Conf, "SYNC", False)
-    monkeypatch.setattr(Conf, "PREFIX", name)
-    monkeypatch.setattr(Conf, "CLUSTER_NAME", name)
 
 
 def _stop(process):
@@ -69,6 +43,34 @@ def _stop(process):
         os.killpg(process.pid, signal.SIGKILL)  # any worker left behind
 
 
+def _start_cluster(smtp_server, log_path, *, workers):
+    """`manage.py qcluster` with the site's settings on the test database, sending to `smtp_server`."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ats.settings",  # tests.settings would force sync mode
+        "DATABASE_URL": worker_database_url(),
+        "SECRET_KEY": settings.SECRET_KEY,  # the queue's payloads are signed with it
+        "DEBUG": "1",
+        "REDIS_URL": "",  # the ORM broker
+        "Q_WORKERS": str(workers),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_USE_TLS": "0",
+        # Longer than any hold below: the worker is killed while it waits, never timed out.
+        "EMAIL_TIMEOUT": "60",
+    }
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so its workers stop with it
+        )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_real_qcluster_delivers_a_queued_message(smtp_server, cluster_client, tmp_path):
     organization = OrganizationFactory()
@@ -79,30 +81,8 @@ def test_a_real_qcluster_delivers_a_queued_message(smtp_server, cluster_client, 
     assert OrmQ.objects.count() == 1
     assert smtp_server.received == []
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ats.settings",  # tests.settings would force sync mode
-        "DATABASE_URL": _test_database_url(),
-        "SECRET_KEY": settings.SECRET_KEY,  # the queue's payloads are signed with it
-        "DEBUG": "1",
-        "REDIS_URL": "",  # the ORM broker
-        "Q_WORKERS": "1",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "EMAIL_USE_TLS": "0",
-        "EMAIL_TIMEOUT": "5",
-    }
     log_path = tmp_path / "qcluster.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so its workers stop with it
-        )
+    process = _start_cluster(smtp_server, log_path, workers=1)
     try:
         # Bounded polling of an external process (its ORM broker polls every second).
         deadline = time.monotonic() + DEADLINE_SECONDS
@@ -126,3 +106,55 @@ def test_a_real_qcluster_delivers_a_queued_message(smtp_server, cluster_client, 
         _stop(process)
         # Shown by pytest only when the test fails.
         print(log_path.read_text(errors="replace"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_before_data_delivers_once_and_after_data_ends_unclear_with_retry(
+    smtp_server, cluster_client, tmp_path, monkeypatch, settings, client_for
+):
+    organization = OrganizationFactory()
+    owner = MembershipFactory(organization=organization, role=Membership.Role.OWNER).user
+    smtp_server.hold_at_rcpt.add("before@example.com")  # the server never gets to DATA
+    smtp_server.hold_in_data.add("during@example.com")  # the data is in, the final reply never comes
+    before, during = (
+        services.queue_email(organization=organization, to=[address], subject="Hello", html="<p>Hello</p>")
+        for address in ("before@example.com", "during@example.com")
+    )
+    log_path = tmp_path / "qcluster.log"
+    process = _start_cluster(smtp_server, log_path, workers=2)  # one worker per held conversation
+    try:
+        for address in ("before@example.com", "during@example.com"):
+            assert smtp_server.reached_event(address).wait(DEADLINE_SECONDS), f"{address} never reached its hold"
+        os.killpg(process.pid, signal.SIGKILL)  # kill -9 of the cluster and both workers, mid-send
+        process.wait(timeout=30)
+    finally:
+        _stop(process)
+        print(log_path.read_text(errors="replace"))
+    before.refresh_from_db()
+    during.refresh_from_db()
+    assert (before.status, during.status) == (EmailMessage.Status.SENDING, EmailMessage.Status.SENDING)
+    assert before.data_started_at is None and during.data_started_at is not None
+    assert smtp_server.received == []
+
+    # Time passes without sleeping: the tries began longer ago than the sweeper waits for a worker.
+    EmailMessage.objects.filter(pk__in=[before.pk, during.pk]).update(
+        sending_started_at=timezone.now() - services.STUCK_AFTER - timedelta(seconds=1)
+    )
+    smtp_server.hold_at_rcpt.clear()
+    smtp_server.hold_in_data.clear()
+    monkeypatch.setattr(Conf, "SYNC", True)  # the sweeper's batches run here, against the same server
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = smtp_server.host, smtp_server.port, False
+    tasks.deliver_due()
+    tasks.deliver_due()  # a second sweep changes nothing
+
+    before.refresh_from_db()
+    during.refresh_from_db()
+    assert before.status == EmailMessage.Status.SENT
+    assert [envelope.rcpt_tos for envelope in smtp_server.received] == [["before@example.com"]]
+    assert during.status == EmailMessage.Status.FAILED
+    assert "Delivery unclear" in during.last_error and "may have arrived" in during.last_error
+    page = client_for(owner).get(reverse("mail:message", args=[during.pk]))
+    assert page.status_code == 200
+    assert reverse("mail:retry", args=[during.pk]) in page.text
+    assert "Delivery unclear" in page.text
