@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import RateCounter
 from accounts.ratelimit import hit
 from pipeline.models import Application
-from tests.mail.test_qcluster import _test_database_url
+from tests.mail.conftest import worker_database_url
 from tests.pipeline.applications.applying import application_data, apply_url, thanks_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -195,7 +195,7 @@ def gunicorn(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ats.settings",  # the site's own settings: the database cache
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "1",  # static files as they are (no collectstatic)
         "REDIS_URL": "",
