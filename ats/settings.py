@@ -127,7 +127,9 @@ SQLITE_OPTIONS = {
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("CONN_MAX_AGE", "0"),
+        # Persistent connections under WSGI (gunicorn's threads): opening one cost a third of a careers
+        # page. Health checks drop a connection the server closed. An ASGI server pools instead.
+        conn_max_age=envint("CONN_MAX_AGE", "60"),
         conn_health_checks=True,
     )
 }

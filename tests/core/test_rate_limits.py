@@ -1,11 +1,8 @@
 """Rate limits shared by every process: accounts.ratelimit's counter, and the apply limit under two gunicorn workers."""
 
-import contextlib
 import http.cookiejar
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +24,7 @@ from accounts.ratelimit import hit
 from pipeline.models import Application
 from tests.mail.conftest import worker_database_url
 from tests.pipeline.applications.applying import application_data, apply_url, thanks_url
+from tests.processes import free_port, stop_process_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 60
@@ -140,12 +138,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # the 302 to the thank-you page is the answer we count
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(url):
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our own local server)
@@ -172,26 +164,13 @@ def _posts_served_by(access_log, *, after, count):
     pytest.fail(f"gunicorn logged {len(posts)} of {count} POSTs")
 
 
-def _stop(process):
-    """SIGTERM to gunicorn's master, which stops its workers; SIGKILL to the group if it lingers."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # any worker left behind
-
-
 @pytest.fixture
 def gunicorn(transactional_db, tmp_path):
     """The site under `gunicorn --workers 2` on the test database, as the Procfile runs it, without Redis.
 
     Yields (base URL, access log path) once both workers have answered.
     """
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ats.settings",  # the site's own settings: the database cache
@@ -229,7 +208,7 @@ def gunicorn(transactional_db, tmp_path):
             pytest.fail(f"gunicorn's two workers did not both answer within {DEADLINE_SECONDS}s")
         yield base, access_log
     finally:
-        _stop(process)
+        stop_process_group(process)
         print(error_log.read_text(errors="replace"))  # shown by pytest only when the test fails
 
 

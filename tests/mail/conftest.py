@@ -2,7 +2,6 @@
 
 import asyncio
 import email
-import socket
 import threading
 from email import policy
 from urllib.parse import quote
@@ -13,13 +12,7 @@ from django.db import connection
 from django_q.conf import Conf
 
 from ats import settings as app_settings
-
-
-def free_port():
-    """A port nothing listens on right now (Controller does not accept port 0 in every version)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.processes import free_port
 
 
 class _Handler:

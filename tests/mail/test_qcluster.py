@@ -1,6 +1,5 @@
 """One integration test with a real `manage.py qcluster` process (not sync mode) and a real SMTP server."""
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -21,26 +20,10 @@ from mail import services, tasks
 from mail.models import EmailMessage
 from tests.factories import MembershipFactory, OrganizationFactory
 from tests.mail.conftest import worker_database_url
+from tests.processes import stop_process_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 60
-
-
-def _stop(process):
-    """SIGTERM to the cluster's main process, which stops its workers; SIGKILL to its group if it lingers.
-
-    Only the main process gets SIGTERM: sent to the whole group, the workers die under the
-    sentinel and it waits for them until killed.
-    """
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # any worker left behind
 
 
 def _start_cluster(smtp_server, log_path, *, workers):
@@ -103,7 +86,7 @@ def test_a_real_qcluster_delivers_a_queued_message(smtp_server, cluster_client, 
         assert Task.objects.get(func="mail.tasks.deliver").success
         assert OrmQ.objects.count() == 0
     finally:
-        _stop(process)
+        stop_process_group(process)
         # Shown by pytest only when the test fails.
         print(log_path.read_text(errors="replace"))
 
@@ -128,7 +111,7 @@ def test_a_worker_killed_before_data_delivers_once_and_after_data_ends_unclear_w
         os.killpg(process.pid, signal.SIGKILL)  # kill -9 of the cluster and both workers, mid-send
         process.wait(timeout=30)
     finally:
-        _stop(process)
+        stop_process_group(process)
         print(log_path.read_text(errors="replace"))
     before.refresh_from_db()
     during.refresh_from_db()
