@@ -28,6 +28,7 @@ urlpatterns = [
     path("jobs/<int:pk>/email/", email.bulk_email, name="bulk_email"),
     path("applications/<int:pk>/email/", email.email_application, name="email_application"),
     path("applications/<int:pk>/move/", board.move_application, name="move_application"),
+    path("applications/<int:pk>/undo-move/", board.undo_move, name="undo_move"),
     path("applications/<int:pk>/<slug:action>/", board.application_action, name="application_action"),
     path("candidates/", candidates.candidate_list, name="candidates"),
     path("candidates/new/", candidates.candidate_create, name="candidate_create"),

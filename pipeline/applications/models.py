@@ -97,6 +97,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["job", "current_stage", "status", "position"]),
             models.Index(fields=["job", "-applied_at"], name="application_newest_idx"),
+            # A board column's first cards, read in order (the board's per-column LIMIT queries).
+            models.Index(fields=["current_stage", "position", "id"], name="application_column_idx"),
         ]
 
     def __str__(self):

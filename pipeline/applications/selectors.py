@@ -2,14 +2,15 @@
 
 from functools import partial
 
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.params import to_int, to_text
 from jobs.models import Stage
 
-from ..candidates.models import Candidate
 from .models import Application, Tag, normalise_tag
 from .services import rejection_reasons
 
@@ -67,42 +68,103 @@ def _age(days, stale_after):
     return "fresh"
 
 
-def build_board(job, filters, *, expanded=None, stages=None):
-    """Columns with their counts and first cards: a fixed number of queries, whatever the size.
+_ID = 987654321
+
+
+def _url_format(name, *extra):
+    """`name`'s URL for an object id as a str.format template ({0}): reversed once, not once per card."""
+    return reverse(name, args=[_ID, *extra]).replace(str(_ID), "{0}")
+
+
+# What a card shows, and nothing more (no notes, no resume text).
+CARD_FIELDS = (
+    "candidate_id",
+    "current_stage_id",
+    "status",
+    "position",
+    "stage_entered_at",
+    "source",
+    "rating",
+    "is_starred",
+    "candidate__first_name",
+    "candidate__last_name",
+)
+
+
+def _cards_of(applications):
+    return applications.select_related("candidate").only(*CARD_FIELDS)
+
+
+def _decorate(cards, stages):
+    """Tags (one query), days in stage, warmth and URLs: worked out here rather than in the template."""
+    prefetch_related_objects(cards, Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised")))
+    stale_after = {stage.pk: stage.stale_after_days for stage in stages}
+    now = timezone.now()
+    candidate_url = _url_format("pipeline:candidate")
+    move_url = _url_format("pipeline:move_application")
+    star_url = _url_format("pipeline:application_action", "star")
+    for card in cards:
+        card.days_in_stage = (now - card.stage_entered_at).days
+        # Warm once the stage's own limit is reached, hot at three times it.
+        card.stale_after = stale_after.get(card.current_stage_id)
+        card.age = _age(card.days_in_stage, card.stale_after)
+        card.candidate_url = candidate_url.format(card.candidate_id)
+        card.move_url = move_url.format(card.pk)
+        card.star_url = star_url.format(card.pk)
+    return cards
+
+
+def _first_cards(applications, stages, limits):
+    """The first `limits[stage]` cards of each column, each column read on the (stage, position, id) index.
+
+    One UNION ALL of per-column LIMIT queries where the database allows it (PostgreSQL): its cost
+    follows the cards shown, not the job's size. SQLite refuses a LIMIT inside a compound query, so
+    there one window query numbers each column's cards and keeps the first ones.
+    """
+    if not stages:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        columns = [
+            _cards_of(applications.filter(current_stage=stage)).order_by("position", "pk")[: limits[stage.pk]]
+            for stage in stages
+        ]
+        return list(columns[0].union(*columns[1:], all=True))
+    numbered = (
+        _cards_of(applications.filter(current_stage__in=stages))
+        .annotate(row=Window(RowNumber(), partition_by=F("current_stage_id"), order_by=[F("position"), F("pk")]))
+        .filter(row__lte=max(limits.values()))
+    )
+    return [card for card in numbered if card.row <= limits[card.current_stage_id]]
+
+
+def column_counts(applications, stages):
+    """How many of `applications` each of `stages` holds (one grouped query)."""
+    rows = (
+        applications.filter(current_stage__in=stages)
+        .order_by()
+        .values_list("current_stage_id")
+        .annotate(count=Count("pk"))
+    )
+    return dict(rows)
+
+
+def build_columns(job, filters, stages, *, expanded=None):
+    """Columns of `stages` with their counts and first cards: a fixed number of queries, whatever the size.
 
     `expanded` maps a stage id to how many cards that column shows ("show more").
     """
     expanded = expanded or {}
-    stages = stages if stages is not None else job_stages(job)
     applications = filtered_applications(job, filters)
-    limit = max([CARDS_PER_COLUMN, *expanded.values()])
-    in_stage = {"partition_by": F("current_stage_id")}
-    cards = (
-        applications.select_related("candidate")
-        .defer("cover_letter", "notes", "internal_notes", *(f"candidate__{name}" for name in Candidate.HEAVY_FIELDS))
-        .annotate(
-            row=Window(RowNumber(), order_by=[F("position"), F("pk")], **in_stage),
-            # The column's count rides on its cards (taken before the LIMIT): no separate count query.
-            in_column=Window(Count("pk"), **in_stage),
-        )
-        .filter(row__lte=limit)
-        .order_by("current_stage_id", "row")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised")))
-    )
+    limits = {stage.pk: expanded.get(stage.pk, CARDS_PER_COLUMN) for stage in stages}
+    cards = _decorate(_first_cards(applications, stages, limits), stages)
+    cards.sort(key=lambda card: (card.position, card.pk))
     by_stage = {}
-    counts = {}
     for card in cards:
-        counts[card.current_stage_id] = card.in_column
-        if card.row <= expanded.get(card.current_stage_id, CARDS_PER_COLUMN):
-            by_stage.setdefault(card.current_stage_id, []).append(card)
-    now = timezone.now()
+        by_stage.setdefault(card.current_stage_id, []).append(card)
+    counts = column_counts(applications, stages)
     columns = []
     for stage in stages:
         stage_cards = by_stage.get(stage.pk, [])
-        for card in stage_cards:
-            card.days_in_stage = (now - card.stage_entered_at).days
-            # Warm once the stage's own limit is reached, hot at three times it.
-            card.age = _age(card.days_in_stage, stage.stale_after_days)
         count = counts.get(stage.pk, 0)
         columns.append(
             {
@@ -113,10 +175,23 @@ def build_board(job, filters, *, expanded=None, stages=None):
                 "remaining": count - len(stage_cards),
             }
         )
+    return columns
+
+
+def board_cards(job, pks, stages=None):
+    """Some cards of `job` as the board shows them (after a change to them)."""
+    stages = stages if stages is not None else job_stages(job)
+    return _decorate(list(_cards_of(Application.objects.filter(job=job, pk__in=pks)).order_by()), stages)
+
+
+def build_board(job, filters, *, expanded=None, stages=None):
+    """The whole board: its columns, and what the page around them needs."""
+    stages = stages if stages is not None else job_stages(job)
+    columns = build_columns(job, filters, stages, expanded=expanded)
     return {
         "columns": columns,
         "stages": stages,
-        "total": sum(counts.values()),
+        "total": sum(column["count"] for column in columns),
         "sources": Application.objects.filter(job=job)
         .exclude(source="")
         .values_list("source", flat=True)

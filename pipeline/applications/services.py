@@ -3,6 +3,8 @@
 Every state change here says what follows through pipeline.reactions, on commit.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -233,7 +235,7 @@ def set_positions(*, job, stage, application_ids, by=None):
     """A board column as posted: `application_ids` in their new order, for `stage` of `job`.
 
     Ids of other jobs (or organisations) are ignored. Cards that came from
-    another column are moved through move_application.
+    another column are moved through move_application; returns their history entries.
     """
     if stage.job_id != job.pk:
         raise ValidationError("That stage belongs to another job.")
@@ -242,12 +244,38 @@ def set_positions(*, job, stage, application_ids, by=None):
     applications = {a.pk: a for a in rows}
     ordered = [applications[pk] for pk in dict.fromkeys(application_ids) if pk in applications]
     moved = [a for a in ordered if a.current_stage_id != stage.pk]
-    for application in moved:
-        _move_locked(application, stage, by=by)
+    entries = [_move_locked(application, stage, by=by) for application in moved]
     for index, application in enumerate(ordered):
         application.position = index
     Application.objects.bulk_update(ordered, ["position"])
-    return moved
+    return entries
+
+
+# A drag's toast offers Undo for UNDO_SECONDS; the server allows a little more for a slow network.
+# Step 10's candidate-facing stage actions wait out this window before they send anything.
+UNDO_SECONDS = 10
+UNDO_WINDOW = timedelta(seconds=UNDO_SECONDS + 5)
+
+
+@transaction.atomic
+def undo_move(*, application, history_id, by=None):
+    """Move an application back where the move `history_id` took it from, as a new history entry.
+
+    Refused when the card has moved since (that move is no longer its latest), when the
+    window has passed, or when the stage it came from is gone or switched off.
+    """
+    locked = _locked(application)
+    # The latest written (entries are only ever added): a backdated import must not hide a newer move.
+    latest = locked.stage_history.select_related("from_stage").order_by("-pk").first()
+    if latest is None or latest.pk != history_id:
+        raise ValidationError("It has moved since: move it back by hand if you need to.")
+    if latest.from_stage is None:
+        raise ValidationError("The stage it came from is gone.")
+    if timezone.now() - latest.created_at > UNDO_WINDOW:
+        raise ValidationError("Too late to undo: move it back by hand if you need to.")
+    history = _move_locked(locked, latest.from_stage, by=by, note="Undo", position=0)
+    _refresh(application, locked)
+    return history
 
 
 # --- Decisions on an application --------------------------------------------

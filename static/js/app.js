@@ -7,7 +7,8 @@
     root.querySelectorAll(".toast:not([data-initialised])").forEach(function (el) {
       el.setAttribute("data-initialised", "");
       var autohide = el.dataset.autohide !== "false";
-      window.bootstrap.Toast.getOrCreateInstance(el, { autohide: autohide, delay: 6000 }).show();
+      var delay = Number(el.dataset.delay) || 6000;  // a drag's toast lasts as long as its Undo
+      window.bootstrap.Toast.getOrCreateInstance(el, { autohide: autohide, delay: delay }).show();
       el.addEventListener("hidden.bs.toast", function () { el.remove(); });
     });
   }
@@ -64,8 +65,8 @@
     });
   }
 
-  // Board columns: cards drag within and between columns. htmx posts the
-  // receiving column (data-hx-trigger="add, update"); the server re-renders the board.
+  // Board columns: cards drag within and between columns. htmx posts the receiving
+  // column (data-hx-trigger="add, update"); the answer swaps in what changed.
   function initBoard(root) {
     if (!window.Sortable) { return; }
     root.querySelectorAll("[data-board-column]").forEach(function (column) {
@@ -80,6 +81,24 @@
       });
     });
   }
+
+  // "Move to…" menus: the board sends its stages once (template#move-targets); a card's
+  // menu gets them as buttons when it opens, less the card's own stage. Without this
+  // script the menu links to the candidate page, whose stage picker moves the card.
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    var targets = document.getElementById("move-targets");
+    if (!menu.matches("details[data-move-url]") || !menu.open || !targets || menu.hasAttribute("data-filled")) { return; }
+    var items = menu.querySelector(".move-menu-items");
+    items.replaceChildren();
+    targets.content.querySelectorAll("button").forEach(function (button) {
+      if (button.value === menu.dataset.stage) { return; }
+      var copy = button.cloneNode(true);
+      copy.setAttribute("formaction", menu.dataset.moveUrl);
+      items.appendChild(copy);
+    });
+    menu.setAttribute("data-filled", "");
+  }, true);  // toggle does not bubble: listen while it goes down
 
   function init(root) {
     initToasts(root);

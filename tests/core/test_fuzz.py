@@ -97,7 +97,8 @@ FUZZ = {
     "careers:index": (("q", "department", "location", "remote", "type"), ()),
     "careers:feed": ((), ()),
     "careers:logo": ((), ()),
-    "careers:job": ((), ()),
+    "careers:brand": ((), ()),
+    "careers:job": (("source", "utm_source"), ()),
     "careers:apply": (("source", "utm_source"), _APPLY_FORM),
     "careers:thanks": ((), ()),
     # pipeline
@@ -121,6 +122,7 @@ FUZZ = {
     "pipeline:delete_step": ((), ("move_to",)),
     "pipeline:email_application": (("template",), ("template",)),
     "pipeline:move_application": ((), ("stage", "note", "next")),
+    "pipeline:undo_move": ((), ("history", "next")),
     "pipeline:application_action": ((), ("reason", "rating", "tag", "next")),  # each action in ACTIONS
     "pipeline:download_answer_file": ((), ()),
     "pipeline:candidates": (
@@ -186,6 +188,7 @@ BASES = {
     "pipeline:add_step": {"name": "Take-home"},
     "pipeline:rename_step": {"name": "Screen", "description": "A call", "stale_after_days": "7"},
     "pipeline:move_application": {"stage": "{stage}", "note": "Good call"},
+    "pipeline:undo_move": {"history": "1"},
     "pipeline:application_action": {"reason": "Not a fit", "rating": "3", "tag": "strong"},
     "pipeline:candidate_create": {**_CANDIDATE_BASE, "email": "grace@example.com", "source": "sourced"},
     "pipeline:candidate_edit": _CANDIDATE_BASE,

@@ -89,6 +89,7 @@ EXPECTED = {
     "careers:index": (200, 200, 200, 200, 200, 200, 200, 200),
     "careers:feed": (200, 200, 200, 200, 200, 200, 200, 200),
     "careers:logo": (200, 200, 200, 200, 200, 200, 200, 200),
+    "careers:brand": (200, 200, 200, 200, 200, 200, 200, 200),
     "careers:job": (200, 200, 200, 200, 200, 200, 200, 200),
     # pipeline: applying, public
     "careers:apply": (200, 200, 200, 200, 200, 200, 200, 200),
@@ -116,6 +117,7 @@ EXPECTED = {
     # pipeline: applications
     "pipeline:email_application": (200, 200, 200, 403, 404, 404, 404, 302),
     "pipeline:move_application": (302, 302, 302, 302, 404, 404, 404, 302),
+    "pipeline:undo_move": (302, 302, 302, 302, 404, 404, 404, 302),
     "pipeline:application_action": (302, 302, 302, 302, 404, 404, 404, 302),
     "pipeline:download_answer_file": (200, 200, 200, 200, 404, 404, 404, 302),
     # pipeline: candidates

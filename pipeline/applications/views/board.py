@@ -22,7 +22,16 @@ from jobs.models import Stage
 from .. import services
 from ..access import get_application_for_user
 from ..models import TAG_MAX_LENGTH, Application
-from ..selectors import CARDS_PER_COLUMN, board_filters, build_board, job_stages
+from ..selectors import (
+    CARDS_PER_COLUMN,
+    board_cards,
+    board_filters,
+    build_board,
+    build_columns,
+    column_counts,
+    filtered_applications,
+    job_stages,
+)
 
 
 def _back(request, default):
@@ -67,12 +76,72 @@ def board_column(request, pk, stage_pk):
         if not Stage.objects.filter(pk=stage_pk, job=job).exists():
             raise Http404
         messages.error(request, "That stage is switched off; cards can't go there.")
-    else:
-        ids = to_ints(request.POST.getlist("application"))
-        services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
+        if request.htmx:  # the card sits where it was dropped: the whole board puts it back
+            return _render_board(request, job, params=_board_params(request), stages=stages)
+        return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
+    ids = to_ints(request.POST.getlist("application"))
+    entries = services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
     if request.htmx:
-        return _render_board(request, job, params=_board_params(request), stages=stages)
+        return _drag_answer(request, job, stages, stage, entries, shown=len(set(ids)))
     return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
+
+
+def _drag_answer(request, job, stages, stage, entries, *, shown):
+    """What a drag changed, and only that: the moved cards, and the two columns' counts and feet.
+
+    The browser has already put the card where it was dropped. The source column shows one
+    card fewer than its first batch (exact unless it was expanded with "show more").
+    """
+    filters = board_filters(_board_params(request))
+    changed = [s for s in stages if s.pk == stage.pk or s.pk in {e.from_stage_id for e in entries}]
+    counts = column_counts(filtered_applications(job, filters), changed)
+    columns = []
+    for column_stage in changed:
+        count = counts.get(column_stage.pk, 0)
+        seen = shown if column_stage.pk == stage.pk else CARDS_PER_COLUMN - 1
+        columns.append({"stage": column_stage, "count": count, "shown": min(count, seen)})
+        columns[-1]["remaining"] = count - columns[-1]["shown"]
+    cards = board_cards(job, [entry.application_id for entry in entries], stages)
+    ctx = {"job": job, "oob": True, "columns": columns, "cards": cards, "query": _board_params(request).urlencode()}
+    if len(entries) == len(cards) == 1:
+        [entry], [card] = entries, cards
+        ctx["toast"] = f"{card.candidate} moved to {stage.name}."
+        ctx["undo"] = {
+            "url": reverse("pipeline:undo_move", args=[entry.application_id]),
+            "history": entry.pk,
+            "next": reverse("pipeline:board", args=[job.pk]),
+            "delay_ms": services.UNDO_SECONDS * 1000,
+        }
+    return render(request, "pipeline/board.html#changes", ctx)
+
+
+@require_POST
+@ability_required("manage_applications", lookup=get_application_for_user)
+def undo_move(request, pk):
+    """Undo a drag (its toast's button): back to the stage it came from, unless it has moved since."""
+    application = get_application_for_user(request, pk)
+    job = application.job
+    try:
+        entry = services.undo_move(
+            application=application, history_id=to_int(request.POST.get("history")), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        entry = None
+    else:
+        messages.success(request, f"{application.candidate} is back in {entry.to_stage.name}.")
+    if not request.htmx:
+        return redirect(f"{_back(request, reverse('pipeline:board', args=[job.pk]))}#application-{application.pk}")
+    stages = job_stages(job)
+    changed = [s for s in stages if entry and s.pk in (entry.from_stage_id, entry.to_stage_id)]
+    params = _board_params(request)
+    ctx = {
+        "job": job,
+        "swap_columns": True,
+        "columns": build_columns(job, board_filters(params), changed),
+        "query": params.urlencode(),
+    }
+    return render(request, "pipeline/board.html#columns", ctx)
 
 
 def _board_params(request):
@@ -81,11 +150,18 @@ def _board_params(request):
     return QueryDict(urlsplit(current).query)
 
 
-def _respond(request, application, message=None, error=None):
+# Decisions that change a card in place: htmx gets that one card back.
+CARD_ACTIONS = {"star", "rate", "tag", "untag"}
+
+
+def _respond(request, application, message=None, error=None, action=None):
     if error:
         messages.error(request, error)
     elif message:
         messages.success(request, message)
+    if request.htmx and action in CARD_ACTIONS:
+        [card] = board_cards(application.job, [application.pk])
+        return render(request, "pipeline/board.html#one_card", {"card": card, "job": application.job})
     if request.htmx:
         return _render_board(request, application.job, params=_board_params(request))
     # Back to the board (or page) it came from, scrolled to and focused on the card.
@@ -198,8 +274,8 @@ def application_action(request, pk, action):
     try:
         message = ACTIONS[action](request, application, str(application.candidate))
     except ValidationError as error:
-        return _respond(request, application, error=error.messages[0])
-    return _respond(request, application, message)
+        return _respond(request, application, error=error.messages[0], action=action)
+    return _respond(request, application, message, action=action)
 
 
 @require_POST

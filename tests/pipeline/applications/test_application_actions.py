@@ -1,5 +1,7 @@
 """Decisions on an application: POST /applications/<id>/<action>/ and POST /jobs/<id>/board/bulk/."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -190,12 +192,32 @@ def test_archiving_hides_the_card_from_the_default_board(recruiter_client, job, 
     assert f'data-application="{application.pk}"' in recruiter_client.get(f"/jobs/{job.pk}/board/").text
 
 
-def test_an_action_with_htmx_returns_the_fresh_board(recruiter_client, application):
+def test_a_star_with_htmx_returns_that_one_card(recruiter_client, application):
     response = recruiter_client.post(f"/applications/{application.pk}/star/", headers=HTMX)
 
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="board"')
+    assert response.text.lstrip().startswith(f'<article class="board-card" id="application-{application.pk}"')
+    assert response.text.count("data-application=") == 1
     assert 'class="btn-star starred"' in response.text
+    application.refresh_from_db()
+    assert application.is_starred
+
+
+def test_a_tag_with_htmx_returns_the_card_with_its_tags_and_an_error_as_a_toast(recruiter_client, application):
+    tagged = recruiter_client.post(f"/applications/{application.pk}/tag/", {"tag": "python, remote"}, headers=HTMX)
+    refused = recruiter_client.post(f"/applications/{application.pk}/tag/", {"tag": "x" * 41}, headers=HTMX)
+
+    assert tagged.status_code == refused.status_code == 200
+    assert re.findall(r"<span [^>]*data-tag>([^<]+)</span>", tagged.text) == ["python", "remote"]
+    assert refused.text.count("data-application=") == 1
+    assert 'role="alert"' in refused.text and "Keep each tag to 40 characters or fewer." in refused.text
+
+
+def test_a_decision_with_htmx_that_moves_the_card_returns_the_fresh_board(recruiter_client, application):
+    response = recruiter_client.post(f"/applications/{application.pk}/advance/", headers=HTMX)
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="board"')
 
 
 def test_without_htmx_an_action_redirects_to_next_or_the_board(recruiter_client, application):
