@@ -51,7 +51,8 @@ class Command(BaseCommand):
         if acme is None:
             acme = create_organization_with_defaults(slug="acme", **details)
         else:
-            Organization.objects.filter(pk=acme.pk).update(**details)
+            # update() skips auto_now: set updated_at so cached careers pages (keyed on it) refresh.
+            Organization.objects.filter(pk=acme.pk).update(**details, updated_at=timezone.now())
             add_organization_defaults(acme)  # idempotent: fills what an older demo lacks
         for email, name, role in DEMO_MEMBERS:
             user = self._user(User, email, name)
