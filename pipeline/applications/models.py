@@ -95,7 +95,10 @@ class Application(models.Model):
         ordering = ["-applied_at"]
         constraints = [models.UniqueConstraint(fields=["job", "candidate"], name="unique_application_per_job")]
         indexes = [
-            models.Index(fields=["job", "current_stage", "status", "position"]),
+            # The board's column counts, read from the index alone (no table rows at any size).
+            models.Index(fields=["job", "current_stage", "status", "is_archived"], name="application_count_idx"),
+            # The board's source filter: each distinct source found by one index probe (selectors.job_sources).
+            models.Index(fields=["job", "source"], name="application_source_idx"),
             models.Index(fields=["job", "-applied_at"], name="application_newest_idx"),
             # A board column's first cards, read in order (the board's per-column LIMIT queries).
             models.Index(fields=["current_stage", "position", "id"], name="application_column_idx"),

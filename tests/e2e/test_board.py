@@ -227,6 +227,49 @@ def test_a_move_keeps_the_filter_applied_by_htmx(page, recruiter, job, stages, a
     expect(page.locator(".board-card")).to_have_count(1)
 
 
+def test_a_drag_can_be_undone_from_its_toast(page, recruiter, job, stages, applications):
+    sign_in(page, recruiter.email, PASSWORD)
+    page.goto(f"/jobs/{job.pk}/board/")
+    expect_counts(page, stages, [4, 0, 0])
+    page.evaluate("window.__noReload = true")
+    moved, third = applications[0], column(page, stages[2])
+
+    with page.expect_response(re.compile(rf"/board/columns/{stages[2].pk}/$")):
+        drag_card_to(page, card(page, moved), third)
+    expect_counts(page, stages, [3, 0, 1])
+    toast = page.get_by_role("status").filter(has_text=f"Ada Lovelace moved to {stages[2].name}.")
+    expect(toast).to_be_visible()
+
+    with page.expect_response(re.compile(rf"/applications/{moved.pk}/undo-move/$")) as undone:
+        toast.get_by_role("button", name="Undo").click()
+    assert undone.value.ok
+
+    expect_counts(page, stages, [4, 0, 0])
+    expect(column(page, stages[0]).locator(f".board-card[data-application='{moved.pk}']")).to_be_visible()
+    expect(third.get_by_text("Nobody here yet")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=f"Ada Lovelace is back in {stages[0].name}.")).to_be_visible()
+    assert page.evaluate("window.__noReload") is True
+    assert db_stage(moved) == stages[0].pk
+    notes = list(moved.stage_history.exclude(from_stage=None).order_by("pk").values_list("note", flat=True))
+    assert notes == ["", "Undo"]
+
+
+def test_starring_a_card_changes_that_card_in_place(page, recruiter, job, stages, applications):
+    sign_in(page, recruiter.email, PASSWORD)
+    page.goto(f"/jobs/{job.pk}/board/")
+    page.evaluate("window.__noReload = true")
+    starred = applications[3]
+
+    with page.expect_response(re.compile(rf"/applications/{starred.pk}/star/$")):
+        card(page, starred).get_by_role("button", name="Star Linus Torvalds").click()
+
+    expect(card(page, starred).get_by_role("button", name="Star Linus Torvalds")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate("window.__noReload") is True
+    assert Application.objects.get(pk=starred.pk).is_starred
+
+
 # --- Screenshots ---------------------------------------------------------------
 
 # First name, then last name (which may have spaces, to see long names on the cards).

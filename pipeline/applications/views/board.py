@@ -21,6 +21,7 @@ from jobs.models import Stage
 
 from .. import services
 from ..access import get_application_for_user
+from ..cards import render_cards
 from ..models import TAG_MAX_LENGTH, Application
 from ..selectors import (
     CARDS_PER_COLUMN,
@@ -53,6 +54,7 @@ def _expanded(request):
 def _render_board(request, job, *, params=None, stages=None, status=200):
     filters = board_filters(params if params is not None else request.GET)
     ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request), stages=stages)}
+    render_cards([card for column in ctx["columns"] for card in column["cards"]])
     ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
     ctx["board_url"] = reverse("pipeline:board", args=[job.pk]) + (f"?{ctx['query']}" if ctx["query"] else "")
     template = "pipeline/board.html#board" if request.htmx and not request.htmx.boosted else "pipeline/board.html"
@@ -101,7 +103,7 @@ def _drag_answer(request, job, stages, stage, entries, *, shown):
         seen = shown if column_stage.pk == stage.pk else CARDS_PER_COLUMN - 1
         columns.append({"stage": column_stage, "count": count, "shown": min(count, seen)})
         columns[-1]["remaining"] = count - columns[-1]["shown"]
-    cards = board_cards(job, [entry.application_id for entry in entries], stages)
+    cards = render_cards(board_cards(job, [entry.application_id for entry in entries], stages), oob=True)
     ctx = {"job": job, "oob": True, "columns": columns, "cards": cards, "query": _board_params(request).urlencode()}
     if len(entries) == len(cards) == 1:
         [entry], [card] = entries, cards
@@ -135,12 +137,9 @@ def undo_move(request, pk):
     stages = job_stages(job)
     changed = [s for s in stages if entry and s.pk in (entry.from_stage_id, entry.to_stage_id)]
     params = _board_params(request)
-    ctx = {
-        "job": job,
-        "swap_columns": True,
-        "columns": build_columns(job, board_filters(params), changed),
-        "query": params.urlencode(),
-    }
+    columns = build_columns(job, board_filters(params), changed)
+    render_cards([card for column in columns for card in column["cards"]])
+    ctx = {"job": job, "swap_columns": True, "columns": columns, "query": params.urlencode()}
     return render(request, "pipeline/board.html#columns", ctx)
 
 
@@ -160,7 +159,7 @@ def _respond(request, application, message=None, error=None, action=None):
     elif message:
         messages.success(request, message)
     if request.htmx and action in CARD_ACTIONS:
-        [card] = board_cards(application.job, [application.pk])
+        [card] = render_cards(board_cards(application.job, [application.pk]))
         return render(request, "pipeline/board.html#one_card", {"card": card, "job": application.job})
     if request.htmx:
         return _render_board(request, application.job, params=_board_params(request))

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
-from pipeline.models import Application
-from tests.factories import ApplicationFactory, MembershipFactory, bulk_applications
+from pipeline.applications import services
+from pipeline.models import Application, Candidate
+from tests.factories import ApplicationFactory, MembershipFactory, bulk_applications, make_job
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,35 @@ def test_signed_out_visitors_are_sent_to_log_in(client, job):
 
 def test_it_refuses_post(client_for, recruiter, job):
     assert client_for(recruiter).post(url(job)).status_code == 405
+
+
+def test_the_source_filter_offers_each_source_of_the_job_once_in_order(
+    client_for, recruiter, organization, job, stages
+):
+    other_job = make_job(organization, title="Designer")
+    for source in ["Referral", "LinkedIn", "", "Referral", "Careers site", "LinkedIn"]:
+        ApplicationFactory(job=job, current_stage=stages[0], source=source)
+    ApplicationFactory(job=other_job, current_stage=other_job.stages.first(), source="Indeed")
+
+    response = client_for(recruiter).get(url(job))
+
+    assert response.status_code == 200
+    [select] = re.findall(r'<select [^>]*id="f-source".*?</select>', response.text, re.S)
+    assert re.findall(r"<option(?: selected)?>([^<]+)</option>", select) == ["Careers site", "LinkedIn", "Referral"]
+
+
+def test_a_card_shows_its_latest_name_tags_and_star_after_being_shown_once(client_for, recruiter, job, stages):
+    """Cards' HTML is kept between requests (applications.cards): anything a card shows changes its key."""
+    application = ApplicationFactory(job=job, current_stage=stages[0], candidate__first_name="Ada")
+    client = client_for(recruiter)
+    assert "Ada " in client.get(url(job)).text
+
+    Candidate.objects.filter(pk=application.candidate_id).update(first_name="Augusta")
+    Application.objects.filter(pk=application.pk).update(is_starred=True)
+    services.add_tags(applications=[application], tags=["maths"])
+    response = client.get(url(job))
+
+    assert response.status_code == 200
+    assert "Augusta " in response.text and "Ada " not in response.text
+    assert 'class="btn-star starred"' in response.text
+    assert re.findall(r"<span [^>]*data-tag>([^<]+)</span>", response.text) == ["maths"]

@@ -1,0 +1,55 @@
+"""Board cards, each rendered once: its HTML is kept under a digest of everything the card shows.
+
+The key is the shown values themselves (name, stage, status, star, rating, source, tags, days in
+stage and their warmth), not a version someone must remember to bump: nothing to invalidate, and a
+card that changed in any way gets a new key. Kept in the process's memory, bounded, because what it
+saves is template rendering and a lookup must cost far less than that (no query, no network).
+Off in DEBUG, where runserver picks up an edited template without restarting.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
+from django.template.loader import get_template
+
+# About 1.5 KB a card: 20,000 cards are some 30 MB per process at most.
+_kept = LocMemCache("board-cards", {"TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 20_000}})
+
+
+def _key(card, oob):
+    shown = (
+        card.pk,
+        card.candidate_id,
+        card.candidate.first_name,
+        card.candidate.last_name,
+        card.current_stage_id,
+        card.status,
+        card.is_starred,
+        card.rating,
+        card.source,
+        card.days_in_stage,
+        card.age,
+        card.stale_after,
+        [tag.name for tag in card.tags.all()],
+        oob,
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def render_cards(cards, *, oob=False):
+    """Set `card.html` on each of `cards` (as selectors._decorate left them): from memory, or rendered."""
+    template = get_template("pipeline/board.html#card")
+    if settings.DEBUG:
+        for card in cards:
+            card.html = template.render({"card": card, "oob": oob})
+        return cards
+    keys = [_key(card, oob) for card in cards]
+    found = _kept.get_many(keys)
+    rendered = {}
+    for card, key in zip(cards, keys, strict=True):
+        card.html = found.get(key)
+        if card.html is None:
+            card.html = rendered[key] = template.render({"card": card, "oob": oob})
+    _kept.set_many(rendered)
+    return cards
