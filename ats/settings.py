@@ -313,3 +313,14 @@ LOGGING = {
 
 # Applications per client address per window (count, seconds), counted in the database (accounts.ratelimit).
 APPLY_RATE_LIMIT = (envint("APPLY_RATE_LIMIT_COUNT", "10"), envint("APPLY_RATE_LIMIT_SECONDS", "600"))
+
+# --- Benchmark (`make bench`) -------------------------------------------------
+# The production settings plus what lets the bench measure them over plain http on 127.0.0.1.
+BENCH = envbool("BENCH", "false")
+if BENCH:
+    MIDDLEWARE = ["ats.querycount.QueryCountMiddleware", *MIDDLEWARE]  # outermost: counts every query
+    APPLY_RATE_LIMIT = (1_000_000, APPLY_RATE_LIMIT[1])  # every apply comes from 127.0.0.1
+    SECURE_SSL_REDIRECT = False
+    SECURE_HSTS_SECONDS = 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = False
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
