@@ -31,7 +31,7 @@ def _key(card, oob):
         card.days_in_stage,
         card.age,
         card.stale_after,
-        [tag.name for tag in card.tags.all()],
+        card.tag_names,
         oob,
     )
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()

@@ -3,7 +3,7 @@
 from functools import partial
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.params import to_int, to_text
 from jobs.models import Stage
 
-from .models import Application, Tag, normalise_tag
+from .models import Application, ApplicationTag, normalise_tag
 from .services import rejection_reasons
 
 CARDS_PER_COLUMN = 25
@@ -36,8 +36,12 @@ def board_filters(params):
     }
 
 
-def filtered_applications(job, filters):
-    applications = Application.objects.filter(job=job, status__in=STATUS_FILTERS[filters["status"]][1])
+def filtered_applications(job, filters, *, stage=None):
+    """The job's applications the filters let through; only those in `stage` (one of the job's) if given."""
+    # A stage belongs to one job, so the stage alone says it. Said together, PostgreSQL takes job and stage
+    # for independent, expects a twentieth of a column's rows, and joins them all before keeping 25.
+    scope = {"current_stage": stage} if stage is not None else {"job": job}
+    applications = Application.objects.filter(**scope, status__in=STATUS_FILTERS[filters["status"]][1])
     if filters["status"] != "all":
         applications = applications.filter(is_archived=False)
     if filters["q"]:
@@ -96,8 +100,12 @@ def _cards_of(applications):
 
 
 def _decorate(cards, stages):
-    """Tags (one query), days in stage, warmth and URLs: worked out here rather than in the template."""
-    prefetch_related_objects(cards, Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised")))
+    """Tag names (one query), days in stage, warmth and URLs: worked out here rather than in the template."""
+    # Plain (application, name) rows: a prefetch would build a manager and a Tag for each.
+    tags = ApplicationTag.objects.filter(application__in=[card.pk for card in cards]).order_by("tag__normalised")
+    names = {}
+    for application_id, name in tags.values_list("application_id", "tag__name"):
+        names.setdefault(application_id, []).append(name)
     stale_after = {stage.pk: stage.stale_after_days for stage in stages}
     now = timezone.now()
     candidate_url = _url_format("pipeline:candidate")
@@ -111,10 +119,11 @@ def _decorate(cards, stages):
         card.candidate_url = candidate_url.format(card.candidate_id)
         card.move_url = move_url.format(card.pk)
         card.star_url = star_url.format(card.pk)
+        card.tag_names = names.get(card.pk, [])
     return cards
 
 
-def _first_cards(applications, stages, limits):
+def _first_cards(job, filters, stages, limits):
     """The first `limits[stage]` cards of each column, each column read on the (stage, position, id) index.
 
     One UNION ALL of per-column LIMIT queries where the database allows it (PostgreSQL): its cost
@@ -125,12 +134,12 @@ def _first_cards(applications, stages, limits):
         return []
     if connection.features.supports_slicing_ordering_in_compound:
         columns = [
-            _cards_of(applications.filter(current_stage=stage)).order_by("position", "pk")[: limits[stage.pk]]
+            _cards_of(filtered_applications(job, filters, stage=stage)).order_by("position", "pk")[: limits[stage.pk]]
             for stage in stages
         ]
         return list(columns[0].union(*columns[1:], all=True))
     numbered = (
-        _cards_of(applications.filter(current_stage__in=stages))
+        _cards_of(filtered_applications(job, filters).filter(current_stage__in=stages))
         .annotate(row=Window(RowNumber(), partition_by=F("current_stage_id"), order_by=[F("position"), F("pk")]))
         .filter(row__lte=max(limits.values()))
     )
@@ -155,14 +164,13 @@ def build_columns(job, filters, stages, *, expanded=None):
     `expanded` maps a stage id to how many cards that column shows ("show more").
     """
     expanded = expanded or {}
-    applications = filtered_applications(job, filters)
     limits = {stage.pk: expanded.get(stage.pk, CARDS_PER_COLUMN) for stage in stages}
-    cards = _decorate(_first_cards(applications, stages, limits), stages)
+    cards = _decorate(_first_cards(job, filters, stages, limits), stages)
     cards.sort(key=lambda card: (card.position, card.pk))
     by_stage = {}
     for card in cards:
         by_stage.setdefault(card.current_stage_id, []).append(card)
-    counts = column_counts(applications, stages)
+    counts = column_counts(filtered_applications(job, filters), stages)
     columns = []
     for stage in stages:
         stage_cards = by_stage.get(stage.pk, [])
