@@ -21,8 +21,7 @@ def _key(card, oob):
     shown = (
         card.pk,
         card.candidate_id,
-        card.candidate.first_name,
-        card.candidate.last_name,
+        card.name,
         card.current_stage_id,
         card.status,
         card.is_starred,

@@ -1,5 +1,7 @@
 """Reads of the board of one job: columns, counts and cards in a fixed number of queries, at any size."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
 from django.db import connection
@@ -75,13 +77,45 @@ def _age(days, stale_after):
 _ID = 987654321
 
 
-def _url_format(name, *extra):
-    """`name`'s URL for an object id as a str.format template ({0}): reversed once, not once per card."""
-    return reverse(name, args=[_ID, *extra]).replace(str(_ID), "{0}")
+def _url_format(name, *args):
+    """`name`'s URL as a str.format template, {0} where `args` has None (the only argument by default).
+
+    Reversed once per board, not once per card.
+    """
+    args = [_ID if arg is None else arg for arg in args or (None,)]
+    return reverse(name, args=args).replace(str(_ID), "{0}")
 
 
-# What a card shows, and nothing more (no notes, no resume text).
-CARD_FIELDS = (
+@dataclass
+class Card:
+    """What a board card shows: one row of the card query (no model instance, no notes or resume text)."""
+
+    pk: int
+    candidate_id: int
+    current_stage_id: int
+    status: str
+    position: int
+    stage_entered_at: datetime
+    source: str
+    rating: int | None
+    is_starred: bool
+    first_name: str
+    last_name: str
+    # Worked out by _decorate.
+    name: str = ""
+    status_label: str = ""
+    days_in_stage: int = 0
+    stale_after: int | None = None
+    age: str = "fresh"
+    tag_names: list = field(default_factory=list)
+    candidate_url: str = ""
+    move_url: str = ""
+    star_url: str = ""
+    html: str = ""  # set by cards.render_cards
+
+
+CARD_COLUMNS = (
+    "pk",
     "candidate_id",
     "current_stage_id",
     "status",
@@ -95,23 +129,23 @@ CARD_FIELDS = (
 )
 
 
-def _cards_of(applications):
-    return applications.select_related("candidate").only(*CARD_FIELDS)
-
-
-def _decorate(cards, stages):
-    """Tag names (one query), days in stage, warmth and URLs: worked out here rather than in the template."""
+def _decorate(rows, stages):
+    """Cards from rows of CARD_COLUMNS, with tag names (one query), days in stage, warmth and URLs."""
+    cards = [Card(*row) for row in rows]
     # Plain (application, name) rows: a prefetch would build a manager and a Tag for each.
     tags = ApplicationTag.objects.filter(application__in=[card.pk for card in cards]).order_by("tag__normalised")
     names = {}
     for application_id, name in tags.values_list("application_id", "tag__name"):
         names.setdefault(application_id, []).append(name)
     stale_after = {stage.pk: stage.stale_after_days for stage in stages}
+    labels = dict(Application.Status.choices)
     now = timezone.now()
     candidate_url = _url_format("pipeline:candidate")
     move_url = _url_format("pipeline:move_application")
-    star_url = _url_format("pipeline:application_action", "star")
+    star_url = _url_format("pipeline:application_action", None, "star")
     for card in cards:
+        card.name = f"{card.first_name} {card.last_name}".strip()
+        card.status_label = labels.get(card.status, card.status)
         card.days_in_stage = (now - card.stage_entered_at).days
         # Warm once the stage's own limit is reached, hot at three times it.
         card.stale_after = stale_after.get(card.current_stage_id)
@@ -124,7 +158,7 @@ def _decorate(cards, stages):
 
 
 def _first_cards(job, filters, stages, limits):
-    """The first `limits[stage]` cards of each column, each column read on the (stage, position, id) index.
+    """Rows of the first `limits[stage]` cards of each column, each column read on the (stage, position, id) index.
 
     One UNION ALL of per-column LIMIT queries where the database allows it (PostgreSQL): its cost
     follows the cards shown, not the job's size. SQLite refuses a LIMIT inside a compound query, so
@@ -134,16 +168,21 @@ def _first_cards(job, filters, stages, limits):
         return []
     if connection.features.supports_slicing_ordering_in_compound:
         columns = [
-            _cards_of(filtered_applications(job, filters, stage=stage)).order_by("position", "pk")[: limits[stage.pk]]
+            filtered_applications(job, filters, stage=stage)
+            .order_by("position", "pk")
+            .values_list(*CARD_COLUMNS)[: limits[stage.pk]]
             for stage in stages
         ]
         return list(columns[0].union(*columns[1:], all=True))
     numbered = (
-        _cards_of(filtered_applications(job, filters).filter(current_stage__in=stages))
+        filtered_applications(job, filters)
+        .filter(current_stage__in=stages)
         .annotate(row=Window(RowNumber(), partition_by=F("current_stage_id"), order_by=[F("position"), F("pk")]))
         .filter(row__lte=max(limits.values()))
+        .values_list(*CARD_COLUMNS, "row")
     )
-    return [card for card in numbered if card.row <= limits[card.current_stage_id]]
+    stage_at = CARD_COLUMNS.index("current_stage_id")
+    return [row[:-1] for row in numbered if row[-1] <= limits[row[stage_at]]]
 
 
 def column_counts(applications, stages):
@@ -171,6 +210,7 @@ def build_columns(job, filters, stages, *, expanded=None):
     for card in cards:
         by_stage.setdefault(card.current_stage_id, []).append(card)
     counts = column_counts(filtered_applications(job, filters), stages)
+    column_url = _url_format("pipeline:board_column", job.pk, None)
     columns = []
     for stage in stages:
         stage_cards = by_stage.get(stage.pk, [])
@@ -178,6 +218,7 @@ def build_columns(job, filters, stages, *, expanded=None):
         columns.append(
             {
                 "stage": stage,
+                "url": column_url.format(stage.pk),
                 "count": count,
                 "cards": stage_cards,
                 "shown": len(stage_cards),
@@ -190,7 +231,8 @@ def build_columns(job, filters, stages, *, expanded=None):
 def board_cards(job, pks, stages=None):
     """Some cards of `job` as the board shows them (after a change to them)."""
     stages = stages if stages is not None else job_stages(job)
-    return _decorate(list(_cards_of(Application.objects.filter(job=job, pk__in=pks)).order_by()), stages)
+    rows = Application.objects.filter(job=job, pk__in=pks).order_by().values_list(*CARD_COLUMNS)
+    return _decorate(rows, stages)
 
 
 # A "loose index scan": each next source is one probe of the (job, source) index, so the cost

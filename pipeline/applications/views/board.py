@@ -107,7 +107,7 @@ def _drag_answer(request, job, stages, stage, entries, *, shown):
     ctx = {"job": job, "oob": True, "columns": columns, "cards": cards, "query": _board_params(request).urlencode()}
     if len(entries) == len(cards) == 1:
         [entry], [card] = entries, cards
-        ctx["toast"] = f"{card.candidate} moved to {stage.name}."
+        ctx["toast"] = f"{card.name} moved to {stage.name}."
         ctx["undo"] = {
             "url": reverse("pipeline:undo_move", args=[entry.application_id]),
             "history": entry.pk,
