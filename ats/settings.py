@@ -154,6 +154,15 @@ else:
         }
     }
 # The apply limit counts in a table of its own (accounts.ratelimit), atomically, on any backend.
+# This process's own memory, for copies that can't go stale: each key is a digest of everything its
+# value shows (a board card, a careers page), so a change makes a new key, never an old copy wrong.
+# A hit costs no query and no network; each gunicorn worker keeps its own.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ats-local",
+    "TIMEOUT": 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},  # about 30 MB of cards and pages at most
+}
 
 Q_CLUSTER = {
     "name": "ats",

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -112,11 +112,14 @@ def _page(request, *, parts, changed, render, shared, content_type="text/html; c
     response = get_conditional_response(request, etag=etag, last_modified=int(changed.timestamp()))
     if response is None:
         key = f"careers:{digest}"
-        body = cache.get(key) if shared else None
+        # This process's copy first (no query), then the shared cache (one query on the database backend).
+        body = (caches["local"].get(key) or cache.get(key)) if shared else None
         if body is None:
             body = render()
             if shared:
                 cache.set(key, body, PAGE_TIMEOUT)
+        if shared:
+            caches["local"].set(key, body, PAGE_TIMEOUT)
         response = HttpResponse(body, content_type=content_type)
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(changed.timestamp())

@@ -3,14 +3,17 @@
 import os
 
 from ats.settings import *  # noqa: F403
-from ats.settings import BASE_DIR, DATABASES
+from ats.settings import BASE_DIR, CACHES, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Read once at import by django-q2: tasks run in the calling process.
 Q_CLUSTER = {"name": "ats-test", "orm": "default", "sync": True, "timeout": 60, "retry": 120}
 # The site's own cache (the database cache without REDIS_URL): the test runner makes its table.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ats_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ats_cache"},
+    "local": CACHES["local"],  # emptied before each test (conftest)
+}
 ACCOUNT_RATE_LIMITS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,18 +3,15 @@
 The key is the shown values themselves (name, stage, status, star, rating, source, tags, days in
 stage and their warmth), not a version someone must remember to bump: nothing to invalidate, and a
 card that changed in any way gets a new key. Kept in the process's memory, bounded, because what it
-saves is template rendering and a lookup must cost far less than that (no query, no network).
-Off in DEBUG, where runserver picks up an edited template without restarting.
+saves is template rendering and a lookup must cost far less than that (the "local" cache: no
+query, no network). Off in DEBUG, where runserver picks up an edited template without restarting.
 """
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import caches
 from django.template.loader import get_template
-
-# About 1.5 KB a card: 20,000 cards are some 30 MB per process at most.
-_kept = LocMemCache("board-cards", {"TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 20_000}})
 
 
 def _key(card, oob):
@@ -43,12 +40,13 @@ def render_cards(cards, *, oob=False):
         for card in cards:
             card.html = template.render({"card": card, "oob": oob})
         return cards
-    keys = [_key(card, oob) for card in cards]
-    found = _kept.get_many(keys)
+    keys = [f"card:{_key(card, oob)}" for card in cards]
+    kept = caches["local"]
+    found = kept.get_many(keys)
     rendered = {}
     for card, key in zip(cards, keys, strict=True):
         card.html = found.get(key)
         if card.html is None:
             card.html = rendered[key] = template.render({"card": card, "oob": oob})
-    _kept.set_many(rendered)
+    kept.set_many(rendered)
     return cards
