@@ -122,10 +122,12 @@ class Job(models.Model):
             return f"{place} (hybrid)" if place else "Hybrid"
         return place
 
+    # Shown on the careers site (a draft or archived job is not).
+    PUBLIC_STATUSES = (Status.OPEN, Status.ON_HOLD, Status.CLOSED)
+
     @property
     def is_public(self):
-        """Shown on the careers site (a draft or archived job is not)."""
-        return self.status in (self.Status.OPEN, self.Status.ON_HOLD, self.Status.CLOSED)
+        return self.status in self.PUBLIC_STATUSES
 
     @property
     def accepts_applications(self):
