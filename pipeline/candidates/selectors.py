@@ -3,32 +3,41 @@
 import re
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 
 from accounts.params import to_date, to_int, to_text
 
 from ..applications.models import Application, normalise_tag
 
 SEARCH_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# A search lists at most this many candidates; past it the page says "1,000+" and asks for another word.
+SEARCH_LIMIT = 1000
+
+
+def search_words(text):
+    """The words a search looks for (at most eight); none for punctuation only, which lists everyone."""
+    return SEARCH_WORD_RE.findall(text.lower())[:8]
 
 
 def search_candidates(candidates, text):
-    """Full-text search over name, email, skills and resume text.
+    """Full-text search over name, email, skills and resume text: (the matches, their rank or None).
 
     PostgreSQL: the generated `search_vector` column (GIN-indexed, see migration
-    0003), prefix matching on every word, ranked. SQLite: every word must appear
-    in one of those fields, newest first.
+    0002), prefix matching on every word, ranked by ts_rank. SQLite: every word must
+    appear in one of those fields; there is no rank (None), so the list stays newest first.
     """
-    words = SEARCH_WORD_RE.findall(text.lower())[:8]
+    words = search_words(text)
     if not words:
-        return candidates, False
+        return candidates, None
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{word}:*" for word in words)
         matches = RawSQL("pipeline_candidate.search_vector @@ to_tsquery('simple', %s)", [tsquery], BooleanField())
         rank = RawSQL("ts_rank(pipeline_candidate.search_vector, to_tsquery('simple', %s))", [tsquery], FloatField())
-        return candidates.filter(matches).annotate(rank=rank), True
+        return candidates.filter(matches), rank
     for word in words:
         candidates = candidates.filter(
             Q(first_name__icontains=word)
@@ -37,7 +46,7 @@ def search_candidates(candidates, text):
             | Q(skills__icontains=word)
             | Q(resume_text__icontains=word)
         )
-    return candidates, False
+    return candidates, None
 
 
 CANDIDATE_SORTS = {
@@ -46,6 +55,7 @@ CANDIDATE_SORTS = {
     "name": ("Name", ["first_name", "last_name", "pk"]),
     "relevance": ("Best match", None),
 }
+NEWEST = CANDIDATE_SORTS["newest"][1]
 
 
 def candidate_filters(params):
@@ -87,9 +97,78 @@ def filter_candidates(candidates, filters, *, organization, jobs=None):
         candidates = candidates.filter(pk__in=Application.objects.filter(**lookups).values("candidate_id"))
     if filters["source"]:
         candidates = candidates.filter(source=filters["source"])
-    candidates, ranked = search_candidates(candidates, filters["q"])
-    sort = filters["sort"] or ("relevance" if ranked else "newest")
+    candidates, rank = search_candidates(candidates, filters["q"])
+    sort = filters["sort"] or ("relevance" if rank is not None else "newest")
     order = CANDIDATE_SORTS[sort][1]
-    if order is None:
-        order = ["-rank", "-created_at"] if ranked else CANDIDATE_SORTS["newest"][1]
-    return candidates.order_by(*order)
+    if order is None and rank is not None:
+        return candidates.annotate(rank=rank).order_by("-rank", *NEWEST)
+    return candidates.order_by(*(order or NEWEST))  # SQLite has no rank: newest first
+
+
+def candidate_page(candidates, filters, number, *, per_page=25):
+    """Page `number` of `candidates`: filter_candidates' list, with what a page shows of each.
+
+    A search's pages stop at SEARCH_LIMIT (SearchPaginator); ranked by relevance, they come
+    from the ranks of its newest matches only (_RankedMatches).
+    """
+    if not search_words(filters["q"]):
+        return Paginator(candidates, per_page).get_page(number)
+    if "rank" in candidates.query.annotations:  # filter_candidates ranks only to order by relevance
+        candidates = _RankedMatches(candidates)
+    return SearchPaginator(candidates, per_page).get_page(number)
+
+
+class SearchPaginator(Paginator):
+    """Pages of a search's first SEARCH_LIMIT results, counting no more than one match past them.
+
+    The exact count of a common skill's 12,000 matches cost more than the page it heads; `truncated`
+    says there are more than the pages show.
+    """
+
+    @cached_property
+    def _found(self):
+        matches = self.object_list
+        if isinstance(matches, QuerySet):
+            matches = matches.order_by().values("pk")[: SEARCH_LIMIT + 1]
+        return matches.count()
+
+    @property
+    def count(self):
+        return min(self._found, SEARCH_LIMIT)
+
+    @property
+    def truncated(self):
+        return self._found > SEARCH_LIMIT
+
+
+class _RankedMatches:
+    """A search's matches best first, for a paginator, ranking only the newest SEARCH_LIMIT + 1 of them.
+
+    A common skill matches a third of the pool, and ranking 12,000 rows to show 25 was most of a
+    search's time. The newest matches come off the (organization, -created_at) index, stopping at
+    the bound, in one query with their ranks and so their count (one past the limit tells there are
+    more); a page then fetches its own 25 rows.
+
+    Ties in rank went to the newest anyway, so the pages differ from ranking every match only where
+    an older match outranks the newest thousand. The CSV export still ranks every match.
+    """
+
+    def __init__(self, candidates):
+        self.candidates = candidates
+
+    @cached_property
+    def _ids(self):
+        newest = self.candidates.order_by(*NEWEST).prefetch_related(None).values_list("pk", "rank")
+        # A stable sort: the matches of one rank stay newest first, as ORDER BY -rank, NEWEST would.
+        return [pk for pk, _ in sorted(newest[: SEARCH_LIMIT + 1], key=lambda row: -row[1])]
+
+    def count(self):
+        return len(self._ids)
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        ids = self._ids[index]  # a paginator asks for a slice: one page
+        rows = {candidate.pk: candidate for candidate in self.candidates.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]  # one erased meanwhile is left out

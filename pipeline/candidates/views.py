@@ -1,13 +1,15 @@
 import csv
+from functools import partial
+from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from accounts.params import to_int
@@ -22,12 +24,14 @@ from . import services
 from .access import get_candidate_for_user, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
 from .models import Candidate
-from .selectors import CANDIDATE_SORTS, candidate_filters, filter_candidates
+from .selectors import CANDIDATE_SORTS, candidate_filters, candidate_page, filter_candidates
 from .timeline import candidate_timeline
 
 User = get_user_model()
 # An application's tags as pages show them: one query for a whole page of applications.
 _SHOWN_TAGS = Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised"))
+# What a row of the candidate list shows.
+_LISTED_FIELDS = ("first_name", "last_name", "email", "skills", "source", "created_at")
 
 
 @organization_required
@@ -104,27 +108,27 @@ def candidate_list(request):
         filters["stage"] = None
     # Erased candidates are tombstones kept for counts: their applications show them, the list does not.
     people = visible_candidates(request).filter(erased_at=None)
-    candidates = filter_candidates(people, filters, organization=request.organization, jobs=jobs).defer(
-        *Candidate.HEAVY_FIELDS
-    )
     # Each row lists only the applications to jobs the viewer can open, with their tags.
     shown_applications = Prefetch(
         "applications",
-        queryset=visible_applications(request).select_related("job", "current_stage").prefetch_related(_SHOWN_TAGS),
+        queryset=visible_applications(request)
+        .select_related("job", "current_stage")
+        .only("candidate", "status", "job__title", "current_stage__name")
+        .prefetch_related(_SHOWN_TAGS),
     )
-    candidates = candidates.prefetch_related(shown_applications)
+    candidates = filter_candidates(people, filters, organization=request.organization, jobs=jobs)
     if request.GET.get("format") == "csv":
-        return _csv(candidates)
-    page = Paginator(candidates, 25).get_page(request.GET.get("page"))
+        return _csv(candidates.defer(*Candidate.HEAVY_FIELDS).prefetch_related(shown_applications))
+    candidates = candidates.only(*_LISTED_FIELDS).prefetch_related(shown_applications)
+    page = candidate_page(candidates, filters, request.GET.get("page"))
     ctx = {
         "page": page,
         "candidates": page.object_list,
         "filters": filters,
         "any_filter": any(filters[key] for key in filters if key != "sort"),
-        "jobs": jobs,
-        "stages": Stage.objects.filter(job__in=jobs, is_active=True)
-        .select_related("job")
-        .order_by("job__title", "order"),
+        "jobs": jobs.only("title"),
+        # Called by the template, so the htmx branch (the results only) does not query the stages.
+        "stage_options": partial(_stage_options, jobs, selected=filters["stage"]),
         "sources": visible_candidates(request)
         .exclude(source="")
         .values_list("source", flat=True)
@@ -137,6 +141,31 @@ def candidate_list(request):
     }
     template = "pipeline/candidate_list.html#results" if request.htmx else "pipeline/candidate_list.html"
     return render(request, template, ctx)
+
+
+def _stage_options(jobs, *, selected):
+    """The stage filter's options, grouped by job, as HTML.
+
+    Built here rather than with template tags: 50 jobs have 400 stages, and at some 13 µs an option
+    the template language spent a fifth of the page's time on them. format_html escapes the names.
+    """
+    stages = Stage.objects.filter(job__in=jobs, is_active=True).order_by("job__title", "order")
+    groups = groupby(stages.values_list("job__title", "pk", "name"), key=lambda stage: stage[0])
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        (
+            (
+                title,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    ((pk, " selected" if pk == selected else "", name) for _, pk, name in group),
+                ),
+            )
+            for title, group in groups
+        ),
+    )
 
 
 class _Echo:
