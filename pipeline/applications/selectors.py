@@ -5,8 +5,7 @@ from datetime import datetime
 from functools import partial
 
 from django.db import connection
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,29 +159,24 @@ def _decorate(rows, stages):
 def _first_cards(job, filters, stages, limits):
     """Rows of the first `limits[stage]` cards of each column, each column read on the (stage, position, id) index.
 
-    One UNION ALL of per-column LIMIT queries where the database allows it (PostgreSQL): its cost
-    follows the cards shown, not the job's size. SQLite refuses a LIMIT inside a compound query, so
-    there one window query numbers each column's cards and keeps the first ones.
+    One query whose cost follows the cards shown, not the job's size. PostgreSQL: a UNION ALL of
+    per-column LIMIT queries. SQLite refuses a LIMIT inside a compound query but takes one in an IN
+    subquery, and runs `id IN (column 1) OR id IN (column 2) ...` as one index lookup per column
+    (PostgreSQL would scan the table for that OR).
     """
     if not stages:
         return []
+    columns = [
+        filtered_applications(job, filters, stage=stage).order_by("position", "pk")[: limits[stage.pk]]
+        for stage in stages
+    ]
     if connection.features.supports_slicing_ordering_in_compound:
-        columns = [
-            filtered_applications(job, filters, stage=stage)
-            .order_by("position", "pk")
-            .values_list(*CARD_COLUMNS)[: limits[stage.pk]]
-            for stage in stages
-        ]
+        columns = [column.values_list(*CARD_COLUMNS) for column in columns]
         return list(columns[0].union(*columns[1:], all=True))
-    numbered = (
-        filtered_applications(job, filters)
-        .filter(current_stage__in=stages)
-        .annotate(row=Window(RowNumber(), partition_by=F("current_stage_id"), order_by=[F("position"), F("pk")]))
-        .filter(row__lte=max(limits.values()))
-        .values_list(*CARD_COLUMNS, "row")
-    )
-    stage_at = CARD_COLUMNS.index("current_stage_id")
-    return [row[:-1] for row in numbered if row[-1] <= limits[row[stage_at]]]
+    wanted = Q()
+    for column in columns:
+        wanted |= Q(pk__in=column.values("pk"))
+    return list(Application.objects.filter(wanted).order_by().values_list(*CARD_COLUMNS))
 
 
 def column_counts(applications, stages):
