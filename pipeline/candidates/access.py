@@ -12,11 +12,16 @@ from ..applications.access import applications_visible_to
 from .models import Candidate
 
 
+def sees_every_candidate(membership):
+    """Recruiters and admins: every candidate of their organisation (else only through applications)."""
+    return membership is not None and membership.is_active and can(membership, "manage_candidates")
+
+
 def candidates_visible_to(membership):
     if membership is None or not membership.is_active:
         return Candidate.objects.none()
     candidates = Candidate.objects.filter(organization_id=membership.organization_id)
-    if can(membership, "manage_candidates"):
+    if sees_every_candidate(membership):
         return candidates
     return candidates.filter(pk__in=applications_visible_to(membership).values("candidate_id"))
 

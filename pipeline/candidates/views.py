@@ -19,9 +19,10 @@ from jobs.models import Stage
 
 from ..applications.access import visible_applications
 from ..applications.models import Tag
+from ..applications.selectors import distinct_values
 from ..applications.services import rejection_reasons
 from . import services
-from .access import get_candidate_for_user, visible_candidates
+from .access import get_candidate_for_user, sees_every_candidate, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
 from .models import Candidate
 from .selectors import CANDIDATE_SORTS, candidate_filters, candidate_page, filter_candidates
@@ -30,7 +31,17 @@ from .timeline import candidate_timeline
 User = get_user_model()
 # An application's tags as pages show them: one query for a whole page of applications.
 _SHOWN_TAGS = Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised"))
+
+
 # What a row of the candidate list shows.
+def _sources(request):
+    """The source filter's choices: every source in the organisation, or among the candidates one may see."""
+    if sees_every_candidate(request.membership):
+        return distinct_values(Candidate, "source", scope="organization_id", value=request.membership.organization_id)
+    visible = visible_candidates(request).exclude(source="")
+    return visible.values_list("source", flat=True).distinct().order_by("source")
+
+
 _LISTED_FIELDS = ("first_name", "last_name", "email", "skills", "source", "created_at")
 
 
@@ -129,11 +140,7 @@ def candidate_list(request):
         "jobs": jobs.only("title"),
         # Called by the template, so the htmx branch (the results only) does not query the stages.
         "stage_options": partial(_stage_options, jobs, selected=filters["stage"]),
-        "sources": visible_candidates(request)
-        .exclude(source="")
-        .values_list("source", flat=True)
-        .distinct()
-        .order_by("source"),
+        "sources": _sources(request),
         "sorts": [(key, label) for key, (label, _) in CANDIDATE_SORTS.items()],
         "query": request.GET.urlencode(),
         "can_add": can(request.membership, "manage_candidates"),

@@ -18,7 +18,7 @@ from accounts.models import Membership
 from jobs.models import HiringTeamMember
 from pipeline.candidates import selectors
 from pipeline.models import Candidate
-from tests.factories import ApplicationFactory, CandidateFactory, MembershipFactory, make_job
+from tests.factories import ApplicationFactory, CandidateFactory, MembershipFactory, OrganizationFactory, make_job
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +210,26 @@ def test_a_search_costs_the_same_queries_however_many_match(recruiter_client, or
     assert not under.context["page"].paginator.truncated
     assert over.context["page"].paginator.truncated
     assert many == few
+
+
+def source_choices(response):
+    assert response.status_code == 200
+    [select] = re.findall(r'<select class="form-select" id="c-source".*?</select>', response.text, re.S)
+    return re.findall(r"<option(?: selected)?>([^<]+)</option>", select)
+
+
+def test_the_source_filter_offers_each_source_once_and_a_hiring_manager_only_those_they_see(
+    client_for, recruiter_client, organization
+):
+    own, other = make_job(organization, title="Backend"), make_job(organization, title="Design")
+    manager = MembershipFactory(organization=organization, role=Membership.Role.HIRING_MANAGER).user
+    HiringTeamMember.objects.create(job=own, user=manager, role=HiringTeamMember.Role.HIRING_MANAGER)
+    for day, (source, job) in enumerate(
+        [("Referral", own), ("LinkedIn", other), ("", own), ("Referral", other), ("Careers site", own)], start=1
+    ):
+        candidate = person(organization, f"P{day}", added=day, source=source)
+        ApplicationFactory(job=job, candidate=candidate, current_stage=job.stages.first())
+    CandidateFactory(organization=OrganizationFactory(), source="Another organisation's")
+
+    assert source_choices(recruiter_client.get(URL)) == ["Careers site", "LinkedIn", "Referral"]
+    assert source_choices(client_for(manager).get(URL)) == ["Careers site", "Referral"]
