@@ -21,7 +21,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.crypto import get_random_string
 from django_q.models import OrmQ
@@ -115,6 +115,7 @@ class Bench:
         # lets index-only scans skip the table.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        self._settle()
         self.csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
         self.cookie = f"{_session_cookie(self.data.owner)}; {settings.CSRF_COOKIE_NAME}={self.csrf}"
         # The bench's own queries are done: the servers get the database to themselves.
@@ -132,6 +133,17 @@ class Bench:
         finally:
             processes.stop(server)
         return self.report()
+
+    def _settle(self):
+        """Write the new rows out now, not while the figures are taken (a checkpoint, or SQLite's WAL)."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                try:
+                    cursor.execute("CHECKPOINT")
+                except DatabaseError as error:  # needs a superuser (or pg_checkpoint): only noisier without
+                    self.say(f"  no checkpoint ({error}); figures may be noisier")
+            else:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _request(self, path, **fields):
         return load.Request(self.port, path, **fields)
