@@ -30,7 +30,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import strip_tags
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.models import Organization
 
@@ -134,7 +134,8 @@ def _today_and_changed(organization, *moments):
     return today, max(organization.day_start(today), *(moment for moment in moments if moment))
 
 
-@require_GET
+# Public pages answer GET and HEAD (link checkers, monitors) alike.
+@require_safe
 def careers_index(request, org_slug):
     organization = _organization_with_jobs_state(org_slug)
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
@@ -224,7 +225,7 @@ def _job_page_state(org_slug, job_slug):
     return row
 
 
-@require_GET
+@require_safe
 def careers_job(request, org_slug, job_slug):
     job_pk, job_updated_at, organization_updated_at, zone_name = _job_page_state(org_slug, job_slug)
     # For its day arithmetic only (local date, start of day); the page loads the real one to render.
@@ -257,7 +258,7 @@ def careers_job(request, org_slug, job_slug):
     return _page(request, parts=parts, changed=changed, render=render, shared=not source)
 
 
-@require_GET
+@require_safe
 def careers_feed(request, org_slug):
     organization = _organization_with_jobs_state(org_slug)
     today, changed = _today_and_changed(organization, organization.updated_at, organization.jobs_changed)
@@ -276,7 +277,7 @@ def careers_feed(request, org_slug):
     )
 
 
-@require_GET
+@require_safe
 def brand_stylesheet(request, org_slug):
     """The organisation's colours as CSS custom properties: a stylesheet, so the shared pages need no nonce.
 
@@ -293,7 +294,7 @@ def brand_stylesheet(request, org_slug):
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def organization_logo(request, org_slug):
     """Logos are public (unlike resumes), but still served by a view: media is never public."""

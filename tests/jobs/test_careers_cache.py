@@ -346,3 +346,11 @@ def test_a_cached_index_costs_one_query_however_many_jobs(client, organization):
 
     # The organisation with its jobs' latest change and count (one aggregate); the page is this process's copy.
     assert few == many == 1
+
+
+def test_link_checkers_may_ask_for_a_careers_page_with_head(client, job):
+    response = client.head(job_url(job))
+
+    assert response.status_code == 200
+    assert response["ETag"] == client.get(job_url(job))["ETag"]
+    assert client.post(job_url(job)).status_code == 405
