@@ -63,14 +63,6 @@ def get_public_job(organization, slug):
     return job
 
 
-def _public_job_by_slugs(org_slug, job_slug):
-    """get_public_job's job with its organisation, in one query: all a cached page hit needs."""
-    job = get_object_or_404(Job.objects.select_related("organization"), organization__slug=org_slug, slug=job_slug)
-    if not job.is_public:
-        raise Http404
-    return job
-
-
 def _organization_with_jobs_state(org_slug):
     """The organisation, with when any of its jobs last changed and how many it has, in one query.
 
@@ -112,13 +104,14 @@ def _page(request, *, parts, changed, render, shared, content_type="text/html; c
     response = get_conditional_response(request, etag=etag, last_modified=int(changed.timestamp()))
     if response is None:
         key = f"careers:{digest}"
-        # This process's copy first (no query), then the shared cache (one query on the database backend).
-        body = (caches["local"].get(key) or cache.get(key)) if shared else None
-        if body is None:
+        if not shared:
             body = render()
-            if shared:
+        # This process's copy first (no query), then the shared cache (one query on the database backend).
+        elif (body := caches["local"].get(key)) is None:
+            body = cache.get(key)
+            if body is None:
+                body = render()
                 cache.set(key, body, PAGE_TIMEOUT)
-        if shared:
             caches["local"].set(key, body, PAGE_TIMEOUT)
         response = HttpResponse(body, content_type=content_type)
     response.headers["ETag"] = etag
@@ -238,8 +231,8 @@ def careers_job(request, org_slug, job_slug):
     source = request.GET.get("source") or request.GET.get("utm_source") or ""
 
     def render():
-        job = _public_job_by_slugs(org_slug, job_slug)
-        organization = job.organization
+        organization = get_object_or_404(Organization, slug=org_slug)
+        job = get_public_job(organization, job_slug)
         # The canonical address, never the query string the visitor came with.
         url = request.build_absolute_uri(request.path)
         ctx = {

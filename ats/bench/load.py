@@ -10,10 +10,11 @@ import statistics
 import subprocess
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 WARM_UP = 3
 
@@ -113,18 +114,9 @@ def timed(requests, *, expect):
 
 def multipart(fields, files):
     """(body, content type) of a form post; `files` maps a field to (file name, content type, bytes)."""
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, content_type, content) in files.items():
-        head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            f"Content-Type: {content_type}\r\n\r\n"
-        )
-        parts.append(head.encode() + content + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+    uploads = {name: SimpleUploadedFile(filename, content, kind) for name, (filename, kind, content) in files.items()}
+    data = {**fields, **uploads}
+    return encode_multipart(BOUNDARY, data), MULTIPART_CONTENT
 
 
 def padded_pdf(size):

@@ -46,6 +46,7 @@ def stop(process):
 
     Only the main process gets SIGTERM: gunicorn's master and qcluster's sentinel each stop their own
     workers, and a qcluster whose workers are killed under it waits for them until it is killed.
+    The process must lead its own group (`start_new_session=True`, as `start` does). Tests use it too.
     """
     if process.poll() is None:
         process.terminate()

@@ -1,13 +1,14 @@
 """Board cards, each rendered once: its HTML is kept under a digest of everything the card shows.
 
-The key is the shown values themselves (name, stage, status, star, rating, source, tags, days in
-stage and their warmth), not a version someone must remember to bump: nothing to invalidate, and a
+The key is the card's values themselves (name, stage, status, star, rating, source, tags, days in
+stage and their warmth...), not a version someone must remember to bump: nothing to invalidate, and a
 card that changed in any way gets a new key. Kept in the process's memory, bounded, because what it
 saves is template rendering and a lookup must cost far less than that (the "local" cache: no
 query, no network). Off in DEBUG, where runserver picks up an edited template without restarting.
 """
 
 import hashlib
+from dataclasses import fields
 
 from django.conf import settings
 from django.core.cache import caches
@@ -15,22 +16,9 @@ from django.template.loader import get_template
 
 
 def _key(card, oob):
-    shown = (
-        card.pk,
-        card.candidate_id,
-        card.name,
-        card.current_stage_id,
-        card.status,
-        card.is_starred,
-        card.rating,
-        card.source,
-        card.days_in_stage,
-        card.age,
-        card.stale_after,
-        card.tag_names,
-        oob,
-    )
-    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    # Every field of the card but its HTML: a field added to Card (and shown) can't be left out of the key.
+    shown = [getattr(card, field.name) for field in fields(card) if field.name != "html"]
+    return hashlib.blake2b(repr((shown, oob)).encode(), digest_size=16).hexdigest()
 
 
 def render_cards(cards, *, oob=False):

@@ -101,8 +101,6 @@ class Card:
     first_name: str
     last_name: str
     # Worked out by _decorate.
-    name: str = ""
-    status_label: str = ""
     days_in_stage: int = 0
     stale_after: int | None = None
     age: str = "fresh"
@@ -111,6 +109,14 @@ class Card:
     move_url: str = ""
     star_url: str = ""
     html: str = ""  # set by cards.render_cards
+
+    @property
+    def name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def status_label(self):
+        return Application.Status(self.status).label
 
 
 CARD_COLUMNS = (
@@ -137,14 +143,11 @@ def _decorate(rows, stages):
     for application_id, name in tags.values_list("application_id", "tag__name"):
         names.setdefault(application_id, []).append(name)
     stale_after = {stage.pk: stage.stale_after_days for stage in stages}
-    labels = dict(Application.Status.choices)
     now = timezone.now()
     candidate_url = _url_format("pipeline:candidate")
     move_url = _url_format("pipeline:move_application")
     star_url = _url_format("pipeline:application_action", None, "star")
     for card in cards:
-        card.name = f"{card.first_name} {card.last_name}".strip()
-        card.status_label = labels.get(card.status, card.status)
         card.days_in_stage = (now - card.stage_entered_at).days
         # Warm once the stage's own limit is reached, hot at three times it.
         card.stale_after = stale_after.get(card.current_stage_id)
@@ -205,21 +208,22 @@ def build_columns(job, filters, stages, *, expanded=None):
         by_stage.setdefault(card.current_stage_id, []).append(card)
     counts = column_counts(filtered_applications(job, filters), stages)
     column_url = _url_format("pipeline:board_column", job.pk, None)
-    columns = []
-    for stage in stages:
-        stage_cards = by_stage.get(stage.pk, [])
-        count = counts.get(stage.pk, 0)
-        columns.append(
-            {
-                "stage": stage,
-                "url": column_url.format(stage.pk),
-                "count": count,
-                "cards": stage_cards,
-                "shown": len(stage_cards),
-                "remaining": count - len(stage_cards),
-            }
-        )
-    return columns
+    return [
+        _column(stage, counts.get(stage.pk, 0), cards=by_stage.get(stage.pk, []), url=column_url.format(stage.pk))
+        for stage in stages
+    ]
+
+
+def column_feet(job, filters, stages, shown):
+    """The counts and footers of `stages` after a drag; `shown` maps a stage id to the cards the browser shows."""
+    counts = column_counts(filtered_applications(job, filters), stages)
+    return [_column(stage, counts.get(stage.pk, 0), shown=shown[stage.pk]) for stage in stages]
+
+
+def _column(stage, count, *, cards=(), shown=None, url=""):
+    """A column as the board's templates read it: `remaining` is what "show more" would add."""
+    shown = len(cards) if shown is None else min(count, shown)
+    return {"stage": stage, "url": url, "count": count, "cards": cards, "shown": shown, "remaining": count - shown}
 
 
 def board_cards(job, pks, stages=None):

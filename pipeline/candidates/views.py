@@ -33,7 +33,6 @@ User = get_user_model()
 _SHOWN_TAGS = Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised"))
 
 
-# What a row of the candidate list shows.
 def _sources(request):
     """The source filter's choices: every source in the organisation, or among the candidates one may see."""
     if sees_every_candidate(request.membership):
@@ -42,6 +41,7 @@ def _sources(request):
     return visible.values_list("source", flat=True).distinct().order_by("source")
 
 
+# What a row of the candidate list shows.
 _LISTED_FIELDS = ("first_name", "last_name", "email", "skills", "source", "created_at")
 
 
@@ -138,9 +138,9 @@ def candidate_list(request):
         "filters": filters,
         "any_filter": any(filters[key] for key in filters if key != "sort"),
         "jobs": jobs.only("title"),
-        # Called by the template, so the htmx branch (the results only) does not query the stages.
+        # Called by the template, so the htmx branch (the results only) does not query stages or sources.
         "stage_options": partial(_stage_options, jobs, selected=filters["stage"]),
-        "sources": _sources(request),
+        "sources": partial(_sources, request),
         "sorts": [(key, label) for key, (label, _) in CANDIDATE_SORTS.items()],
         "query": request.GET.urlencode(),
         "can_add": can(request.membership, "manage_candidates"),

@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from accounts.models import RateCounter
 from accounts.ratelimit import hit
+from ats.bench.processes import free_port
+from ats.bench.processes import stop as stop_process_group
 from pipeline.models import Application
 from tests.mail.conftest import worker_database_url
 from tests.pipeline.applications.applying import application_data, apply_url, thanks_url
-from tests.processes import free_port, stop_process_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 60

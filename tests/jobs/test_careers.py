@@ -10,16 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from jobs.models import Job
 from tests.factories import make_job
+from tests.jobs.careers import index_url, job_url
 
 pytestmark = pytest.mark.django_db
-
-
-def index_url(org):
-    return f"/careers/{org.slug}/"
-
-
-def job_url(job):
-    return f"/careers/{job.organization.slug}/{job.slug}/"
 
 
 def listed_titles(response):

@@ -14,20 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from jobs.models import Job
 from tests.factories import OrganizationFactory, make_job
+from tests.jobs.careers import feed_url, index_url, job_url
 
 pytestmark = pytest.mark.django_db
-
-
-def index_url(org):
-    return f"/careers/{org.slug}/"
-
-
-def job_url(job):
-    return f"/careers/{job.organization.slug}/{job.slug}/"
-
-
-def feed_url(org):
-    return f"/careers/{org.slug}/feed.xml"
 
 
 def kept_pages():

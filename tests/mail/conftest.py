@@ -12,7 +12,7 @@ from django.db import connection
 from django_q.conf import Conf
 
 from ats import settings as app_settings
-from tests.processes import free_port
+from ats.bench.processes import free_port
 
 
 class _Handler:

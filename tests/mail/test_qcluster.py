@@ -16,11 +16,11 @@ from django_q.conf import Conf
 from django_q.models import OrmQ, Task
 
 from accounts.models import Membership
+from ats.bench.processes import stop as stop_process_group
 from mail import services, tasks
 from mail.models import EmailMessage
 from tests.factories import MembershipFactory, OrganizationFactory
 from tests.mail.conftest import worker_database_url
-from tests.processes import stop_process_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 60

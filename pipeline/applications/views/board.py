@@ -29,8 +29,7 @@ from ..selectors import (
     board_filters,
     build_board,
     build_columns,
-    column_counts,
-    filtered_applications,
+    column_feet,
     job_stages,
 )
 
@@ -94,17 +93,12 @@ def _drag_answer(request, job, stages, stage, entries, *, shown):
     The browser has already put the card where it was dropped. The source column shows one
     card fewer than its first batch (exact unless it was expanded with "show more").
     """
-    filters = board_filters(_board_params(request))
+    params = _board_params(request)
     changed = [s for s in stages if s.pk == stage.pk or s.pk in {e.from_stage_id for e in entries}]
-    counts = column_counts(filtered_applications(job, filters), changed)
-    columns = []
-    for column_stage in changed:
-        count = counts.get(column_stage.pk, 0)
-        seen = shown if column_stage.pk == stage.pk else CARDS_PER_COLUMN - 1
-        columns.append({"stage": column_stage, "count": count, "shown": min(count, seen)})
-        columns[-1]["remaining"] = count - columns[-1]["shown"]
+    visible = {s.pk: shown if s.pk == stage.pk else CARDS_PER_COLUMN - 1 for s in changed}
+    columns = column_feet(job, board_filters(params), changed, visible)
     cards = render_cards(board_cards(job, [entry.application_id for entry in entries], stages), oob=True)
-    ctx = {"job": job, "oob": True, "columns": columns, "cards": cards, "query": _board_params(request).urlencode()}
+    ctx = {"job": job, "oob": True, "columns": columns, "cards": cards, "query": params.urlencode()}
     if len(entries) == len(cards) == 1:
         [entry], [card] = entries, cards
         ctx["toast"] = f"{card.name} moved to {stage.name}."
