@@ -4,20 +4,35 @@ An invitation's email goes through the outbox (mail), which accounts may not
 import; ats registers the sender from its AppConfig.ready(), and the services
 here call it inside their transaction, so the invitation and its email are
 written together or not at all.
+
+A deactivated member's open pages must stop hearing live updates (ats.live);
+ats registers what does that, and the services call it once the change commits.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
-_senders = {}
+_hooks = {}
 
 
 def register_invitation_sender(sender):
     """`sender(invitation)` queues the invitation's email; used from AppConfig.ready()."""
-    _senders["invitation"] = sender
+    _hooks["invitation"] = sender
     return sender
 
 
 def send_invitation(invitation):
-    if "invitation" not in _senders:
+    if "invitation" not in _hooks:
         raise ImproperlyConfigured("No invitation sender is registered (is 'ats' in INSTALLED_APPS?).")
-    return _senders["invitation"](invitation)
+    return _hooks["invitation"](invitation)
+
+
+def register_member_deactivated(handler):
+    """`handler(membership)` runs after a membership is switched off; used from AppConfig.ready()."""
+    _hooks["member_deactivated"] = handler
+    return handler
+
+
+def member_deactivated(membership):
+    # Optional, unlike the invitation sender: without it nothing is listening live.
+    if "member_deactivated" in _hooks:
+        _hooks["member_deactivated"](membership)

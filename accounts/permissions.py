@@ -44,6 +44,11 @@ def can(membership, ability):
     return membership.role in _ABILITIES[ability]
 
 
+def roles_with(ability):
+    """The roles that grant `ability`: for queries that ask "which members may?" rather than "may this one?"."""
+    return _ABILITIES[ability]
+
+
 def can_assign_role(membership, role):
     """Only owners make or unmake owners; admins manage everyone else."""
     if not can(membership, "manage_members"):

@@ -96,6 +96,8 @@ def set_member_active(*, membership, active):
     membership.refresh_from_db()
     if not active and membership.is_last_owner():
         raise ValidationError("The last owner can't be deactivated. Make someone else an owner first.")
-    membership.is_active = active
+    was_active, membership.is_active = membership.is_active, active
     membership.save(update_fields=["is_active"])
+    if was_active and not active:
+        transaction.on_commit(lambda: extensions.member_deactivated(membership))
     return membership

@@ -2,6 +2,7 @@
 
 from accounts.adapters import AccountAdapter as BaseAccountAdapter
 from mail import services as mail
+from notifications import live
 
 
 class AccountAdapter(BaseAccountAdapter):
@@ -17,3 +18,10 @@ class AccountAdapter(BaseAccountAdapter):
         mail.queue_email(
             organization=None, to=message.to, subject=message.subject, html=html, text=text, sensitive=True
         )
+
+    def logout(self, request):
+        """Signing out closes the user's live-update sockets: an open tab would otherwise keep listening."""
+        user_id = request.user.pk
+        super().logout(request)
+        if user_id is not None:
+            live.close_user_sockets(user_id)

@@ -7,7 +7,10 @@ class AtsConfig(AppConfig):
 
     def ready(self):
         from accounts import extensions
+        from notifications import live
 
         from .invitations import send_invitation
 
         extensions.register_invitation_sender(send_invitation)
+        # A deactivated member's open pages stop hearing live updates (a reconnect is asked again).
+        extensions.register_member_deactivated(lambda membership: live.close_user_sockets(membership.user_id))

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_q",
+    "channels",
     "accounts",
     "jobs",
     "pipeline",
@@ -99,6 +100,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "ats.urls"
 WSGI_APPLICATION = "ats.wsgi.application"
+ASGI_APPLICATION = "ats.asgi.application"
 
 TEMPLATES = [
     {
@@ -111,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.organization",
+                "notifications.context_processors.live",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -124,15 +128,23 @@ SQLITE_OPTIONS = {
     "timeout": 10,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
 }
+# Served under ASGI (ats/asgi.py says so), each request's sync code runs in a thread that ends with it, so
+# a persistent connection would leave with its thread: PostgreSQL takes psycopg 3's pool instead (Django
+# refuses the pool with CONN_MAX_AGE). WSGI (gunicorn's threads, the bench) keeps persistent connections:
+# opening one cost a third of a careers page. Health checks drop a connection the server closed.
+DB_POOL = envbool("DB_POOL", env("ATS_ASGI", "false"))
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Persistent connections under WSGI (gunicorn's threads): opening one cost a third of a careers
-        # page. Health checks drop a connection the server closed. An ASGI server pools instead.
         conn_max_age=envint("CONN_MAX_AGE", "60"),
         conn_health_checks=True,
     )
 }
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Per process: the web processes times DB_POOL_MAX_SIZE must stay under the server's max_connections.
+    pool = {"min_size": 1, "max_size": envint("DB_POOL_MAX_SIZE", "10"), "timeout": 10}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -179,6 +191,18 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 1
+
+# --- Live updates (ats/live.py, notifications/live.py) ------------------------------
+# Board columns and the bell hear of changes over a WebSocket, from any process (the worker too), through
+# Redis. Without REDIS_URL there is no socket: the bell and open boards poll. Each pytest-xdist worker gets
+# keys of its own, so parallel runs against one Redis never hear each other.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "ats-live" + env("PYTEST_XDIST_WORKER")},
+        }
+    }
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

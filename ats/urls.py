@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("careers/", include(careers)),
     path("mail/", include("mail.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("pipeline.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

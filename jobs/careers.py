@@ -33,6 +33,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from accounts.models import Organization
+from accounts.streaming import streamed
 
 from . import extensions
 from .models import Job
@@ -297,7 +298,7 @@ def organization_logo(request, org_slug):
     content_type = mimetypes.guess_type(organization.logo.name)[0] or "application/octet-stream"
     if not content_type.startswith("image/") or content_type == "image/svg+xml":
         raise Http404
-    return FileResponse(organization.logo.open("rb"), content_type=content_type)
+    return streamed(request, FileResponse(organization.logo.open("rb"), content_type=content_type))
 
 
 class JobsFeed(Feed):

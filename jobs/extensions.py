@@ -22,7 +22,7 @@ class Link:
     group: str = "view"
 
 
-_providers = {"job_links": [], "list_links": [], "job_counts": [], "apply_url": []}
+_providers = {"job_links": [], "list_links": [], "job_counts": [], "apply_url": [], "team_member_added": []}
 
 
 def register(slot, provider):
@@ -62,3 +62,10 @@ def counts_of(job):
 def apply_url(job):
     """Where the careers page's Apply button goes, or "" when nothing takes applications."""
     return next((url for provider in _providers["apply_url"] if (url := provider(job))), "")
+
+
+def team_member_added(member, *, by):
+    """Someone joined a job's hiring team (a HiringTeamMember), added by `by`: provider(member, by=by),
+    called inside the change's transaction (ats tells the new member)."""
+    for provider in _providers["team_member_added"]:
+        provider(member, by=by)

@@ -6,6 +6,7 @@ from django.db.models import Max
 
 from accounts.ordering import swap_with_neighbour
 
+from . import extensions
 from .forms import ALWAYS_REQUIRED, STANDARD_FIELDS, new_field_key
 from .models import FormField, HiringTeamMember, Job, JobForm
 
@@ -100,9 +101,15 @@ def move_field(*, field, offset):
     swap_with_neighbour(field.form.fields.select_for_update(), field, offset)
 
 
-def set_team_member(*, job, user, role):
-    """Put `user` on the job's hiring team with `role` (or change their role there)."""
-    member, _ = HiringTeamMember.objects.update_or_create(job=job, user=user, defaults={"role": role})
+@transaction.atomic
+def set_team_member(*, job, user, role, by=None):
+    """Put `user` on the job's hiring team with `role` (or change their role there).
+
+    Someone new on the team is told, by whatever the apps above registered (jobs.extensions).
+    """
+    member, created = HiringTeamMember.objects.update_or_create(job=job, user=user, defaults={"role": role})
+    if created:
+        extensions.team_member_added(member, by=by)
     return member
 
 

@@ -105,7 +105,7 @@ def add_team_member(request, pk):
     if membership is None or role not in HiringTeamMember.Role.values:
         messages.error(request, "Choose a member of your organisation and a role.")
     else:
-        services.set_team_member(job=job, user=membership.user, role=role)
+        services.set_team_member(job=job, user=membership.user, role=role, by=request.user)
         messages.success(request, f"{membership.user} is on the hiring team.")
     return redirect(job)
 

@@ -6,6 +6,7 @@ from .applications.models import (
     ApplicationFormAnswer,
     ApplicationStageHistory,
     ApplicationTag,
+    Follow,
     RejectionReason,
     Tag,
 )
@@ -142,6 +143,15 @@ class RejectionReasonAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active", "organization"]
     search_fields = ["name", "organization__name"]
     list_select_related = ["organization"]
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "application", "following", "created_at"]
+    list_filter = ["following"]
+    search_fields = ["user__email", "application__candidate__email"]
+    raw_id_fields = ["application", "user"]
+    list_select_related = ["user", "application__candidate", "application__job"]
 
 
 @admin.register(Note)

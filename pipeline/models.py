@@ -6,6 +6,7 @@ from .applications.models import (  # noqa: F401
     ApplicationFormAnswer,
     ApplicationStageHistory,
     ApplicationTag,
+    Follow,
     RejectionReason,
     Tag,
 )

@@ -5,9 +5,11 @@ managers those of the jobs whose team they are on; interviewers none yet (they
 will see the applications of their interviews). Another organisation's rows are 404.
 """
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import can
+from accounts.models import Membership
+from accounts.permissions import can, roles_with
 
 from .models import Application, ApplicationFormAnswer
 
@@ -21,6 +23,20 @@ def applications_visible_to(membership):
     if can(membership, "manage_applications"):
         return applications.filter(job__team__user_id=membership.user_id)
     return applications.none()
+
+
+def members_who_see_jobs(organization_id, job_ids):
+    """The active members who may see the applications of any of `job_ids`: the rule above, from the
+    other side ("who may see this?" rather than "what may this member see?"), for choosing whom to tell."""
+    members = Membership.objects.filter(organization_id=organization_id, is_active=True, user__is_active=True)
+    return members.filter(
+        Q(role__in=roles_with("manage_candidates"))
+        | Q(role__in=roles_with("manage_applications"), user__hiring_teams__job_id__in=job_ids)
+    ).distinct()
+
+
+def members_who_see(application):
+    return members_who_see_jobs(application.job.organization_id, [application.job_id])
 
 
 def can_view_application(membership, application):

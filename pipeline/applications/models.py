@@ -222,3 +222,22 @@ class RejectionReason(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Follow(models.Model):
+    """A member's own choice about an application's news: Follow (`following`), or Unfollow.
+
+    Without a row, a member follows the applications of the jobs whose team they are on and those
+    they wrote a note on; a row overrides that either way.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    following = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "user"], name="unique_follow")]
+
+    def __str__(self):
+        return f"{self.user} {'follows' if self.following else 'unfollowed'} {self.application}"

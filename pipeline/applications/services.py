@@ -22,6 +22,7 @@ from .models import (
     ApplicationFormAnswer,
     ApplicationStageHistory,
     ApplicationTag,
+    Follow,
     RejectionReason,
     Tag,
     clean_tag,
@@ -282,7 +283,7 @@ def undo_move(*, application, history_id, by=None):
 
 
 def _event(application, by, kind, text):
-    TimelineEvent.objects.create(
+    return TimelineEvent.objects.create(
         candidate_id=application.candidate_id, application=application, actor=by, kind=kind, text=text
     )
 
@@ -300,11 +301,11 @@ def reject_application(*, application, reason, by=None, withdrawn=False):
     locked.rejection_reason = str(reason)[:200]
     locked.save(update_fields=["status", "status_before_rejection", "rejection_reason", "updated_at"])
     verb = "Withdrew" if withdrawn else "Rejected"
-    _event(locked, by, locked.status, f"{verb}: {locked.rejection_reason}")
+    event = _event(locked, by, locked.status, f"{verb}: {locked.rejection_reason}")
     if withdrawn:
-        reactions.application_withdrawn(locked)
+        reactions.application_withdrawn(locked, event)
     else:
-        reactions.application_rejected(locked)
+        reactions.application_rejected(locked, event)
     _refresh(application, locked)
     application.rejection_reason = locked.rejection_reason
     return application
@@ -357,9 +358,9 @@ def set_status(*, application, status, by=None):
     locked.status = status
     locked.save(update_fields=["status", "hired_at", "updated_at"])
     labels = {"active": "Reactivated", "on_hold": "Put on hold", "hired": "Hired"}
-    _event(locked, by, status, labels[status])
+    event = _event(locked, by, status, labels[status])
     if status == Application.Status.HIRED:
-        reactions.application_hired(locked)
+        reactions.application_hired(locked, event)
     _refresh(application, locked)
     return application
 
@@ -450,3 +451,9 @@ def create_default_rejection_reasons(organization):
 
 def rejection_reasons(organization):
     return list(RejectionReason.objects.filter(organization=organization, is_active=True))
+
+
+def set_following(*, application, user, following):
+    """Follow or unfollow an application's news (overriding "on the team" and "wrote a note")."""
+    follow, _ = Follow.objects.update_or_create(application=application, user=user, defaults={"following": following})
+    return follow

@@ -5,6 +5,9 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from ..candidates.models import TimelineEvent
+from . import notices
+from .models import Application, ApplicationStageHistory
 from .pending import KEPT_RESUME_MAX_AGE, PENDING_DIR
 
 
@@ -19,3 +22,31 @@ def delete_stale_pending_uploads():
     for name in stale:
         default_storage.delete(f"{PENDING_DIR}/{name}")
     return len(stale)
+
+
+def notify_new_application(application_id):
+    application = Application.objects.select_related("job__organization", "candidate").filter(pk=application_id).first()
+    if application is not None:
+        notices.new_application(application)
+
+
+def notify_stage_entered(history_id):
+    history = (
+        ApplicationStageHistory.objects.select_related(
+            "application__job__organization", "application__candidate", "to_stage", "moved_by"
+        )
+        .filter(pk=history_id)
+        .first()
+    )
+    if history is not None and history.to_stage is not None:
+        notices.stage_entered(history)
+
+
+def notify_decision(event_id):
+    event = (
+        TimelineEvent.objects.select_related("application__job__organization", "application__candidate", "actor")
+        .filter(pk=event_id, application__isnull=False)
+        .first()
+    )
+    if event is not None and event.kind in notices.DECISIONS:
+        notices.decided(event)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.permissions import can
 
-from ..applications.access import applications_visible_to
+from ..applications.access import applications_visible_to, members_who_see_jobs
 from .models import Candidate
 
 
@@ -24,6 +24,12 @@ def candidates_visible_to(membership):
     if sees_every_candidate(membership):
         return candidates
     return candidates.filter(pk__in=applications_visible_to(membership).values("candidate_id"))
+
+
+def members_who_see_candidate(candidate):
+    """The active members who may see `candidate`: every recruiter, and whoever sees one of their applications."""
+    job_ids = candidate.applications.values_list("job_id", flat=True)
+    return members_who_see_jobs(candidate.organization_id, job_ids)
 
 
 def can_view_candidate(membership, candidate):

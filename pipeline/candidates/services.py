@@ -9,34 +9,42 @@ from django.db import IntegrityError, transaction
 from .. import reactions
 from ..applications.models import ApplicationFormAnswer
 from ..applications.services import open_application
+from .access import members_who_see_candidate
 from .models import Candidate, Note, TimelineEvent, delete_file_on_commit, normalise_email
 
 MENTION_RE = re.compile(r"@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
 
 
-def mentioned_users(organization, body):
-    """Members named in `body` as @email, @email-name (before the @) or @firstname."""
+def mentioned_users(candidate, body):
+    """Members named in `body` as @email, @email-name (before the @) or @firstname, among those who
+    may see `candidate` (a mention never shows a person to someone who may not see them)."""
     handles = {handle.lower().rstrip(".") for handle in MENTION_RE.findall(body)}
     if not handles:
         return []
-    members = organization.memberships.filter(is_active=True).select_related("user")
     found = []
-    for membership in members:
+    for membership in members_who_see_candidate(candidate).select_related("user"):
         user = membership.user
-        names = {user.email.lower(), user.email.split("@")[0].lower()}
-        if user.name:
-            names.add(user.name.split()[0].lower())
-        if names & handles:
+        if mention_handles(user) & handles:
             found.append(user)
     return found
 
 
+def mention_handles(user):
+    """What @-handles name `user`: the address, its part before the @, the first name."""
+    names = {user.email.lower(), user.email.split("@")[0].lower()}
+    if user.name:
+        names.add(user.name.split()[0].lower())
+    return names
+
+
 @transaction.atomic
-def add_note(*, candidate, author, body, visibility=Note.Visibility.TEAM, application=None, organization):
+def add_note(*, candidate, author, body, visibility=Note.Visibility.TEAM, application=None):
+    """A note on `candidate` (about one application, when given). A team note's mentions are told;
+    a private note mentions nobody: only its author reads it."""
     note = Note.objects.create(
         candidate=candidate, application=application, author=author, body=body, visibility=visibility
     )
-    mentioned = mentioned_users(organization, body)
+    mentioned = mentioned_users(candidate, body) if visibility == Note.Visibility.TEAM else []
     note.mentions.set(mentioned)
     reactions.note_added(note, mentioned)
     return note

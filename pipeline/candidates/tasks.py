@@ -1,6 +1,12 @@
 """Background tasks of the candidates room: take ids, re-fetch, and return quietly when the row is gone."""
 
-from .models import Candidate
+from django.urls import reverse
+
+from notifications.models import Category
+from notifications.services import notify
+
+from .access import members_who_see_candidate
+from .models import Candidate, Note
 from .resume_parser import parse, read_resume
 
 
@@ -31,3 +37,29 @@ def parse_resume(candidate_id):
             "experience_years", "updated_at",
         ]
     )  # fmt: skip
+
+
+def notify_mentions(note_id):
+    """Tell the members a team note names; each must still be able to see the candidate."""
+    note = (
+        Note.objects.select_related("candidate__organization", "author", "application__job").filter(pk=note_id).first()
+    )
+    if note is None or note.visibility != Note.Visibility.TEAM:
+        return
+    candidate = note.candidate
+    may_see = members_who_see_candidate(candidate).values_list("user_id", flat=True)
+    about = f" ({note.application.job.title})" if note.application else ""
+    author = note.author.get_full_name() if note.author else "Someone"
+    notify(
+        category=Category.MENTION,
+        recipients=note.mentions.filter(pk__in=may_see),
+        organization=candidate.organization,
+        actor=note.author,
+        key=f"mention:{note.pk}",
+        title=f"{author} mentioned you in a note on {candidate.full_name}{about}",
+        body=note.body[:500],
+        url=reverse("pipeline:candidate", args=[candidate.pk]) + f"#note-{note.pk}",
+        target=note.application or candidate,
+        subject=candidate.full_name,
+        group_key=f"candidate:{candidate.pk}",
+    )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.params import to_int
 from accounts.permissions import ability_required, can, organization_required
+from accounts.streaming import streamed
 from jobs.access import visible_jobs
 from jobs.models import Stage
 
@@ -100,7 +101,6 @@ def add_note(request, pk):
             body=form.cleaned_data["body"],
             visibility=form.cleaned_data["visibility"],
             application=form.cleaned_data.get("application"),
-            organization=request.organization,
         )
         messages.success(request, "Note added.")
     else:
@@ -129,7 +129,7 @@ def candidate_list(request):
     )
     candidates = filter_candidates(people, filters, organization=request.organization, jobs=jobs)
     if request.GET.get("format") == "csv":
-        return _csv(candidates.defer(*Candidate.HEAVY_FIELDS).prefetch_related(shown_applications))
+        return streamed(request, _csv(candidates.defer(*Candidate.HEAVY_FIELDS).prefetch_related(shown_applications)))
     candidates = candidates.only(*_LISTED_FIELDS).prefetch_related(shown_applications)
     page = candidate_page(candidates, filters, request.GET.get("page"))
     ctx = {

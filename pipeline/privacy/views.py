@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import ability_required
+from accounts.streaming import streamed
 
 from ..applications.models import Application
 from ..candidates.access import get_candidate_for_user
@@ -50,12 +51,13 @@ def erase_candidate(request, pk):
 def export_candidate(request, pk):
     """A subject-access request: candidate.json and their files, zipped. Writes nothing."""
     candidate = get_candidate_for_user(request, pk)
-    return FileResponse(
+    response = FileResponse(
         write_export(candidate),
         as_attachment=True,
         filename=f"candidate-{candidate.pk}.zip",
         content_type="application/zip",
     )
+    return streamed(request, response)
 
 
 @require_GET

@@ -4,7 +4,7 @@ A model added without an admin fails here, by name: support staff can then see e
 stores (rejection reasons, notes and timeline events were once missing).
 """
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.apps import apps
@@ -16,7 +16,11 @@ from accounts.ratelimit import hit
 from jobs.models import HiringTeamMember
 from pipeline.applications.emails import send_to_candidate
 from pipeline.applications.models import ApplicationFormAnswer
-from pipeline.applications.services import add_tags, submit_application
+from notifications.digest import send_digest
+from notifications.failures import notify_failed_deliveries
+from notifications.models import Category, Email
+from notifications.services import notify, save_preferences
+from pipeline.applications.services import add_tags, set_following, submit_application
 from pipeline.candidates.models import TimelineEvent
 from pipeline.candidates.services import add_note
 from pipeline.privacy.services import erase_candidate, extend_retention
@@ -53,7 +57,7 @@ def rows(organization):
     application = submit_application(job=job, values=values, files={"resume": pdf_upload()})
     ApplicationFormAnswer.objects.create(application=application, key="notice", label="Notice period", value="1 month")
     add_tags(applications=[application], tags=["Python"])
-    add_note(candidate=application.candidate, author=owner, body="Strong", organization=organization)
+    add_note(candidate=application.candidate, author=owner, body="Strong")
     TimelineEvent.objects.create(candidate=application.candidate, application=application, kind="merged", text="x")
     send_to_candidate(application=application, key="acknowledgement", sender=owner)
     hit("apply:203.0.113.9", limit=10, window=600)
@@ -64,6 +68,15 @@ def rows(organization):
         files={"resume": pdf_upload()},
     )
     erase_candidate(candidate=gone.candidate, by=owner, reason="request")
+    set_following(application=application, user=owner, following=True)
+    colleague = MembershipFactory(organization=organization).user
+    save_preferences(user=colleague, choices={Category.MENTION: (True, Email.DIGEST)}, send_at=time(7, 30))
+    notify(
+        category=Category.MENTION, recipients=[colleague], organization=organization, key="admin-test",
+        title="Owner mentioned you", target=application,
+    )  # fmt: skip
+    send_digest(user=colleague, day=date(2030, 1, 1))
+    notify_failed_deliveries()
     empty = [model._meta.label for model in MODELS if not model._default_manager.exists()]
     assert empty == []  # otherwise a changelist would render no row and hide a broken column
 

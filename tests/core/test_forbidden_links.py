@@ -134,7 +134,7 @@ def world(db):
     for candidate in (world.candidate, world.duplicate):
         candidate.phone = "+44 20 7946 0000"  # the same phone: each page offers to merge the other
         candidate.save()
-    add_note(candidate=world.candidate, author=users["recruiter"], body="Strong", organization=world.organization)
+    add_note(candidate=world.candidate, author=users["recruiter"], body="Strong")
     add_tags(applications=[world.application], tags=["strong"])
     EmailMessage.objects.create(
         organization=world.organization,

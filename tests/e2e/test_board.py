@@ -321,7 +321,6 @@ def busy_board(recruiter, job, stages):
         body="Strong on distributed systems; ask about the on-call rota.",
         visibility="team",
         application=made[0],
-        organization=job.organization,
     )
     return made
 

@@ -132,7 +132,7 @@ class Command(BaseCommand):
         recruiter = _member_user(acme, Membership.Role.RECRUITER)
         for application in Application.objects.filter(job__organization=acme, rating=5)[:6]:
             add_note(
-                candidate=application.candidate, author=recruiter, organization=acme, application=application,
+                candidate=application.candidate, author=recruiter, application=application,
                 body="Strong portfolio. @morgan could you take the next interview?",
             )  # fmt: skip
             add_tags(applications=[application], tags=["strong"])

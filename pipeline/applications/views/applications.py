@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import ability_required, organization_required
+from accounts.streaming import streamed
 from jobs.access import get_job_for_user
 
 from ...candidates.access import get_candidate_for_user
@@ -29,10 +30,11 @@ def job_applications(request, pk):
     return render(request, "pipeline/job_applications.html", ctx)
 
 
-def _attachment(fieldfile, filename):
+def _attachment(request, fieldfile, filename):
     if not fieldfile:
         raise Http404
-    return FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename or Path(fieldfile.name).name)
+    name = filename or Path(fieldfile.name).name
+    return streamed(request, FileResponse(fieldfile.open("rb"), as_attachment=True, filename=name))
 
 
 @require_GET
@@ -40,11 +42,11 @@ def _attachment(fieldfile, filename):
 def download_resume(request, pk):
     """Resumes are private: only members who may see the candidate get the file, as an attachment."""
     candidate = get_candidate_for_user(request, pk)
-    return _attachment(candidate.resume, candidate.resume_name)
+    return _attachment(request, candidate.resume, candidate.resume_name)
 
 
 @require_GET
 @organization_required
 def download_answer_file(request, pk):
     answer = get_answer_for_user(request, pk)
-    return _attachment(answer.file, answer.file_name)
+    return _attachment(request, answer.file, answer.file_name)

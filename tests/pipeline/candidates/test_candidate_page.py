@@ -187,11 +187,14 @@ def test_a_mention_by_first_name_or_email_is_stored(client_for, recruiter, organ
     assert set(Note.objects.get().mentions.all()) == {riley, by_email}
 
 
-def test_mentioned_users_ignores_inactive_members_and_plain_emails(organization):
-    inactive = MembershipFactory(organization=organization, user=UserFactory(name="Riley Gone"), is_active=False)
+def test_mentioned_users_ignores_inactive_members_and_plain_emails(organization, candidate):
+    inactive = MembershipFactory(
+        organization=organization, user=UserFactory(name="Riley Gone"), role=Membership.Role.RECRUITER, is_active=False
+    )
+    active = MembershipFactory(organization=organization, user=UserFactory(name="Riley Here"), role=Membership.Role.RECRUITER)
 
-    assert services.mentioned_users(organization, "@riley") == []
-    assert services.mentioned_users(organization, f"write to {inactive.user.email} directly") == []
+    assert services.mentioned_users(candidate, "@riley") == [active.user]
+    assert services.mentioned_users(candidate, f"write to {inactive.user.email} directly") == []
 
 
 def test_a_private_note_is_visible_to_its_author_only(client_for, recruiter, organization, candidate):

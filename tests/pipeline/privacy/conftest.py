@@ -62,7 +62,7 @@ def person(organization, owner, django_capture_on_commit_callbacks):
     stages = list(job.stages.order_by("order"))
     with django_capture_on_commit_callbacks(execute=True):
         move_application(application=application, to_stage=stages[1], by=owner, note=f"{FULL_NAME} was great")
-        add_note(candidate=candidate, author=owner, body=f"Call {FULL_NAME} on {PHONE}", organization=organization)
+        add_note(candidate=candidate, author=owner, body=f"Call {FULL_NAME} on {PHONE}")
         EmailTemplate.objects.create(
             organization=organization,
             key="personal",

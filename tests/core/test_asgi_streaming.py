@@ -1,0 +1,129 @@
+"""Under the ASGI server (ats.asgi), exports and downloads stream: memory stays far below their size.
+
+Django reads a sync iterator whole before sending a byte under ASGI (accounts.streaming says why),
+so these drive the real ASGI application with an HTTP scope and watch what it sends and what it
+allocates. The views run in a thread of their own there, so the rows are committed (transactional_db).
+"""
+
+import asyncio
+import importlib
+import tracemalloc
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from pipeline.candidates.models import Candidate
+from tests.factories import CandidateFactory
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+ROWS = 8_000
+SKILLS = [f"skill-{n:03}" for n in range(100)]  # about 1.2 kB a row: the export is some 10 MB
+
+
+@pytest.fixture
+def asgi_app(monkeypatch):
+    monkeypatch.setenv("ATS_ASGI", "true")  # what ats.asgi sets; restored after the test
+    return importlib.import_module("ats.asgi").application
+
+
+@pytest.fixture
+def session_cookie(client_for, recruiter):
+    client = client_for(recruiter)
+    return f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+
+
+async def fetch(app, url, cookie):
+    """GET `url` through the ASGI app: (status, body sizes, more_body flags, traced peak bytes, body head)."""
+    path, _, query = url.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"cookie", cookie.encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    requested, finished = False, asyncio.Event()
+
+    async def receive():
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await finished.wait()  # the client stays connected until the body is all in
+        return {"type": "http.disconnect"}
+
+    answer = {"sizes": [], "more": [], "head": b""}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            body = message.get("body", b"")
+            answer["head"] = answer["head"] or body[:200]
+            answer["sizes"].append(len(body))  # sizes only: keeping the bodies would be the memory we measure
+            answer["more"].append(message.get("more_body", False))
+            if not message.get("more_body", False):
+                finished.set()
+
+    tracemalloc.start()
+    try:
+        await app(scope, receive, send)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return answer["status"], answer["sizes"], answer["more"], peak, answer["head"]
+
+
+def _many_candidates(organization):
+    Candidate.objects.bulk_create(
+        Candidate(organization=organization, first_name=f"Person{n}", last_name="Example", email=f"p{n}@example.com",
+                  skills=SKILLS)  # fmt: skip
+        for n in range(ROWS)
+    )
+
+
+async def test_a_large_csv_export_streams_in_bounded_memory(asgi_app, session_cookie, organization):
+    await sync_to_async(_many_candidates)(organization)
+
+    status, sizes, more, peak, head = await fetch(asgi_app, f"{reverse('pipeline:candidates')}?format=csv", session_cookie)
+
+    total = sum(sizes)
+    assert status == 200
+    assert head.startswith(b"First name,Last name,Email")
+    assert total > 8 * 1024 * 1024
+    assert len(sizes) > 100  # many messages, each a chunk, more to come...
+    assert all(more[:-1]) and more[-1] is False  # ...until the empty closing one
+    assert max(sizes) < 256 * 1024
+    assert peak < total / 4, f"peak {peak:,} bytes for an export of {total:,}"
+
+
+async def test_a_large_download_streams_in_bounded_memory(asgi_app, session_cookie, organization):
+    size = 12 * 1024 * 1024
+
+    def candidate_with_resume():
+        candidate = CandidateFactory(organization=organization)
+        candidate.resume.save("resume.pdf", ContentFile(b"%PDF-1.4\n" + b"x" * size), save=True)
+        return candidate
+
+    candidate = await sync_to_async(candidate_with_resume)()
+
+    status, sizes, more, peak, head = await fetch(
+        asgi_app, reverse("pipeline:download_resume", args=[candidate.pk]), session_cookie
+    )
+
+    assert status == 200
+    assert head.startswith(b"%PDF-1.4")
+    assert sum(sizes) > size
+    assert len(sizes) > 100 and all(more[:-1]) and more[-1] is False
+    assert peak < size / 4, f"peak {peak:,} bytes for a file of {sum(sizes):,}"
