@@ -18,7 +18,10 @@ from django.views.decorators.http import require_GET
 from accounts.forms import OnboardingForm
 from accounts.middleware import SESSION_KEY
 from accounts.permissions import can, organization_required
+from jobs.access import visible_jobs
+from pipeline.applications.access import visible_applications
 
+from .dashboard import needs_you
 from .setup import create_organization_with_defaults
 
 STARTED_AT = time.time()
@@ -40,26 +43,41 @@ def onboarding(request):
 
 @organization_required
 def dashboard(request):
+    """What needs the member, by what they may see; the set-up checklist for admins until it is done."""
     organization = request.organization
-    member_count = organization.memberships.filter(is_active=True).count()
-    pending_invitations = organization.invitations.filter(accepted_at__isnull=True).count()
-    open_jobs = organization.jobs.filter(status="open").count()
-    steps = [
+    visible = visible_jobs(request)
+    ctx = {
+        **needs_you(request),
+        "open_jobs": visible.filter(status="open").count(),
+        "active_applications": visible_applications(request).filter(status="active", is_archived=False).count(),
+        "can_manage_jobs": can(request.membership, "manage_jobs"),
+    }
+    if can(request.membership, "manage_organization"):
+        steps = _setup_steps(request)
+        ctx["steps_left"] = sum(not step["done"] for step in steps)
+        ctx["steps"] = steps if ctx["steps_left"] else []
+        ctx["member_count"] = organization.memberships.filter(is_active=True).count()
+        ctx["pending_invitations"] = organization.invitations.filter(accepted_at__isnull=True).count()
+    return render(request, "core/dashboard.html", ctx)
+
+
+def _setup_steps(request):
+    organization = request.organization
+    return [
         {
             "title": "Publish your first job",
             "text": "Describe the role, shape its application form, then publish it on your careers page.",
-            "done": open_jobs > 0,
+            "done": organization.jobs.filter(status="open").exists(),
             "url": "pipeline:job_create",
             "action": "Create a job",
-            "ability": "manage_jobs",
         },
         {
             "title": "Invite your team",
             "text": "Recruiters, hiring managers and interviewers each see what their role needs.",
-            "done": member_count > 1 or pending_invitations > 0,
+            "done": organization.memberships.filter(is_active=True).count() > 1
+            or organization.invitations.filter(accepted_at__isnull=True).exists(),
             "url": "accounts:members",
             "action": "Invite people",
-            "ability": "manage_members",
         },
         {
             "title": "Make your careers page yours",
@@ -67,7 +85,6 @@ def dashboard(request):
             "done": bool(organization.careers_intro and organization.privacy_policy_url),
             "url": "accounts:organization_settings",
             "action": "Edit organisation",
-            "ability": "manage_organization",
         },
         {
             "title": "Protect your account",
@@ -75,19 +92,8 @@ def dashboard(request):
             "done": Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists(),
             "url": "mfa_index",
             "action": "Set up two-factor",
-            "ability": "view_dashboard",
         },
     ]
-    steps = [step for step in steps if can(request.membership, step.pop("ability"))]
-    ctx = {
-        "steps": steps,
-        "steps_left": sum(not step["done"] for step in steps),
-        "member_count": member_count,
-        "pending_invitations": pending_invitations,
-        "open_jobs": open_jobs,
-        "active_applications": organization.jobs.filter(applications__status="active").count(),
-    }
-    return render(request, "core/dashboard.html", ctx)
 
 
 def _check_database():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .applications.views import applications, apply, board, email, stages
+from .applications.views import applications, apply, board, email, follow, stages
 from .candidates import views as candidates
 from .privacy import views as privacy
 from .setup import views as setup
@@ -29,6 +29,7 @@ urlpatterns = [
     path("applications/<int:pk>/email/", email.email_application, name="email_application"),
     path("applications/<int:pk>/move/", board.move_application, name="move_application"),
     path("applications/<int:pk>/undo-move/", board.undo_move, name="undo_move"),
+    path("applications/<int:pk>/follow/", follow.follow_application, name="follow_application"),
     path("applications/<int:pk>/<slug:action>/", board.application_action, name="application_action"),
     path("candidates/", candidates.candidate_list, name="candidates"),
     path("candidates/new/", candidates.candidate_create, name="candidate_create"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", candidates.candidate_detail, name="candidate"),
     path("candidates/<int:pk>/edit/", candidates.candidate_edit, name="candidate_edit"),
     path("candidates/<int:pk>/notes/", candidates.add_note, name="add_note"),
+    path("candidates/<int:pk>/mentions/", candidates.mention_suggestions, name="mention_suggestions"),
     path("candidates/<int:pk>/merge/", candidates.merge_candidate, name="merge_candidate"),
     path("candidates/<int:pk>/resume/", applications.download_resume, name="download_resume"),
     path("candidates/<int:pk>/retention/", privacy.extend_retention, name="extend_retention"),

@@ -30,8 +30,21 @@ def followers(application):
     return [membership.user for membership in members_who_see(application).filter(user_id__in=following)]
 
 
-def is_following(application, user):
-    return user.pk in {follower.pk for follower in followers(application)}
+def followed_among(applications, user):
+    """The ids of `applications` (that `user` may see) whose news `user` follows: three queries for any number."""
+    ids = [application.pk for application in applications]
+    team_jobs = set(HiringTeamMember.objects.filter(user=user).values_list("job_id", flat=True))
+    wrote = set(
+        Note.objects.filter(application_id__in=ids, author=user, visibility=Note.Visibility.TEAM).values_list(
+            "application_id", flat=True
+        )
+    )
+    chosen = dict(Follow.objects.filter(application_id__in=ids, user=user).values_list("application_id", "following"))
+    return {
+        application.pk
+        for application in applications
+        if chosen.get(application.pk, application.job_id in team_jobs or application.pk in wrote)
+    }
 
 
 def new_application(application):

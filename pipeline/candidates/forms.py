@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 
 from accounts.forms import https_by_default
 from jobs.forms import ListField
@@ -52,11 +53,31 @@ class NoteForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write a note. Mention a colleague with @name."}),
     )
-    visibility = forms.ChoiceField(choices=Note.Visibility.choices, initial=Note.Visibility.TEAM)
+    visibility = forms.ChoiceField(
+        choices=Note.Visibility.choices,
+        initial=Note.Visibility.TEAM,
+        help_text="A private note mentions nobody: only you will read it.",
+    )
     application = forms.ModelChoiceField(queryset=None, required=False, empty_label="About the person")
 
     def __init__(self, *args, candidate, membership, **kwargs):
         super().__init__(*args, **kwargs)
+        # The @ autocomplete (static/js/mentions.js asks htmx for the members who may see this person).
+        self.fields["body"].widget.attrs.update(
+            {
+                "data-mentions": "",
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-controls": "mention-list",
+                "aria-expanded": "false",
+                "data-hx-get": reverse("pipeline:mention_suggestions", args=[candidate.pk]),
+                "data-hx-trigger": "mentions:query",
+                "data-hx-include": "#mention-q",
+                "data-hx-params": "q",
+                "data-hx-target": "#mention-list",
+                "data-hx-sync": "this:replace",
+            }
+        )
         # Only applications the author may see.
         applications = applications_visible_to(membership).filter(candidate=candidate)
         self.fields["application"].queryset = applications.select_related("job")

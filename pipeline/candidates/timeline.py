@@ -6,6 +6,7 @@ from django.db.models import Q
 from mail.models import EmailMessage
 
 from ..applications.models import Application, ApplicationStageHistory
+from .mentions import note_html
 from .models import Note
 
 
@@ -30,10 +31,12 @@ def candidate_timeline(candidate, *, viewer, jobs):
                       "text": f"Moved from {entry.from_stage_name} to {entry.to_stage_name}", "actor": entry.moved_by,
                       "note": entry.note})  # fmt: skip
     visible = Q(application=None) | Q(application__job__in=jobs)
-    for note in candidate.notes.filter(visible).select_related("author", "application__job"):
+    notes = candidate.notes.filter(visible).select_related("author", "application__job").prefetch_related("mentions")
+    for note in notes:
         if note.visibility == Note.Visibility.PRIVATE and note.author_id != viewer.pk:
             continue
         items.append({"at": note.created_at, "kind": "note", "note": note, "actor": note.author,
+                      "html": note_html(note, note.mentions.all()),
                       "job": note.application.job if note.application else None})  # fmt: skip
     for event in candidate.events.filter(visible).select_related("actor", "application__job"):
         items.append({"at": event.created_at, "kind": event.kind, "text": event.text, "actor": event.actor,

@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.params import to_int
 from accounts.permissions import ability_required, can, organization_required
@@ -20,9 +20,10 @@ from jobs.models import Stage
 
 from ..applications.access import visible_applications
 from ..applications.models import Tag
+from ..applications.notices import followed_among
 from ..applications.selectors import distinct_values
 from ..applications.services import rejection_reasons
-from . import services
+from . import mentions, services
 from .access import get_candidate_for_user, sees_every_candidate, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
 from .models import Candidate
@@ -57,8 +58,10 @@ def candidate_detail(request, pk):
     steps_by_job = {}
     for stage in stages:
         steps_by_job.setdefault(stage.job_id, []).append(stage)
+    followed = followed_among(applications, request.user)
     for application in applications:
         application.stage_choices = steps_by_job.get(application.job_id, [])
+        application.is_followed = application.pk in followed
     ctx = {
         "candidate": candidate,
         "applications": applications,
@@ -85,6 +88,16 @@ def candidate_edit(request, pk):
         messages.success(request, "Profile saved.")
         return redirect("pipeline:candidate", candidate.pk)
     return render(request, "pipeline/candidate_form.html", {"candidate": candidate, "form": form})
+
+
+@require_GET
+@ability_required("manage_applications", lookup=get_candidate_for_user)
+def mention_suggestions(request, pk):
+    """The note box's @ list (htmx): members who may see this candidate, matching what follows the @."""
+    candidate = get_candidate_for_user(request, pk)
+    query = request.GET.get("q", "")[:100]
+    ctx = {"suggestions": mentions.suggestions(candidate, query) if query.startswith("@") else []}
+    return render(request, "pipeline/mention_suggestions.html", ctx)
 
 
 @require_POST

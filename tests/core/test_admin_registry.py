@@ -14,12 +14,12 @@ from django.urls import reverse
 from accounts.models import Membership
 from accounts.ratelimit import hit
 from jobs.models import HiringTeamMember
-from pipeline.applications.emails import send_to_candidate
-from pipeline.applications.models import ApplicationFormAnswer
 from notifications.digest import send_digest
 from notifications.failures import notify_failed_deliveries
 from notifications.models import Category, Email
 from notifications.services import notify, save_preferences
+from pipeline.applications.emails import send_to_candidate
+from pipeline.applications.models import ApplicationFormAnswer
 from pipeline.applications.services import add_tags, set_following, submit_application
 from pipeline.candidates.models import TimelineEvent
 from pipeline.candidates.services import add_note

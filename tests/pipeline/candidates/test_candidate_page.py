@@ -191,7 +191,9 @@ def test_mentioned_users_ignores_inactive_members_and_plain_emails(organization,
     inactive = MembershipFactory(
         organization=organization, user=UserFactory(name="Riley Gone"), role=Membership.Role.RECRUITER, is_active=False
     )
-    active = MembershipFactory(organization=organization, user=UserFactory(name="Riley Here"), role=Membership.Role.RECRUITER)
+    active = MembershipFactory(
+        organization=organization, user=UserFactory(name="Riley Here"), role=Membership.Role.RECRUITER
+    )
 
     assert services.mentioned_users(candidate, "@riley") == [active.user]
     assert services.mentioned_users(candidate, f"write to {inactive.user.email} directly") == []
