@@ -27,13 +27,14 @@ def _addresses(values):
     return {address for address in map(_address, values) if address}
 
 
-def messages_about(*, organization, related=(), addresses=()):
-    """The organisation's messages that point at one of `related` or went to one of `addresses` (to, cc or bcc)."""
+def messages_about(*, organization, related=(), addresses=(), pks=()):
+    """The organisation's messages that point at one of `related`, went to one of `addresses` (to, cc or
+    bcc), or are one of `pks` (a digest that quoted the person, say)."""
     messages = EmailMessage.objects.filter(organization=organization)
     by_model = {}
     for obj in related:
         by_model.setdefault(type(obj), set()).add(obj.pk)
-    pks = set()
+    pks = set(messages.filter(pk__in=list(pks)).values_list("pk", flat=True)) if pks else set()
     if by_model:
         content_types = ContentType.objects.get_for_models(*by_model)
         pointing = Q()
@@ -56,7 +57,7 @@ def messages_about(*, organization, related=(), addresses=()):
 
 
 @transaction.atomic
-def erase_messages(*, organization, related=(), addresses=()):
+def erase_messages(*, organization, related=(), addresses=(), pks=()):
     """Blank what the organisation's messages about these objects or to these addresses say; returns how many.
 
     Each message keeps its row, status and dates: `addresses` leave its recipients, its subject
@@ -64,7 +65,8 @@ def erase_messages(*, organization, related=(), addresses=()):
     and detail, and an "erased" event is added. A message still queued is failed instead of sent.
     """
     wanted = _addresses(addresses)
-    messages = list(messages_about(organization=organization, related=related, addresses=addresses).select_for_update())
+    about = messages_about(organization=organization, related=related, addresses=addresses, pks=pks)
+    messages = list(about.select_for_update())
     for message in messages:
         for field in RECIPIENT_FIELDS:
             setattr(message, field, [value for value in getattr(message, field) or [] if _address(value) not in wanted])

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import Organization
-from mail.erasure import erase_messages
+from mail.erasure import erase_messages, messages_about
+from notifications.erasure import erase_notifications
 
 from ..applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
 from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
@@ -41,7 +42,8 @@ def erase_candidate(*, candidate, by=None, reason):
 
     Goes: notes, form answers (values and files), the resume (file, text, parsed data), every
     profile field, timeline and stage-history text, the applications' free text, what the outbox
-    says about them (mail.erasure), the Django admin's log lines naming them, and the reasons given
+    says about them (mail.erasure), the notifications about them and the digests that listed one
+    (notifications.erasure), the Django admin's log lines naming them, and the reasons given
     for keeping them longer. Stays: the Candidate row as a tombstone ("Erased candidate", an
     erased-<id>@erased.invalid address, erased_at) with its applications, statuses, stages and
     history dates, so counts and reports survive. The search vector (migration 0002) is a column
@@ -56,8 +58,11 @@ def erase_candidate(*, candidate, by=None, reason):
     answers = ApplicationFormAnswer.objects.filter(application__candidate=candidate)
     files = [name for name in [candidate.resume.name, *answers.values_list("file", flat=True)] if name]
 
+    about = [candidate, *applications]
+    sent = messages_about(organization=candidate.organization, related=about, addresses=[candidate.email])
+    digests = erase_notifications(organization=candidate.organization, related=[*about, *sent])
     messages = erase_messages(
-        organization=candidate.organization, related=[candidate, *applications], addresses=[candidate.email]
+        organization=candidate.organization, related=about, addresses=[candidate.email], pks=digests
     )
     _erase_admin_log(
         {

@@ -17,7 +17,10 @@ from pipeline.applications.services import (
 from pipeline.applications.tasks import notify_new_application
 from pipeline.candidates.models import Note
 from pipeline.candidates.services import add_note
-from tests.factories import pdf_upload
+from accounts.services import accept_invitation
+from ats.team import tell_admins_member_joined, tell_new_team_member
+from jobs.services import set_team_member
+from tests.factories import InvitationFactory, UserFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +171,14 @@ def test_a_rejection_tells_the_followers(
     assert not told(mover, Category.REJECTION).exists()
 
 
+def test_a_withdrawal_tells_the_followers(application, team_recruiter, mover, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reject_application(application=application, reason="Took another offer", by=mover, withdrawn=True)
+
+    [row] = told(team_recruiter, Category.REJECTION)
+    assert row.title == f"Ada {application.candidate.last_name} withdrew from Backend Engineer"
+
+
 def test_a_hire_tells_the_followers_and_fills_an_opening(
     application, job, team_recruiter, mover, django_capture_on_commit_callbacks
 ):
@@ -239,3 +250,63 @@ def test_the_new_application_task_itself_tells_the_team(application, team_recrui
     [row] = told(team_recruiter, Category.NEW_APPLICATION)
     assert row.title == f"Ada {application.candidate.last_name} applied for Backend Engineer"
     assert not told(outsider, Category.NEW_APPLICATION).exists()
+
+
+# --- People: the hiring team and the organisation ---------------------------------------
+
+
+def test_being_added_to_a_hiring_team_tells_the_new_member(job, member, mover, django_capture_on_commit_callbacks):
+    newcomer = member(Role.HIRING_MANAGER, "Nina Newcomer")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_team_member(job=job, user=newcomer, role=HiringTeamMember.Role.HIRING_MANAGER, by=mover)
+
+    assert job.team.filter(user=newcomer).exists()
+    [row] = told(newcomer, Category.TEAM_ADDED)
+    assert row.title == "Mona Mover added you to the hiring team of Backend Engineer"
+
+
+def test_putting_oneself_on_a_team_tells_nobody(job, mover, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        set_team_member(job=job, user=mover, role=HiringTeamMember.Role.RECRUITER, by=mover)
+
+    assert job.team.filter(user=mover).exists()
+    assert not told(mover, Category.TEAM_ADDED).exists()
+
+
+def test_an_accepted_invitation_tells_the_admins_who_joined(
+    organization, owner, mover, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(organization=organization, email="joiner@example.com", invited_by=owner)
+    joiner = UserFactory(email="joiner@example.com", name="Jo Joiner")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_invitation(invitation=invitation, user=joiner)
+
+    [row] = told(owner, Category.MEMBER_JOINED)
+    assert row.title == "Jo Joiner joined Acme Corp as recruiter"
+    assert not told(mover, Category.MEMBER_JOINED).exists()  # a recruiter is not an admin
+
+
+def test_the_team_notice_itself_tells_the_new_member(job, member, mover):
+    # What set_team_member should trigger, called directly: the notice itself works.
+    newcomer = member(Role.HIRING_MANAGER, "Nina Newcomer")
+    team_member = HiringTeamMember.objects.create(job=job, user=newcomer, role=HiringTeamMember.Role.HIRING_MANAGER)
+
+    tell_new_team_member(team_member, by=mover)
+
+    [row] = told(newcomer, Category.TEAM_ADDED)
+    assert row.title == "Mona Mover added you to the hiring team of Backend Engineer"
+
+
+def test_the_joined_notice_itself_tells_the_admins(organization, owner, mover):
+    # What accept_invitation should trigger, called directly.
+    invitation = InvitationFactory(organization=organization, email="joiner@example.com", invited_by=owner)
+    joiner = UserFactory(email="joiner@example.com", name="Jo Joiner")
+    membership = Membership.objects.create(user=joiner, organization=organization, role=Role.RECRUITER)
+
+    tell_admins_member_joined(membership, invitation)
+
+    [row] = told(owner, Category.MEMBER_JOINED)
+    assert row.title == "Jo Joiner joined Acme Corp as recruiter"
+    assert not told(mover, Category.MEMBER_JOINED).exists()

@@ -80,7 +80,8 @@ class Command(BaseCommand):
         manager = _member_user(acme, Membership.Role.HIRING_MANAGER)
         interviewer = _member_user(acme, Membership.Role.INTERVIEWER)
         jobs = []
-        for spec in DEMO_JOBS:
+        recruiter = _member_user(acme, Membership.Role.RECRUITER)
+        for index, spec in enumerate(DEMO_JOBS):
             spec = dict(spec)
             status = spec.pop("status")
             questions = spec.pop("questions", [])
@@ -92,8 +93,13 @@ class Command(BaseCommand):
             for target in {Job.Status.DRAFT: [], Job.Status.OPEN: ["open"], Job.Status.ON_HOLD: ["open", "on_hold"],
                            Job.Status.CLOSED: ["open", "closed"]}[status]:  # fmt: skip
                 job.set_status(target)
-            HiringTeamMember.objects.create(job=job, user=manager, role=HiringTeamMember.Role.HIRING_MANAGER)
-            HiringTeamMember.objects.create(job=job, user=interviewer, role=HiringTeamMember.Role.INTERVIEWER)
+            # The recruiter is on every team; the hiring manager and the interviewer on some, so each
+            # role's dashboard, boards and bell show only what that person may see.
+            HiringTeamMember.objects.create(job=job, user=recruiter, role=HiringTeamMember.Role.RECRUITER)
+            if index % 2 == 0:
+                HiringTeamMember.objects.create(job=job, user=manager, role=HiringTeamMember.Role.HIRING_MANAGER)
+            if index % 3 == 0:
+                HiringTeamMember.objects.create(job=job, user=interviewer, role=HiringTeamMember.Role.INTERVIEWER)
             jobs.append(job)
 
         hiring = [job for job in jobs if job.status != Job.Status.DRAFT]

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Membership
-from jobs.models import FormField
+from jobs.models import FormField, HiringTeamMember
 from jobs.services import add_question
 from mail import services as mail
 from mail.models import EmailTemplate
+from notifications.digest import send_digest
 from pipeline.applications.emails import send_to_candidate
 from pipeline.applications.services import move_application, submit_application
 from pipeline.candidates.models import Candidate, TimelineEvent
@@ -39,6 +40,9 @@ def person(organization, owner, django_capture_on_commit_callbacks):
     organization.privacy_policy_url = "https://acme.example/privacy"
     organization.save()
     job = make_job(organization, title="Backend Engineer", created_by=owner)
+    # A colleague on the team hears of it all: in the app, by email (mention) and in a digest.
+    colleague = MembershipFactory(organization=organization, user__name="Riley Colleague").user
+    HiringTeamMember.objects.create(job=job, user=colleague, role=HiringTeamMember.Role.RECRUITER)
     portfolio = add_question(form=job.application_form, label="Portfolio", field_type=FormField.Type.FILE)
     referral = add_question(form=job.application_form, label="Who referred you?", field_type=FormField.Type.SHORT_TEXT)
     resume = SimpleUploadedFile("zelda-cv.pdf", pdf_bytes([FULL_NAME, EMAIL, PHONE]), content_type="application/pdf")
@@ -62,7 +66,7 @@ def person(organization, owner, django_capture_on_commit_callbacks):
     stages = list(job.stages.order_by("order"))
     with django_capture_on_commit_callbacks(execute=True):
         move_application(application=application, to_stage=stages[1], by=owner, note=f"{FULL_NAME} was great")
-        add_note(candidate=candidate, author=owner, body=f"Call {FULL_NAME} on {PHONE}")
+        add_note(candidate=candidate, author=owner, body=f"@riley call {FULL_NAME} on {PHONE}")
         EmailTemplate.objects.create(
             organization=organization,
             key="personal",
@@ -71,6 +75,7 @@ def person(organization, owner, django_capture_on_commit_callbacks):
             html_body="<p>Dear {{ candidate.full_name }} ({{ candidate.email }})</p>",
         )
         send_to_candidate(application=application, key="personal", sender=owner)
+    assert send_digest(user=colleague, day=timezone.now().date()) == 1
     # One more that is still queued (its task never ran): erasing must not let it go out.
     queued = mail.queue_email(
         organization=organization, to=[EMAIL], subject=f"Hello {FULL_NAME}", text="Hi", related=application

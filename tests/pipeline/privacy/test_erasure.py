@@ -166,8 +166,11 @@ def test_the_audit_entry_has_the_candidate_id_and_no_name(person, django_capture
 
 def test_their_emails_keep_status_and_dates_and_say_they_were_erased(person, django_capture_on_commit_callbacks):
     sent = EmailMessage.objects.filter(status=EmailMessage.Status.SENT, organization=person.organization)
-    before = {message.pk: (message.status, message.sent_at) for message in sent}
+    to_them = [message for message in sent if message.to == [EMAIL]]
+    before = {message.pk: (message.status, message.sent_at) for message in to_them}
     assert len(before) == 2  # the acknowledgement and the personal one
+    mention = sent.exclude(pk__in=before).get()  # the colleague's email of the note that mentioned them
+    colleague = mention.to
 
     with django_capture_on_commit_callbacks(execute=True):
         erase_candidate(candidate=person.candidate, by=person.owner, reason=ErasureRecord.Reason.REQUEST)
@@ -177,6 +180,8 @@ def test_their_emails_keep_status_and_dates_and_say_they_were_erased(person, dja
         assert (message.subject, message.html_body, message.text_body) == ("(erased)", "", "")
         assert (message.to, message.context, message.links) == ([], {}, [])
         assert message.events.filter(kind=EmailEvent.Kind.ERASED).count() == 1
+    mention.refresh_from_db()
+    assert (mention.subject, mention.text_body, mention.to) == ("(erased)", "", colleague)
     queued = EmailMessage.objects.get(pk=person.queued.pk)
     assert queued.status == EmailMessage.Status.FAILED  # never sent to nobody
     assert queued.last_error == "Erased before it was sent."

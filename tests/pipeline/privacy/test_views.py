@@ -217,7 +217,7 @@ def test_the_export_holds_their_data_and_files(client_for, owner, person):
     assert [entry["note"] for entry in application["stage_history"]] == ["Applied", f"{FULL_NAME} was great"]
     answers = {answer["question"]: answer for answer in application["answers"]}
     assert answers["Who referred you?"]["value"] == f"A friend of {FULL_NAME}"
-    assert [note["text"] for note in document["notes"]] == [f"Call {FULL_NAME} on {person.candidate.phone}"]
+    assert [note["text"] for note in document["notes"]] == [f"@riley call {FULL_NAME} on {person.candidate.phone}"]
     subjects = {email["subject"]: email for email in document["emails"]}
     assert f"For {FULL_NAME}" in subjects
     assert subjects[f"For {FULL_NAME}"]["status"] == "Sent"
