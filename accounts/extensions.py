@@ -5,6 +5,9 @@ import; ats registers the sender from its AppConfig.ready(), and the services
 here call it inside their transaction, so the invitation and its email are
 written together or not at all.
 
+Someone who accepts an invitation is announced to the organisation's admins (notifications,
+above accounts): ats registers that too.
+
 A deactivated member's open pages must stop hearing live updates (ats.live);
 ats registers what does that, and the services call it once the change commits.
 """
@@ -36,3 +39,14 @@ def member_deactivated(membership):
     # Optional, unlike the invitation sender: without it nothing is listening live.
     if "member_deactivated" in _hooks:
         _hooks["member_deactivated"](membership)
+
+
+def register_invitation_accepted(handler):
+    """`handler(membership, invitation)` runs inside the acceptance's transaction (ats tells the admins)."""
+    _hooks["invitation_accepted"] = handler
+    return handler
+
+
+def invitation_accepted(membership, invitation):
+    if "invitation_accepted" in _hooks:
+        _hooks["invitation_accepted"](membership, invitation)

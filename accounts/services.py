@@ -58,6 +58,7 @@ def accept_invitation(*, invitation, user):
     membership, created = Membership.objects.get_or_create(
         user=user, organization=invitation.organization, defaults={"role": invitation.role}
     )
+    joined = created or not membership.is_active
     if not created and not membership.is_active:
         # A former member coming back: reactivate with the invited role. An active
         # member keeps their role: a stale invitation must never demote anyone.
@@ -67,6 +68,8 @@ def accept_invitation(*, invitation, user):
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if joined:
+        extensions.invitation_accepted(membership, invitation)
     return membership
 
 

@@ -12,7 +12,7 @@ from .models import Notification
 
 
 def erase_notifications(*, organization, related):
-    """Delete the organisation's notifications about any of `related`; returns the ids of the digest emails that held them."""
+    """Delete the organisation's notifications about any of `related`; returns the ids of the digests that held one."""
     by_model = {}
     for obj in related:
         by_model.setdefault(type(obj), set()).add(obj.pk)

@@ -10,6 +10,7 @@ from mail.models import EmailMessage
 from notifications.models import Category, DigestSchedule, Notification
 from notifications.services import mark_read, notify
 from notifications.tasks import send_digests
+from tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,9 @@ def test_nothing_is_sent_when_nothing_waits(reader, organization):
 
 def test_an_immediate_notification_is_not_in_the_digest(reader, organization):
     with time_machine.travel(utc(2026, 12, 3, 5, 0), tick=False):
-        notify(category=Category.MENTION, recipients=[reader], organization=organization, key="m", title="You were named")
+        notify(
+            category=Category.MENTION, recipients=[reader], organization=organization, key="m", title="You were named"
+        )
 
     assert run_at(utc(2026, 12, 3, 7, 0)) == 0
 
@@ -148,6 +151,35 @@ def test_no_digest_when_everything_waiting_was_read(reader, organization):
 
     assert not digests_to(reader).exists()
     assert Notification.objects.get(key="a").read_at is not None
+
+
+def test_a_member_of_two_organisations_gets_one_digest_from_each(reader, organization):
+    other = OrganizationFactory(name="Globex")
+    MembershipFactory(user=reader, organization=other)
+    with time_machine.travel(utc(2026, 12, 3, 5, 0), tick=False):
+        tell(reader, organization, "Ada applied for Backend Engineer", "a")
+        tell(reader, other, "Linus applied for Kernel Hacker", "b")
+
+    assert run_at(utc(2026, 12, 3, 7, 0)) == 1
+
+    subjects = sorted(digests_to(reader).values_list("subject", flat=True))
+    assert subjects == ["Your daily digest: 1 notification at Acme Corp", "Your daily digest: 1 notification at Globex"]
+    globex = digests_to(reader).get(organization=other)
+    assert "Linus applied for Kernel Hacker" in globex.text_body and "Ada applied" not in globex.text_body
+
+
+def test_without_a_schedule_the_digest_goes_at_eight_in_the_organisations_zone(member, organization):
+    organization.timezone = "America/New_York"  # UTC-5 in December
+    organization.save(update_fields=["timezone"])
+    user = member(name="Nick York")
+    with time_machine.travel(utc(2026, 12, 3, 5, 0), tick=False):
+        tell(user, organization, "Ada applied for Backend Engineer", "a")
+
+    assert run_at(utc(2026, 12, 3, 12, 45)) == 0  # 07:45 in New York
+    assert run_at(utc(2026, 12, 3, 13, 0)) == 1  # 08:00 in New York
+
+    assert digests_to(user).count() == 1
+    assert DigestSchedule.objects.get(user=user).last_sent_on == date(2026, 12, 3)
 
 
 # --- The days clocks change (the task runs every 15 minutes) ------------------------------------
@@ -190,3 +222,17 @@ def test_a_digest_in_the_repeated_hour_goes_once_when_clocks_go_back(reader, org
     [message] = digests_to(reader)
     assert "Ada applied for Backend Engineer" in message.text_body
     assert Notification.objects.get(key="b").digest_pending is True  # waits for the 1st of November
+
+
+def test_a_member_who_left_gets_no_digest_of_that_organisation(reader, organization):
+    # notify() tells only active members; what waited for the digest must not reach someone who left since.
+    with time_machine.travel(utc(2026, 12, 3, 5, 0), tick=False):
+        tell(reader, organization, "Ada applied for Backend Engineer", "a")
+    other = OrganizationFactory(name="Globex")
+    MembershipFactory(user=reader, organization=other)  # still a member elsewhere, so still an active user
+    reader.memberships.filter(organization=organization).update(is_active=False)
+
+    run_at(utc(2026, 12, 3, 7, 0))
+
+    assert Notification.objects.filter(recipient=reader, organization=organization).count() == 1
+    assert not digests_to(reader).filter(organization=organization).exists()

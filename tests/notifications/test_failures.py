@@ -1,11 +1,15 @@
 """A member's email that could not be delivered tells that member, once; an email nobody sent (the
 site's own, a notification's) tells nobody."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from mail import services as mail
 from mail.models import EmailEvent, EmailMessage
-from notifications.models import Category, Notification
+from notifications.failures import BATCH
+from notifications.models import Category, Email, Notification, NotificationPreference
 from notifications.services import notify
 from notifications.tasks import notify_failed_deliveries
 
@@ -53,7 +57,9 @@ def test_the_task_running_twice_tells_the_sender_once(organization, recruiter):
 
 
 def test_a_failed_email_without_a_sender_tells_nobody(organization, recruiter):
-    anonymous = mail.queue_email(organization=organization, to=["ada@example.com"], subject="Thanks for applying", text="x")
+    anonymous = mail.queue_email(
+        organization=organization, to=["ada@example.com"], subject="Thanks for applying", text="x"
+    )
     fail(anonymous)
     fail(sent_by(recruiter, organization, subject="Offer"))
 
@@ -101,24 +107,29 @@ def test_a_sender_who_left_the_organisation_is_not_told(organization, member):
 
 
 def test_a_burst_of_more_failures_than_one_batch_still_reaches_every_sender(organization, recruiter, member):
-    # An outage during a bulk send: more failures at one moment than one run reads (BATCH), then one more.
-    from django.utils import timezone
-
-    from notifications.failures import BATCH
-    from notifications.models import Email, NotificationPreference
-
+    # An outage during a bulk send: more failures within a couple of minutes than one run reads (BATCH),
+    # then one more. Every run reads again from OVERLAP before its checkpoint, so it must still move on.
     bulk_sender = member(name="Bulk Sender")
     NotificationPreference.objects.create(user=bulk_sender, category=Category.EMAIL_FAILED, email=Email.OFF)
-    at = timezone.now()
-    burst = EmailMessage.objects.bulk_create(
-        EmailMessage(organization=organization, to=[f"bad{n}@example.com"], subject=f"Bulk {n}", sent_by=bulk_sender,
-                     status=EmailMessage.Status.FAILED, tracking_token=f"burst-{n}")  # fmt: skip
+    start = timezone.now() - timedelta(minutes=10)
+    EmailMessage.objects.bulk_create(
+        EmailMessage(
+            organization=organization,
+            to=[f"bad{n}@example.com"],
+            subject=f"Bulk {n}",
+            sent_by=bulk_sender,
+            status=EmailMessage.Status.FAILED,
+            tracking_token=f"burst-{n}",
+        )
         for n in range(BATCH)
     )
-    burst = EmailMessage.objects.filter(sent_by=bulk_sender)
-    EmailEvent.objects.bulk_create(EmailEvent(message=m, kind=EmailEvent.Kind.FAILED, created_at=at) for m in burst)
+    burst = EmailMessage.objects.filter(sent_by=bulk_sender).order_by("pk")
+    EmailEvent.objects.bulk_create(
+        EmailEvent(message=message, kind=EmailEvent.Kind.FAILED, created_at=start + timedelta(seconds=n / 5))
+        for n, message in enumerate(burst)
+    )
     last = sent_by(recruiter, organization, subject="After the burst")
-    EmailEvent.objects.create(message=last, kind=EmailEvent.Kind.FAILED, created_at=at)
+    EmailEvent.objects.create(message=last, kind=EmailEvent.Kind.FAILED, created_at=start + timedelta(minutes=2))
 
     for _ in range(3):  # the task runs every few minutes
         notify_failed_deliveries()

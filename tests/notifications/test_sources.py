@@ -4,7 +4,10 @@ members who follow the application (or are named) and may see it."""
 import pytest
 
 from accounts.models import Membership
+from accounts.services import accept_invitation
+from ats.team import tell_admins_member_joined, tell_new_team_member
 from jobs.models import HiringTeamMember
+from jobs.services import set_team_member
 from notifications.models import Category, Notification
 from notifications.services import unread_count
 from pipeline.applications.services import (
@@ -17,9 +20,6 @@ from pipeline.applications.services import (
 from pipeline.applications.tasks import notify_new_application
 from pipeline.candidates.models import Note
 from pipeline.candidates.services import add_note
-from accounts.services import accept_invitation
-from ats.team import tell_admins_member_joined, tell_new_team_member
-from jobs.services import set_team_member
 from tests.factories import InvitationFactory, UserFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -227,6 +227,18 @@ def test_a_mention_does_not_tell_members_who_may_not_see_the_candidate(
     assert told(named, Category.MENTION).count() == 1
     assert not told(interviewer, Category.MENTION).exists()
     assert not told(manager, Category.MENTION).exists()
+
+
+def test_a_mention_tells_a_hiring_manager_on_the_team(
+    application, job, on_team, member, mover, django_capture_on_commit_callbacks
+):
+    manager = member(Role.HIRING_MANAGER, "Hedda Onteam")
+    on_team(job, manager, HiringTeamMember.Role.HIRING_MANAGER)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_note(candidate=application.candidate, application=application, author=mover, body="@hedda your call")
+
+    assert told(manager, Category.MENTION).count() == 1
 
 
 def test_a_private_note_mentions_nobody(application, member, mover, django_capture_on_commit_callbacks):

@@ -5,6 +5,8 @@ import html
 from datetime import time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.middleware import SESSION_KEY
@@ -179,6 +181,28 @@ def test_opening_marks_read_and_goes_to_its_page(recruiter_client, recruiter, or
     assert mine.read_at is not None
 
 
+def test_opening_never_leaves_the_site(recruiter_client, recruiter, organization):
+    mine = make(recruiter, organization, "Mine", url="https://evil.example/phish")
+
+    response = recruiter_client.post(f"/notifications/{mine.pk}/open/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/notifications/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_marking_read_goes_back_only_to_this_site(recruiter_client, recruiter, organization):
+    mine = make(recruiter, organization, "Mine")
+
+    inside = recruiter_client.post("/notifications/read/", {"id": mine.pk, "next": "/pipeline/"})
+    outside = recruiter_client.post("/notifications/read/", {"all": "1", "next": "https://evil.example/"})
+
+    assert inside["Location"] == "/pipeline/"
+    assert outside.status_code == 302
+    assert outside["Location"] == "/notifications/"
+
+
 def test_opening_another_members_notification_is_404(recruiter_client, colleague, organization):
     theirs = make(colleague, organization, "A colleague's", url="/pipeline/candidates/7/")
 
@@ -245,6 +269,31 @@ def test_every_page_shows_the_bell_with_my_count(recruiter_client, recruiter, or
     assert response.status_code == 200
     assert 'id="bell-count"' in text(response)
     assert "1 unread" in text(response)
+
+
+def queries_for(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", ["/notifications/", "/notifications/latest/"])
+def test_the_number_of_queries_does_not_grow_with_notifications(
+    recruiter_client, recruiter, organization, member, path
+):
+    actors = [member(name=f"Actor {n}") for n in range(12)]
+
+    def add(count):
+        for n in range(count):
+            make(recruiter, organization, f"Row {n}", actor=actors[n % len(actors)], category=Category.HIRE)
+
+    add(2)
+    few = queries_for(recruiter_client, path)
+    add(40)
+    many = queries_for(recruiter_client, path)
+
+    assert many == few
 
 
 # --- Preferences ----------------------------------------------------------------

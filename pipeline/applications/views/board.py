@@ -63,7 +63,36 @@ def _render_board(request, job, *, params=None, stages=None, status=200):
 @require_GET
 @ability_required("manage_applications", lookup=get_job_for_user)
 def board(request, pk):
-    return _render_board(request, get_job_for_user(request, pk))
+    job = get_job_for_user(request, pk)
+    if request.htmx and "columns" in request.GET:
+        return _render_columns(request, job)
+    return _render_board(request, job)
+
+
+def _shown_columns(request):
+    """?columns=3:60,4 names the columns to send, each with the cards it shows now (a first batch at least)."""
+    shown = {}
+    for item in request.GET.get("columns", "").split(","):
+        stage, _, count = item.partition(":")
+        if (stage_pk := to_int(stage)) is not None:
+            shown[stage_pk] = max(to_int(count, maximum=1000) or 0, CARDS_PER_COLUMN)
+    return shown
+
+
+def _render_columns(request, job):
+    """Some columns, whole, under the board's filters: what an open board re-fetches when they change.
+
+    app.js asks for them when a live update (ats.live) says a job's stages changed, or every poll;
+    each keeps as many cards as it showed ("show more" stays open). Other jobs' stage ids are ignored.
+    """
+    shown = _shown_columns(request)
+    stages = [stage for stage in job_stages(job) if stage.pk in shown]
+    params = request.GET.copy()
+    del params["columns"]
+    columns = build_columns(job, board_filters(params), stages, expanded=shown)
+    render_cards([card for column in columns for card in column["cards"]])
+    ctx = {"job": job, "swap_columns": True, "columns": columns, "query": params.urlencode()}
+    return render(request, "pipeline/board.html#columns", ctx)
 
 
 @require_POST
