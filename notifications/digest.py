@@ -46,16 +46,19 @@ def send_digest(*, user, day):
     if schedule.last_sent_on == day:
         return 0  # another run got here first
     pending = Notification.objects.filter(recipient=user, digest_pending=True)
-    rows = list(
-        pending.filter(read_at__isnull=True).select_related("organization").order_by("organization_id", "-created_at")
+    # Only of the organisations they are still an active member of: one who left hears no more of it.
+    unread = pending.filter(
+        read_at__isnull=True, organization__memberships__user=user, organization__memberships__is_active=True
     )
+    rows = list(unread.select_related("organization").order_by("organization_id", "-created_at"))
     if not rows:
+        pending.update(digest_pending=False)  # all read, or of an organisation they left: nothing to wait for
         return 0
     for organization, items in groupby(rows, key=lambda row: row.organization):
         items = list(items)
         message = _queue(user, organization, items, day)
         Notification.objects.filter(pk__in=[row.pk for row in items]).update(email=message)
-    # Read rows need no digest any more either.
+    # Read rows, and those of an organisation they left, need no digest any more either.
     pending.update(digest_pending=False)
     schedule.last_sent_on = day
     schedule.save(update_fields=["last_sent_on"])

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ CHECKPOINT = "failed-deliveries"
 # A failure written just before the last run but committed after it has an earlier time than the
 # checkpoint: each run looks this far back again, and the notification's key makes a second look harmless.
 OVERLAP = timedelta(minutes=5)
-BATCH = 500
+BATCH = 200
 
 
 @transaction.atomic
@@ -29,22 +30,25 @@ def notify_failed_deliveries(*, now=None):
     checkpoint, _ = Checkpoint.objects.select_for_update().get_or_create(
         name=CHECKPOINT, defaults={"at": now - timedelta(days=1)}
     )
-    failures = list(
-        EmailEvent.objects.filter(
-            kind=EmailEvent.Kind.FAILED,
-            created_at__gte=checkpoint.at - OVERLAP,
-            message__sent_by__isnull=False,
-            message__organization__isnull=False,
-        )
-        .select_related("message__sent_by", "message__organization")
-        .order_by("created_at", "pk")[:BATCH]
-    )
-    for event in failures:
-        _tell_sender(event)
-    if failures:
-        checkpoint.at = max(checkpoint.at, failures[-1].created_at)
-        checkpoint.save(update_fields=["at"])
-    return len(failures)
+    failures = EmailEvent.objects.filter(
+        kind=EmailEvent.Kind.FAILED, message__sent_by__isnull=False, message__organization__isnull=False
+    ).select_related("message__sent_by", "message__organization")
+    page = failures.filter(created_at__gte=checkpoint.at - OVERLAP)
+    read = 0
+    while True:
+        batch = list(page.order_by("created_at", "pk")[:BATCH])
+        for event in batch:
+            _tell_sender(event)
+        read += len(batch)
+        if batch:
+            checkpoint.at = max(checkpoint.at, batch[-1].created_at)
+        if len(batch) < BATCH:
+            break
+        # A burst bigger than a batch: go on after the last one read (by time, then id, as several share a time).
+        last = batch[-1]
+        page = failures.filter(Q(created_at__gt=last.created_at) | Q(created_at=last.created_at, pk__gt=last.pk))
+    checkpoint.save(update_fields=["at"])
+    return read
 
 
 def _tell_sender(event):

@@ -98,7 +98,7 @@ class Notification(models.Model):
     # The thing a burst is about (a job's title) and its key: the inbox folds neighbours sharing a key.
     subject = models.CharField(max_length=255, blank=True)
     group_key = models.CharField(max_length=100, blank=True)
-    # Work that must notify once names its notification ("email_failed:<message id>"): a task run twice
+    # Work that must notify once names its notification ("mention:<note id>"): a task run twice
     # finds the row and adds none.
     key = models.CharField(max_length=150, blank=True)
     email = models.ForeignKey(

@@ -33,7 +33,7 @@ def choices_of(user):
 @transaction.atomic
 def notify(*, category, recipients, organization, key, title, actor=None, body="", url="", target=None,
            subject="", group_key=""):  # fmt: skip
-    """Tell each of `recipients` (users) about one thing, as each chose for `category`; returns the rows made.
+    """Tell each of `recipients` (users) about one thing, as each chose for `category`; returns the new rows.
 
     The person who acted (`actor`) is never told of their own act, nor is anyone who is no longer an
     active member of `organization`. In-app off: no row. Email "immediately": one message through the

@@ -32,6 +32,8 @@ def application_created(application, *, applied):
     The acknowledgement is not queued from here: its outbox row is written in the application's own
     transaction (applications.services.open_application), so no lost task can lose it.
     """
+    enqueue_on_commit(NOTIFY_NEW_APPLICATION, application.pk)
+    live.stages_changed(application.job_id, [application.current_stage_id])
 
 
 def resume_received(candidate):

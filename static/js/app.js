@@ -115,3 +115,187 @@
   // Out-of-band toasts land outside the swapped element, so look at the whole page.
   document.addEventListener("htmx:afterSettle", function () { init(document); });
 })();
+
+// ---- Live updates ---------------------------------------------------------------------------
+// <body data-live="/ws/live/"> (notifications.context_processors.live): one socket per tab that
+// carries only events; each page re-fetches what changed through its normal, permission-checked
+// views. Events reach the page as DOM events on <body>:
+//   ats:unread   the signed-in member's unread count changed (the bell re-fetches it)
+//   ats:columns  {job, stages}: those columns of that job's board changed
+//   ats:poll     no socket (no Redis), or it was down: re-fetch everything shown. Every 15 s while
+//                the tab is visible, once when it becomes visible, and once on a reconnect.
+(function () {
+  "use strict";
+
+  var POLL_MS = 15000;
+  var FIRST_RETRY_MS = 1000;
+  var LAST_RETRY_MS = 60000;
+
+  function dispatch(name, detail) {
+    document.body.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: detail || {} }));
+  }
+
+  function liveBoard() { return document.getElementById("board"); }
+
+  function connect(path) {
+    var retry = FIRST_RETRY_MS;
+    var reconnecting = false;
+
+    function open() {
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      var socket = new WebSocket(scheme + window.location.host + path);
+      socket.addEventListener("open", function () {
+        retry = FIRST_RETRY_MS;
+        var board = liveBoard();
+        if (board && board.dataset.liveJob) {
+          socket.send(JSON.stringify({ subscribe: Number(board.dataset.liveJob) }));
+        }
+        // Events sent while the socket was down are lost: fetch what they would have said.
+        if (reconnecting) { dispatch("ats:poll"); }
+      });
+      socket.addEventListener("message", function (event) {
+        var data;
+        try { data = JSON.parse(event.data); } catch (error) { return; }
+        if (data.type === "unread") {
+          dispatch("ats:unread");
+        } else if (data.type === "columns") {
+          dispatch("ats:columns", { job: data.job, stages: data.stages });
+        }
+      });
+      // Closed by a restart, the network, or the server (signed out): try again, later each time,
+      // with jitter, so a restarted server is not met by every tab at once.
+      socket.addEventListener("close", function () {
+        reconnecting = true;
+        window.setTimeout(open, retry * (0.5 + Math.random()));
+        retry = Math.min(retry * 2, LAST_RETRY_MS);
+      });
+    }
+
+    open();
+  }
+
+  function poll() {
+    window.setInterval(function () {
+      if (document.visibilityState === "visible") { dispatch("ats:poll"); }
+    }, POLL_MS);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") { dispatch("ats:poll"); }
+    });
+  }
+
+  // The board re-fetches changed columns (all of them on a poll) through its own view, under its
+  // current filters (the page's query string), each keeping the cards it shows. Held back while a
+  // card is dragged or the board has a request out (a drop being saved, a filter being applied:
+  // their answers would race it), and for a column whose "Move to…" menu is open; then sent once.
+  var pending = {};  // stage id -> true, waiting for a refresh
+  var dragging = false;
+  var busy = 0;
+
+  function columnsOf(board) { return Array.prototype.slice.call(board.querySelectorAll("[data-board-column]")); }
+
+  function boardFilters() {
+    var params = new URLSearchParams(window.location.search);
+    ["more", "count", "columns"].forEach(function (name) { params.delete(name); });
+    return params;
+  }
+
+  function queueColumns(stages) {
+    stages.forEach(function (id) { pending[String(id)] = true; });
+    refreshColumns();
+  }
+
+  function refreshColumns() {
+    var board = liveBoard();
+    if (!board || dragging || busy) { return; }
+    var wanted = columnsOf(board).filter(function (column) {
+      return pending[column.dataset.stage] && !column.querySelector("details[open]");
+    });
+    if (!wanted.length) { return; }
+    wanted.forEach(function (column) { delete pending[column.dataset.stage]; });
+    var params = boardFilters();
+    var filters = params.toString();
+    params.set("columns", wanted.map(function (column) {
+      return column.dataset.stage + ":" + column.querySelectorAll(".board-card").length;
+    }).join(","));
+    var kept = keepState(board);
+    var request = window.htmx.ajax("GET", board.dataset.liveUrl + "?" + params.toString(), { source: board, swap: "none" });
+    board.liveFilters = filters;  // an answer for filters no longer shown is dropped (htmx:beforeSwap)
+    request.then(function () { kept.restore(); });
+  }
+
+  // What a swapped column would lose: its scroll, the ticked cards, the focused card.
+  function keepState(board) {
+    var scrolls = {};
+    columnsOf(board).forEach(function (column) { scrolls[column.dataset.stage] = column.scrollTop; });
+    var ticked = Array.prototype.map.call(
+      document.querySelectorAll('input[name="selected"][form="bulk-form"]:checked'),
+      function (box) { return box.value; }
+    );
+    var focused = document.activeElement && document.activeElement.closest(".board-card");
+    return {
+      restore: function () {
+        var current = liveBoard();
+        if (!current) { return; }
+        columnsOf(current).forEach(function (column) {
+          if (scrolls[column.dataset.stage] !== undefined) { column.scrollTop = scrolls[column.dataset.stage]; }
+        });
+        ticked.forEach(function (value) {
+          var box = document.querySelector('input[name="selected"][form="bulk-form"][value="' + value + '"]');
+          if (box) { box.checked = true; }
+        });
+        var card = focused && !document.body.contains(focused) && document.getElementById(focused.id);
+        if (card) { card.focus({ preventScroll: true }); }
+      }
+    };
+  }
+
+  function onBoard(event) {
+    return event.target.closest && (event.target.closest("#board") || event.target.closest("[data-hx-target='#board']"));
+  }
+
+  document.addEventListener("ats:columns", function (event) {
+    var board = liveBoard();
+    if (board && String(event.detail.job) === board.dataset.liveJob) { queueColumns(event.detail.stages || []); }
+  });
+  document.addEventListener("ats:poll", function () {
+    var board = liveBoard();
+    if (board && board.dataset.liveJob) {
+      queueColumns(columnsOf(board).map(function (column) { return column.dataset.stage; }));
+    }
+  });
+  // SortableJS announces a drag as DOM events ("start", "end") on the column it left.
+  document.addEventListener("start", function (event) {
+    if (event.target.matches && event.target.matches("[data-board-column]")) { dragging = true; }
+  });
+  document.addEventListener("end", function (event) {
+    if (event.target.matches && event.target.matches("[data-board-column]")) {
+      dragging = false;
+      refreshColumns();
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (onBoard(event)) { busy += 1; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (onBoard(event)) {
+      busy = Math.max(0, busy - 1);
+      refreshColumns();
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var board = liveBoard();
+    var config = event.detail.requestConfig;
+    if (board && config && config.elt === board && board.liveFilters !== boardFilters().toString()) {
+      event.detail.shouldSwap = false;
+    }
+  });
+  // A closed "Move to…" menu lets its column's refresh through.
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("details.move-menu") && !event.target.open) { refreshColumns(); }
+  }, true);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var path = document.body.dataset.live;
+    if (path) { connect(path); } else { poll(); }
+  });
+})();

@@ -6,12 +6,14 @@ consumer reads the database from a thread of its own, so these tests commit (tra
 
 import logging
 import os
+import re
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services as accounts_services
@@ -19,7 +21,7 @@ from accounts.models import Membership
 from ats.live import CLOSED_BY_SERVER, socket_application
 from jobs.models import HiringTeamMember
 from notifications import live
-from tests.factories import make_job
+from tests.factories import UserFactory, bulk_applications, make_job
 
 HOST = "ats.example"
 
@@ -163,8 +165,6 @@ async def test_a_signed_out_socket_is_refused(connect, db):
 
 @pytest.mark.asyncio
 async def test_a_user_without_an_organisation_is_refused(connect, db):
-    from tests.factories import UserFactory
-
     socket = await connect(await sync_to_async(UserFactory)())
 
     assert not socket.accepted
@@ -279,3 +279,103 @@ async def test_events_cross_processes_through_redis(connect, settings, recruiter
     await in_transaction(live.unread_changed, [recruiter.pk])
 
     assert await socket.receive_json_from(timeout=5) == {"type": "unread"}
+
+
+# --- What a board re-fetches when it hears of changed columns: GET ?columns= (htmx) ---------------
+
+HTMX = {"HX-Request": "true"}
+
+
+def columns_url(job, columns, **filters):
+    query = "&".join([f"columns={columns}", *(f"{key}={value}" for key, value in filters.items())])
+    return f"{reverse('pipeline:board', args=[job.pk])}?{query}"
+
+
+def sent_columns(html):
+    """{stage id: (cards in it, its count)} for each column sent, each swapped in by id."""
+    sections = re.findall(
+        r'<section class="board-column" id="column-(\d+)"[^>]*data-hx-swap-oob="true">(.*?)</section>', html, re.S
+    )
+    counts = dict(re.findall(r'id="count-(\d+)" data-count[^>]*>(\d+)<', html))
+    return {int(pk): (body.count("data-application="), int(counts[pk])) for pk, body in sections}
+
+
+@pytest.mark.django_db
+def test_the_board_sends_only_the_columns_asked_for(client_for, recruiter, job, stages, other_organization):
+    bulk_applications(job, 30, stages=stages[:2])
+    foreign = make_job(other_organization).stages.first()
+
+    response = client_for(recruiter).get(
+        columns_url(job, f"{stages[1].pk},{stages[2].pk}:5,{foreign.pk},x"), headers=HTMX
+    )
+
+    assert response.status_code == 200
+    assert sent_columns(response.text) == {stages[1].pk: (15, 15), stages[2].pk: (0, 0)}
+    assert "board-filters" not in response.text  # the columns only, not the page
+
+
+@pytest.mark.django_db
+def test_the_columns_follow_the_boards_filters(client_for, recruiter, job, stages, application):
+    bulk_applications(job, 10, stages=stages[:1])
+
+    response = client_for(recruiter).get(columns_url(job, stages[0].pk, q="Ada"), headers=HTMX)
+
+    assert response.status_code == 200
+    assert sent_columns(response.text) == {stages[0].pk: (1, 1)}
+    assert "?q=Ada&amp;more=" in response.text  # its "show more" keeps the filter, not ?columns=
+
+
+@pytest.mark.django_db
+def test_a_column_keeps_as_many_cards_as_it_showed(client_for, recruiter, job, stages):
+    bulk_applications(job, 60, stages=stages[:1])
+    client = client_for(recruiter)
+
+    expanded = client.get(columns_url(job, f"{stages[0].pk}:40"), headers=HTMX)
+    first_batch = client.get(columns_url(job, f"{stages[0].pk}:3"), headers=HTMX)
+
+    assert sent_columns(expanded.text) == {stages[0].pk: (40, 60)}
+    assert sent_columns(first_batch.text) == {stages[0].pk: (25, 60)}
+
+
+@pytest.mark.django_db
+def test_without_htmx_the_board_is_the_whole_page(client_for, recruiter, job, stages):
+    response = client_for(recruiter).get(columns_url(job, stages[0].pk))
+
+    assert response.status_code == 200
+    assert "board-filters" in response.text
+
+
+@pytest.mark.django_db
+def test_another_organisations_columns_are_404(client_for, other_organization, job, stages):
+    stranger = other_organization.memberships.get().user
+
+    response = client_for(stranger).get(columns_url(job, stages[0].pk), headers=HTMX)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_hiring_manager_off_the_team_gets_404(client_for, hiring_manager, job, stages):
+    response = client_for(hiring_manager).get(columns_url(job, stages[0].pk), headers=HTMX)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_columns_query_count_is_the_same_for_30_and_3000_applications(client_for, recruiter, job, stages):
+    client = client_for(recruiter)
+    every = ",".join(str(stage.pk) for stage in stages)
+    client.get(columns_url(job, every), headers=HTMX)  # warm-up: the session row exists
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(columns_url(job, every), headers=HTMX)
+        assert response.status_code == 200
+        return len(queries)
+
+    bulk_applications(job, 30, stages=stages)
+    few = count()
+    bulk_applications(job, 2970, stages=stages)
+
+    # Session, user, membership, the job (the ability check and the view), stages, cards, tags, counts.
+    assert count() == few <= 8
