@@ -33,7 +33,7 @@ def world(organization, django_capture_on_commit_callbacks):
 
 
 def test_new_applications_on_my_jobs_are_listed_and_counted(client_for, world):
-    recruiter, manager, backend, design = world
+    recruiter, manager, _backend, _design = world
 
     recruiters, managers = client_for(recruiter).get("/"), client_for(manager).get("/")
 
@@ -79,13 +79,14 @@ def test_an_opened_application_leaves_the_list(client_for, world):
 
 
 def test_applications_past_their_stage_limit_are_waiting_too_long(client_for, world):
-    recruiter, manager, backend, design = world
+    recruiter, manager, backend, _design = world
     stage = backend.stages.first()
     stage.stale_after_days = 3
     stage.save()
     late = Application.objects.get(candidate__first_name="Ada")
     Application.objects.filter(pk=late.pk).update(stage_entered_at=timezone.now() - timedelta(days=4))
-    Application.objects.filter(candidate__first_name="Grace").update(stage_entered_at=timezone.now() - timedelta(days=2))
+    recent = timezone.now() - timedelta(days=2)
+    Application.objects.filter(candidate__first_name="Grace").update(stage_entered_at=recent)
 
     recruiters, managers = client_for(recruiter).get("/"), client_for(manager).get("/")
 
@@ -95,7 +96,7 @@ def test_applications_past_their_stage_limit_are_waiting_too_long(client_for, wo
 
 
 def test_a_mention_shows_until_read(client_for, world, organization, django_capture_on_commit_callbacks):
-    recruiter, manager, backend, design = world
+    recruiter, manager, _backend, _design = world
     application = Application.objects.get(candidate__first_name="Ada")
     manager.name = "Morgan Manager"
     manager.save()
