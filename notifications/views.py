@@ -28,6 +28,11 @@ def _categories(request):
     return [category for category in Category.values if category not in hidden]
 
 
+def _is_our_path(url, request):
+    # A path of this site only: a bare word would be taken by redirect() for a URL name.
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
+
+
 @require_GET
 @organization_required
 def inbox(request):
@@ -73,7 +78,7 @@ def open_notification(request, pk):
     """Mark it read and go to what it is about (a path on this site)."""
     notification = get_object_or_404(_mine(request), pk=pk)
     services.mark_read(recipient=request.user, notifications=_mine(request).filter(pk=pk))
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+    if _is_our_path(notification.url, request):
         return redirect(notification.url)
     return redirect("notifications:inbox")
 
@@ -94,7 +99,7 @@ def mark_read(request):
     if not request.htmx:
         messages.success(request, f"{changed} notification{'s' if changed != 1 else ''} marked read.")
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if _is_our_path(back, request):
         return redirect(back)
     return redirect("notifications:inbox")
 

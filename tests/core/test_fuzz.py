@@ -23,6 +23,7 @@ from ats.input import MESSAGE
 from jobs.forms import FormFieldForm, JobEditForm
 from jobs.models import FormField
 from jobs.services import add_question
+from notifications.models import Category
 from pipeline.candidates.forms import CandidateForm
 from tests.core.test_url_matrix import PUBLIC, build_organisation, fill, our_patterns
 
@@ -51,6 +52,8 @@ _APPLY_FORM = [
     *("kept_resume", "q_short", "q_long", "q_number", "q_date", "q_email", "q_link", "q_phone"),
     *("q_single", "q_multiple", "q_yes_no"),
 ]  # "website" is the honeypot: any value makes the post a bot's, which is stored nowhere
+
+_PREFERENCES = ["send_at", *(f"{category}-{choice}" for category in Category.values for choice in ("in_app", "email"))]
 
 # url name -> (GET parameters, POST fields) its view reads; ((), ()) says it reads none.
 # {membership}, {field}, {stage} stand for the pks of test_url_matrix's objects (form prefixes).
@@ -123,6 +126,7 @@ FUZZ = {
     "pipeline:email_application": (("template",), ("template",)),
     "pipeline:move_application": ((), ("stage", "note", "next")),
     "pipeline:undo_move": ((), ("history", "next")),
+    "pipeline:follow_application": ((), ("following",)),
     "pipeline:application_action": ((), ("reason", "rating", "tag", "next")),  # each action in ACTIONS
     "pipeline:download_answer_file": ((), ()),
     "pipeline:candidates": (
@@ -133,6 +137,7 @@ FUZZ = {
     "pipeline:candidate": ((), ()),
     "pipeline:candidate_edit": ((), _CANDIDATE_FORM),
     "pipeline:add_note": ((), ("body", "visibility", "application")),
+    "pipeline:mention_suggestions": (("q",), ()),
     "pipeline:merge_candidate": ((), ("other",)),
     "pipeline:download_resume": ((), ()),
     "pipeline:retention_review": (("page",), ()),
@@ -157,6 +162,13 @@ FUZZ = {
         (),
         ("name", "key", "category", "subject", "html_body", "text_body", "is_active", "send_test"),
     ),
+    # notifications
+    "notifications:inbox": (("unread", "category", "page"), ()),
+    "notifications:latest": ((), ()),
+    "notifications:count": ((), ()),
+    "notifications:mark_read": ((), ("all", "id", "next")),
+    "notifications:preferences": ((), _PREFERENCES),
+    "notifications:open": ((), ()),
 }
 
 _JOB_BASE = {"title": "Engineer", "remote_type": "onsite", "employment_type": "full_time", "urgency": "medium"}
@@ -194,6 +206,13 @@ BASES = {
     "pipeline:candidate_edit": _CANDIDATE_BASE,
     "pipeline:add_note": {"body": "Strong", "visibility": "team"},
     "pipeline:extend_retention": {"retain_until": str(date.today() + timedelta(days=400)), "reason": "Talent pool"},
+    "pipeline:follow_application": {"following": "1"},
+    "notifications:mark_read": {"id": "{notification}", "next": "/notifications/"},
+    "notifications:preferences": {
+        "send_at": "08:00",
+        **{f"{category}-in_app": "on" for category in Category.values},
+        **{f"{category}-email": "digest" for category in Category.values},
+    },
 }
 ACTIONS = ("reject", "withdraw", "rate", "tag", "untag", "advance", "hire", "no-such-action")
 

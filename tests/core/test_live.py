@@ -9,10 +9,10 @@ import os
 import re
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -34,6 +34,16 @@ def _layer(settings):
     settings.ALLOWED_HOSTS = [HOST, "testserver"]  # the test client's host
 
 
+@pytest.fixture(autouse=True)
+def _connections_close_when_done():
+    """Connections opened by the app's own threads (the ASGI request's, the consumer's) close when their
+    work ends, as under a pooled server, so none is left open on the test database when it is dropped."""
+    settings_dict = connections["default"].settings_dict  # shared by every thread's connection
+    saved, settings_dict["CONN_MAX_AGE"] = settings_dict["CONN_MAX_AGE"], 0
+    yield
+    settings_dict["CONN_MAX_AGE"] = saved
+
+
 @pytest.fixture
 def connect(client_for):
     """`await connect(user)`: a socket signed in as `user` (None: signed out), from one of our pages."""
@@ -42,7 +52,7 @@ def connect(client_for):
     async def open_socket(user=None, *, origin=f"https://{HOST}", client=None):
         headers = [(b"origin", origin.encode())]
         if user is not None or client is not None:
-            client = client or await sync_to_async(client_for)(user)
+            client = client or await database_sync_to_async(client_for)(user)
             cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
             headers.append((b"cookie", f"{django_settings.SESSION_COOKIE_NAME}={cookie}".encode()))
         socket = WebsocketCommunicator(socket_application(), f"/{live.SOCKET_PATH}", headers=headers)
@@ -68,7 +78,7 @@ def in_transaction(publish, *args):
         with transaction.atomic():
             publish(*args)
 
-    return sync_to_async(run)()
+    return database_sync_to_async(run)()
 
 
 @pytest.mark.asyncio
@@ -83,7 +93,7 @@ async def test_a_member_hears_their_own_unread_changes_only(connect, recruiter, 
 
 @pytest.mark.asyncio
 async def test_every_tab_of_a_member_hears_it(connect, client_for, recruiter):
-    client = await sync_to_async(client_for)(recruiter)
+    client = await database_sync_to_async(client_for)(recruiter)
     tabs = [await connect(client=client), await connect(client=client)]
 
     await in_transaction(live.unread_changed, [recruiter.pk])
@@ -105,7 +115,7 @@ async def test_a_board_hears_its_jobs_changed_columns(connect, recruiter, job, s
 
 @pytest.mark.asyncio
 async def test_a_board_hears_nothing_of_another_job(connect, recruiter, organization, job, stages):
-    other_job = await sync_to_async(make_job)(organization, title="Designer")
+    other_job = await database_sync_to_async(make_job)(organization, title="Designer")
     socket = await connect(recruiter)
     await subscribe(socket, job.pk)
 
@@ -116,7 +126,7 @@ async def test_a_board_hears_nothing_of_another_job(connect, recruiter, organiza
 
 @pytest.mark.asyncio
 async def test_a_new_subscription_replaces_the_last(connect, recruiter, organization, job, stages):
-    other_job = await sync_to_async(make_job)(organization, title="Designer")
+    other_job = await database_sync_to_async(make_job)(organization, title="Designer")
     socket = await connect(recruiter)
     await subscribe(socket, job.pk)
     await subscribe(socket, other_job.pk)
@@ -128,7 +138,7 @@ async def test_a_new_subscription_replaces_the_last(connect, recruiter, organiza
 
 @pytest.mark.asyncio
 async def test_another_organisations_job_is_refused(connect, other_organization, job, stages):
-    stranger = await sync_to_async(lambda: other_organization.memberships.get().user)()
+    stranger = await database_sync_to_async(lambda: other_organization.memberships.get().user)()
     socket = await connect(stranger)
     assert socket.accepted
 
@@ -142,7 +152,7 @@ async def test_a_hiring_manager_hears_only_the_jobs_whose_team_they_are_on(conne
     socket = await connect(hiring_manager)
     assert await subscribe(socket, job.pk) == {"type": "refused", "job": job.pk}
 
-    await sync_to_async(HiringTeamMember.objects.create)(job=job, user=hiring_manager, role="hiring_manager")
+    await database_sync_to_async(HiringTeamMember.objects.create)(job=job, user=hiring_manager, role="hiring_manager")
     assert await subscribe(socket, job.pk) == {"type": "subscribed", "job": job.pk}
     await in_transaction(live.stages_changed, job.pk, [stages[0].pk])
     assert (await socket.receive_json_from())["type"] == "columns"
@@ -165,7 +175,7 @@ async def test_a_signed_out_socket_is_refused(connect, db):
 
 @pytest.mark.asyncio
 async def test_a_user_without_an_organisation_is_refused(connect, db):
-    socket = await connect(await sync_to_async(UserFactory)())
+    socket = await connect(await database_sync_to_async(UserFactory)())
 
     assert not socket.accepted
 
@@ -189,11 +199,11 @@ async def test_no_socket_without_a_channel_layer(connect, recruiter, settings):
 
 @pytest.mark.asyncio
 async def test_signing_out_closes_the_socket(connect, client_for, recruiter):
-    client = await sync_to_async(client_for)(recruiter)
+    client = await database_sync_to_async(client_for)(recruiter)
     socket = await connect(client=client)
     assert socket.accepted
 
-    response = await sync_to_async(client.post)(reverse("account_logout"))
+    response = await database_sync_to_async(client.post)(reverse("account_logout"))
 
     assert response.status_code == 302
     assert await socket.receive_output() == {"type": "websocket.close", "code": CLOSED_BY_SERVER}
@@ -203,9 +213,9 @@ async def test_signing_out_closes_the_socket(connect, client_for, recruiter):
 @pytest.mark.asyncio
 async def test_deactivation_closes_the_members_sockets(connect, organization, recruiter, owner):
     socket, owners = await connect(recruiter), await connect(owner)
-    membership = await sync_to_async(Membership.objects.get)(user=recruiter, organization=organization)
+    membership = await database_sync_to_async(Membership.objects.get)(user=recruiter, organization=organization)
 
-    await sync_to_async(accounts_services.set_member_active)(membership=membership, active=False)
+    await database_sync_to_async(accounts_services.set_member_active)(membership=membership, active=False)
 
     assert await socket.receive_output() == {"type": "websocket.close", "code": CLOSED_BY_SERVER}
     assert await owners.receive_nothing()
@@ -221,7 +231,7 @@ async def test_a_rolled_back_change_publishes_nothing(connect, recruiter):
             live.unread_changed([recruiter.pk])
             transaction.set_rollback(True)
 
-    await sync_to_async(roll_back)()
+    await database_sync_to_async(roll_back)()
 
     assert await socket.receive_nothing()
 

@@ -70,9 +70,10 @@ def test_applying_with_a_new_resume_queues_the_acknowledgement_and_resume_parsin
     # The acknowledgement was written with the application; only its delivery waits for the commit.
     acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
     assert acknowledgement.status == EmailMessage.Status.QUEUED
-    assert len(callbacks) == 2
+    assert len(callbacks) == 3
     assert queued == [
         ("mail.tasks.deliver", (acknowledgement.pk,)),
+        (reactions.NOTIFY_NEW_APPLICATION, (application.pk,)),
         (reactions.PARSE_RESUME, (candidate.pk,)),
     ]
 
@@ -93,7 +94,10 @@ def test_applying_again_with_a_resume_on_file_queues_only_the_acknowledgement(
     # The candidate's resume on file is not new: this one is kept with the application, not parsed.
     application = Candidate.objects.get().applications.get(job=second_job)
     acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
-    assert queued == [("mail.tasks.deliver", (acknowledgement.pk,))]
+    assert queued == [
+        ("mail.tasks.deliver", (acknowledgement.pk,)),
+        (reactions.NOTIFY_NEW_APPLICATION, (application.pk,)),
+    ]
 
 
 @pytest.mark.django_db
@@ -116,7 +120,7 @@ def test_a_broker_failing_after_the_commit_neither_fails_the_applicant_nor_skips
     assert response.url.endswith("/thanks/")
     candidate = Candidate.objects.get()
     # The callback after the failing one still ran, and the acknowledgement waits for the sweeper.
-    assert reached == ["mail.tasks.deliver", reactions.PARSE_RESUME]
+    assert reached == ["mail.tasks.deliver", reactions.NOTIFY_NEW_APPLICATION, reactions.PARSE_RESUME]
     acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{candidate.applications.get().pk}")
     assert acknowledgement.status == EmailMessage.Status.QUEUED
     assert [record.exc_info[0] for record in on_commit_errors] == [ConnectionError]

@@ -27,6 +27,7 @@ from accounts.models import Membership
 from jobs.models import FormField, HiringTeamMember, StageTemplate
 from jobs.services import add_question
 from mail.models import EmailMessage, EmailTemplate
+from notifications.models import Category, Notification
 from pipeline.applications.models import ApplicationFormAnswer
 from tests.factories import (
     ApplicationFactory,
@@ -120,12 +121,14 @@ EXPECTED = {
     "pipeline:undo_move": (302, 302, 302, 302, 404, 404, 404, 302),
     "pipeline:application_action": (302, 302, 302, 302, 404, 404, 404, 302),
     "pipeline:download_answer_file": (200, 200, 200, 200, 404, 404, 404, 302),
+    "pipeline:follow_application": (302, 302, 302, 302, 404, 404, 404, 302),
     # pipeline: candidates
     "pipeline:candidates": (200, 200, 200, 200, 200, 200, 200, 302),
     "pipeline:candidate_create": (200, 200, 200, 403, 403, 403, 200, 302),
     "pipeline:candidate": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:candidate_edit": (200, 200, 200, 403, 404, 404, 404, 302),
     "pipeline:add_note": (302, 302, 302, 302, 404, 404, 404, 302),
+    "pipeline:mention_suggestions": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:merge_candidate": (302, 302, 302, 403, 404, 404, 404, 302),
     "pipeline:download_resume": (200, 200, 200, 200, 404, 404, 404, 302),
     # pipeline: privacy (erasure, export, retention), for owners and admins
@@ -146,6 +149,13 @@ EXPECTED = {
     "mail:template_create": (200, 200, 403, 403, 403, 403, 200, 302),
     "mail:template_preview": (200, 200, 403, 403, 403, 403, 200, 302),
     "mail:template_edit": (200, 200, 403, 403, 403, 403, 404, 302),
+    # notifications: each member's own (the one in the table is the owner's)
+    "notifications:inbox": (200, 200, 200, 200, 200, 200, 200, 302),
+    "notifications:latest": (200, 200, 200, 200, 200, 200, 200, 302),
+    "notifications:count": (200, 200, 200, 200, 200, 200, 200, 302),
+    "notifications:mark_read": (302, 302, 302, 302, 302, 302, 302, 302),
+    "notifications:preferences": (200, 200, 200, 200, 200, 200, 200, 302),
+    "notifications:open": (302, 404, 404, 404, 404, 404, 404, 302),
 }
 
 # Django admin and allauth are not ours: a short smoke list. Signed in, allauth's pages send you on.
@@ -170,6 +180,7 @@ QUERIES = {
 # Minimal bodies for POST-only views that do nothing useful with an empty one.
 BODIES = {
     "pipeline:merge_candidate": {"other": "{duplicate}"},
+    "notifications:mark_read": {"all": "1"},
 }
 
 # Which object fills a <pk> (or <token>) is named by the URL segment before it.
@@ -184,6 +195,7 @@ _BY_SEGMENT = {
     "invitations": "invitation",
     "outbox": "message",
     "templates": "email_template",
+    "notifications": "notification",
 }
 _TOKENS = {
     "invitations": ("invitation", "token"),
@@ -298,7 +310,11 @@ def build_organisation(name):
         links=["https://example.com/next"],
         status=EmailMessage.Status.SENT,
     )
+    notification = Notification.objects.create(
+        recipient=users["owner"], organization=organization, category=Category.MENTION, title="Look", url="/"
+    )
     return SimpleNamespace(
+        notification=notification,
         organization=organization,
         users=users,
         job=job,
