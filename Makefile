@@ -52,6 +52,7 @@ run: migrate
 	@echo "  Sign in with any of these (password: acme-demo-2026):"
 	@echo "    owner@acme.test, recruiter@acme.test, manager@acme.test, interviewer@acme.test"
 	@echo "  Django admin at http://127.0.0.1:$(PORT)/admin/ as admin@acme.test (same password)."
+	@echo "  Pages and live updates share the port; without REDIS_URL the bell and boards poll every 15 s."
 	@echo "  Stop with Ctrl+C."
 	@echo ""
 	SITE_URL=$(SITE_URL) PATH="$(abspath $(BIN)):$$PATH" BIND_HOST=127.0.0.1 $(BIN)/honcho start --port $(PORT) web worker

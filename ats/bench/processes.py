@@ -19,7 +19,12 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management.base import CommandError
 
-WORKER_CLASS, PROCESSES, THREADS = "gthread", 1, 4
+# The site as the Procfile's `web:` serves it (gunicorn's ASGI worker: pages and sockets on one port);
+# BENCH_SERVER=wsgi measures the WSGI way step 8 served it (one gthread worker, four threads) to compare.
+# Two processes, as the Procfile runs by default (WEB_CONCURRENCY); BENCH_PROCESSES changes it.
+SERVER = os.environ.get("BENCH_SERVER", "asgi")
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", "2"))
+WORKER_CLASS, THREADS = ("asgi", None) if SERVER == "asgi" else ("gthread", 4)
 
 
 def free_port():
@@ -65,12 +70,15 @@ def _tail(log):
 
 
 def gunicorn(port, *, log):
-    """The site as production runs it: one gthread worker with four threads."""
+    """The site as production runs it (SERVER): one process, its pages and its sockets on one port."""
+    if SERVER == "asgi":
+        app = ["ats.asgi:application", "--worker-class", WORKER_CLASS]
+    else:
+        app = ["ats.wsgi:application", "--worker-class", WORKER_CLASS, "--threads", str(THREADS)]
     return start(
         [
-            sys.executable, "-m", "gunicorn", "ats.wsgi:application",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(PROCESSES), "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
+            sys.executable, "-m", "gunicorn", *app,
+            "--bind", f"127.0.0.1:{port}", "--workers", str(PROCESSES),
             "--timeout", "120",
             # Its default path is one per user: it would clash with another gunicorn on this machine.
             "--no-control-socket",

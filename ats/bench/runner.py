@@ -126,7 +126,7 @@ class Bench:
         server = processes.gunicorn(self.port, log=log)
         try:
             processes.wait_until_healthy(server, f"http://127.0.0.1:{self.port}/health/", log=log)
-            self.say(f"gunicorn on 127.0.0.1:{self.port} ({processes.THREADS} threads); log in {log}")
+            self.say(f"gunicorn ({processes.WORKER_CLASS}) on 127.0.0.1:{self.port}; log in {log}")
             self._pages()
             self._throughput()
             self._worker()

@@ -207,7 +207,10 @@
   function refreshColumns() {
     var board = liveBoard();
     if (!board || dragging || busy) { return; }
-    var wanted = columnsOf(board).filter(function (column) {
+    var columns = columnsOf(board);
+    var shown = columns.map(function (column) { return column.dataset.stage; });
+    Object.keys(pending).forEach(function (id) { if (shown.indexOf(id) < 0) { delete pending[id]; } });  // not on this board
+    var wanted = columns.filter(function (column) {
       return pending[column.dataset.stage] && !column.querySelector("details[open]");
     });
     if (!wanted.length) { return; }
@@ -282,10 +285,10 @@
       refreshColumns();
     }
   });
+  // The board a refresh was asked for may have been re-rendered for other filters since.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var board = liveBoard();
-    var config = event.detail.requestConfig;
-    if (board && config && config.elt === board && board.liveFilters !== boardFilters().toString()) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (source && source.liveFilters !== undefined && source.liveFilters !== boardFilters().toString()) {
       event.detail.shouldSwap = false;
     }
   });
