@@ -15,6 +15,9 @@ CACHES = {
     "local": CACHES["local"],  # emptied before each test (conftest)
 }
 ACCOUNT_RATE_LIMITS = False
+# Live updates stay off unless a test turns them on (tests/core/test_live.py, or a server it starts):
+# the suite behaves alike with REDIS_URL set, as in CI, or not.
+CHANNEL_LAYERS = {}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -146,6 +146,8 @@
       var socket = new WebSocket(scheme + window.location.host + path);
       socket.addEventListener("open", function () {
         retry = FIRST_RETRY_MS;
+        // <body data-live-state>: "open", then "subscribed" once a board's job is heard (tests wait on it).
+        document.body.dataset.liveState = "open";
         var board = liveBoard();
         if (board && board.dataset.liveJob) {
           socket.send(JSON.stringify({ subscribe: Number(board.dataset.liveJob) }));
@@ -156,7 +158,9 @@
       socket.addEventListener("message", function (event) {
         var data;
         try { data = JSON.parse(event.data); } catch (error) { return; }
-        if (data.type === "unread") {
+        if (data.type === "subscribed" || data.type === "refused") {
+          document.body.dataset.liveState = data.type;
+        } else if (data.type === "unread") {
           dispatch("ats:unread");
         } else if (data.type === "columns") {
           dispatch("ats:columns", { job: data.job, stages: data.stages });
@@ -165,6 +169,7 @@
       // Closed by a restart, the network, or the server (signed out): try again, later each time,
       // with jitter, so a restarted server is not met by every tab at once.
       socket.addEventListener("close", function () {
+        document.body.dataset.liveState = "closed";
         reconnecting = true;
         window.setTimeout(open, retry * (0.5 + Math.random()));
         retry = Math.min(retry * 2, LAST_RETRY_MS);
