@@ -28,9 +28,9 @@ class Category(models.TextChoices):
 
 
 class Email(models.TextChoices):
-    OFF = "off", "No email"
-    IMMEDIATE = "immediate", "Email me at once"
-    DIGEST = "digest", "In my daily digest"
+    OFF = "off", "Off"
+    IMMEDIATE = "immediate", "At once"
+    DIGEST = "digest", "Daily digest"
 
 
 # What a member gets before choosing: at once what is addressed to them personally, the rest in the

@@ -14,7 +14,7 @@ def notifications_of(user, organization):
 
 @dataclass
 class Group:
-    """Neighbouring notifications of one category about one subject, on one day: shown as one line."""
+    """Notifications of one category about one subject, on one day: shown as one line."""
 
     items: list = field(default_factory=list)
 
@@ -45,12 +45,16 @@ def _fold_key(row):
 
 
 def grouped(rows):
-    """Fold runs of neighbours sharing a category, subject and local day ("5 new applications for …")."""
-    groups = []
+    """Fold the rows sharing a category, subject and local day into one group ("5 new applications for …"),
+    placed where its newest row was; rows without a group key stand alone."""
+    groups, by_key = [], {}
     for row in rows:
         key = _fold_key(row)
-        if groups and key is not None and _fold_key(groups[-1].first) == key:
-            groups[-1].items.append(row)
-        else:
-            groups.append(Group(items=[row]))
+        if key is not None and key in by_key:
+            by_key[key].items.append(row)
+            continue
+        group = Group(items=[row])
+        groups.append(group)
+        if key is not None:
+            by_key[key] = group
     return groups

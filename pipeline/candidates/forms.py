@@ -72,8 +72,9 @@ class NoteForm(forms.Form):
                 "aria-expanded": "false",
                 "data-hx-get": reverse("pipeline:mention_suggestions", args=[candidate.pk]),
                 "data-hx-trigger": "mentions:query",
-                "data-hx-include": "#mention-q",
-                "data-hx-params": "q",
+                # The application the note is about, when chosen: only who sees it may be named.
+                "data-hx-include": "#mention-q, #id_application",
+                "data-hx-params": "q,application",
                 "data-hx-target": "#mention-list",
                 "data-hx-sync": "this:replace",
             }

@@ -2,17 +2,17 @@
 
 from django.utils.html import escape, format_html, format_html_join
 
-from .access import members_who_see_candidate
-from .services import MENTION_RE, mention_handles
+from .services import MENTION_RE, mention_handles, note_audience
 
 SUGGESTIONS = 8
 
 
-def suggestions(candidate, query):
-    """Up to eight members who may see `candidate` whose name or address starts with `query`, each with
-    the handle to insert: the address's name part, or the whole address when two members share it."""
+def suggestions(candidate, query, application=None):
+    """Up to eight members who may read a note on `candidate` (about `application`, when given) whose
+    name or address starts with `query`, each with the handle to insert: the address's name part, or
+    the whole address when two members share it."""
     query = query.lower().lstrip("@")
-    members = [membership.user for membership in members_who_see_candidate(candidate).select_related("user")]
+    members = [membership.user for membership in note_audience(candidate, application).select_related("user")]
     local_parts = [user.email.split("@")[0].lower() for user in members]
     found = []
     for user, local in zip(members, local_parts, strict=True):

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from .. import reactions
+from ..applications.access import members_who_see
 from ..applications.models import ApplicationFormAnswer
 from ..applications.services import open_application
 from .access import members_who_see_candidate
@@ -15,14 +16,20 @@ from .models import Candidate, Note, TimelineEvent, delete_file_on_commit, norma
 MENTION_RE = re.compile(r"@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
 
 
-def mentioned_users(candidate, body):
+def note_audience(candidate, application=None):
+    """The members who may read a team note: those who see its application, or (a note about the
+    person) those who see the candidate. Only they can be mentioned in it."""
+    return members_who_see(application) if application else members_who_see_candidate(candidate)
+
+
+def mentioned_users(candidate, body, application=None):
     """Members named in `body` as @email, @email-name (before the @) or @firstname, among those who
-    may see `candidate` (a mention never shows a person to someone who may not see them)."""
+    may read the note (a mention never shows anything to someone who may not see it)."""
     handles = {handle.lower().rstrip(".") for handle in MENTION_RE.findall(body)}
     if not handles:
         return []
     found = []
-    for membership in members_who_see_candidate(candidate).select_related("user"):
+    for membership in note_audience(candidate, application).select_related("user"):
         user = membership.user
         if mention_handles(user) & handles:
             found.append(user)
@@ -44,7 +51,7 @@ def add_note(*, candidate, author, body, visibility=Note.Visibility.TEAM, applic
     note = Note.objects.create(
         candidate=candidate, application=application, author=author, body=body, visibility=visibility
     )
-    mentioned = mentioned_users(candidate, body) if visibility == Note.Visibility.TEAM else []
+    mentioned = mentioned_users(candidate, body, application) if visibility == Note.Visibility.TEAM else []
     note.mentions.set(mentioned)
     reactions.note_added(note, mentioned)
     return note

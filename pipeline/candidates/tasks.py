@@ -5,9 +5,9 @@ from django.urls import reverse
 from notifications.models import Category
 from notifications.services import notify
 
-from .access import members_who_see_candidate
 from .models import Candidate, Note
 from .resume_parser import parse, read_resume
+from .services import note_audience
 
 
 def parse_resume(candidate_id):
@@ -40,14 +40,14 @@ def parse_resume(candidate_id):
 
 
 def notify_mentions(note_id):
-    """Tell the members a team note names; each must still be able to see the candidate."""
+    """Tell the members a team note names; each must still be able to read it (see its application or person)."""
     note = (
         Note.objects.select_related("candidate__organization", "author", "application__job").filter(pk=note_id).first()
     )
     if note is None or note.visibility != Note.Visibility.TEAM:
         return
     candidate = note.candidate
-    may_see = members_who_see_candidate(candidate).values_list("user_id", flat=True)
+    may_see = note_audience(candidate, note.application).values_list("user_id", flat=True)
     about = f" ({note.application.job.title})" if note.application else ""
     author = note.author.get_full_name() if note.author else "Someone"
     notify(

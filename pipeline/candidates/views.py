@@ -96,7 +96,11 @@ def mention_suggestions(request, pk):
     """The note box's @ list (htmx): members who may see this candidate, matching what follows the @."""
     candidate = get_candidate_for_user(request, pk)
     query = request.GET.get("q", "")[:100]
-    ctx = {"suggestions": mentions.suggestions(candidate, query) if query.startswith("@") else []}
+    application = (
+        visible_applications(request).filter(candidate=candidate, pk=to_int(request.GET.get("application"))).first()
+    )
+    found = mentions.suggestions(candidate, query, application) if query.startswith("@") else []
+    ctx = {"suggestions": found}
     return render(request, "pipeline/mention_suggestions.html", ctx)
 
 

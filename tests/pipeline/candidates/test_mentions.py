@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
 from pipeline.candidates.models import Note
-from tests.factories import ApplicationFactory, MembershipFactory
+from tests.factories import ApplicationFactory, MembershipFactory, make_job
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,24 @@ def test_the_note_box_is_a_combobox_and_says_private_notes_mention_nobody(client
     assert 'id="mention-list" role="listbox"' in page.text
     assert "A private note mentions nobody: only you will read it." in page.text
     assert "js/mentions.js" in page.text
+
+
+def test_a_note_about_one_application_names_only_who_sees_that_application(client_for, people, organization):
+    # Robin sees Ada through her application to another job, not this one.
+    other = make_job(organization, title="Data Analyst")
+    HiringTeamMember.objects.create(job=other, user=people["robin"], role=HiringTeamMember.Role.HIRING_MANAGER)
+    ApplicationFactory(job=other, candidate=people["application"].candidate, current_stage=other.stages.first())
+    client = client_for(people["riley"])
+    candidate_id, application_id = people["application"].candidate_id, people["application"].pk
+
+    offered = client.get(f"/candidates/{candidate_id}/mentions/", {"q": "@ro", "application": application_id}, **HTMX)
+    about_her = client.get(f"/candidates/{candidate_id}/mentions/", {"q": "@ro"}, **HTMX)
+    posted = client.post(
+        f"/candidates/{candidate_id}/notes/",
+        {"body": "@robin @morgan", "visibility": "team", "application": application_id},
+    )
+
+    assert (offered.status_code, about_her.status_code, posted.status_code) == (200, 200, 302)
+    assert "Robin Elsewhere" not in offered.text
+    assert "Robin Elsewhere" in about_her.text  # a note about the person reaches whoever sees her
+    assert list(Note.objects.get().mentions.all()) == [people["morgan"]]
