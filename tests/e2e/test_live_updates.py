@@ -132,6 +132,11 @@ def test_a_mention_raises_the_colleagues_bell_and_a_move_reaches_their_open_boar
     rita_page.get_by_role("button", name="Add note").click()
     expect(rita_page.locator(".toast")).to_contain_text("Note added.")
     expect(riley_page.locator("#bell-count .bell-badge")).to_have_text("1", timeout=EVENT_TIMEOUT_MS)
+    expect(riley_page.locator("#bell-count")).to_have_count(1)  # swapped in place
+    expect(riley_page.locator("#bell-menu")).to_have_count(1)
+    riley_page.locator("#bell").click()  # the menu opens on the new notification
+    expect(riley_page.locator("#bell-menu")).to_contain_text("Rita Recruiter mentioned you in a note on Ada Lovelace")
+    riley_page.keyboard.press("Escape")
 
     # Rita moves Ada on from the candidate page: Riley's open board shows her in the new column.
     rita_page.get_by_label("Move to stage").select_option(str(stages[1].pk))
