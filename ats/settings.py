@@ -152,7 +152,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and background work ---------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Servers a test starts under pytest-xdist keep their keys apart, as the channel layer does below.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("PYTEST_XDIST_WORKER"),
+        }
+    }
 else:
     # Not the local memory cache: each gunicorn worker would keep its own, so allauth's login and 2FA
     # limits would count once per worker. The table is made by `createcachetable` (release step, make run).

@@ -2,6 +2,7 @@ import logging
 
 import pytest
 from django.core.cache import cache, caches
+from django.db import connections
 from django.test import Client
 
 from accounts.models import Membership
@@ -135,3 +136,13 @@ def on_commit_errors():
     for logger in loggers:
         logger.removeHandler(handler)
     assert not handler.records, "\n\n".join(handler.format(record) for record in handler.records)
+
+
+@pytest.fixture
+def threads_close_connections():
+    """Connections opened by the app's own threads (an ASGI request's, a socket consumer's) close when
+    their work ends, as under a pooled server, so none is left open on the test database when it is dropped."""
+    settings_dict = connections["default"].settings_dict  # shared by every thread's connection
+    saved, settings_dict["CONN_MAX_AGE"] = settings_dict["CONN_MAX_AGE"], 0
+    yield
+    settings_dict["CONN_MAX_AGE"] = saved

@@ -13,26 +13,19 @@ import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
-from django.db import connections
 from django.urls import reverse
 
 from pipeline.candidates.models import Candidate
 from tests.factories import CandidateFactory
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("threads_close_connections"),
+]
 
 # One long cell a row (about 1 kB): the export's bytes grow with the rows, the ORM's objects per row don't.
 SKILLS = [" ".join(f"skill-{n:03}" for n in range(100))]
-
-
-@pytest.fixture(autouse=True)
-def _connections_close_when_done():
-    """Connections opened by the app's own threads (the ASGI request's, the consumer's) close when their
-    work ends, as under a pooled server, so none is left open on the test database when it is dropped."""
-    settings_dict = connections["default"].settings_dict  # shared by every thread's connection
-    saved, settings_dict["CONN_MAX_AGE"] = settings_dict["CONN_MAX_AGE"], 0
-    yield
-    settings_dict["CONN_MAX_AGE"] = saved
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -25,23 +25,13 @@ from tests.factories import UserFactory, bulk_applications, make_job
 
 HOST = "ats.example"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("threads_close_connections")]
 
 
 @pytest.fixture(autouse=True)
 def _layer(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     settings.ALLOWED_HOSTS = [HOST, "testserver"]  # the test client's host
-
-
-@pytest.fixture(autouse=True)
-def _connections_close_when_done():
-    """Connections opened by the app's own threads (the ASGI request's, the consumer's) close when their
-    work ends, as under a pooled server, so none is left open on the test database when it is dropped."""
-    settings_dict = connections["default"].settings_dict  # shared by every thread's connection
-    saved, settings_dict["CONN_MAX_AGE"] = settings_dict["CONN_MAX_AGE"], 0
-    yield
-    settings_dict["CONN_MAX_AGE"] = saved
 
 
 @pytest.fixture
