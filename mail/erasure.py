@@ -27,19 +27,27 @@ def _addresses(values):
     return {address for address in map(_address, values) if address}
 
 
+def pointing_at(related):
+    """A filter for rows whose generic relation (content_type, object_id) is one of `related`; None for none."""
+    by_model = {}
+    for obj in related:
+        by_model.setdefault(type(obj), set()).add(obj.pk)
+    if not by_model:
+        return None
+    content_types = ContentType.objects.get_for_models(*by_model)
+    pointing = Q()
+    for model, ids in by_model.items():
+        pointing |= Q(content_type=content_types[model], object_id__in=ids)
+    return pointing
+
+
 def messages_about(*, organization, related=(), addresses=(), pks=()):
     """The organisation's messages that point at one of `related`, went to one of `addresses` (to, cc or
     bcc), or are one of `pks` (a digest that quoted the person, say)."""
     messages = EmailMessage.objects.filter(organization=organization)
-    by_model = {}
-    for obj in related:
-        by_model.setdefault(type(obj), set()).add(obj.pk)
     pks = set(messages.filter(pk__in=list(pks)).values_list("pk", flat=True)) if pks else set()
-    if by_model:
-        content_types = ContentType.objects.get_for_models(*by_model)
-        pointing = Q()
-        for model, ids in by_model.items():
-            pointing |= Q(content_type=content_types[model], object_id__in=ids)
+    pointing = pointing_at(related)
+    if pointing is not None:
         pks |= set(messages.filter(pointing).values_list("pk", flat=True))
     wanted = _addresses(addresses)
     if wanted:

@@ -27,7 +27,10 @@ def followers(application):
     following = team | set(wrote.values_list("author_id", flat=True))
     for user_id, follows in Follow.objects.filter(application=application).values_list("user_id", "following"):
         (following.add if follows else following.discard)(user_id)
-    return [membership.user for membership in members_who_see(application).filter(user_id__in=following)]
+    return [
+        membership.user
+        for membership in members_who_see(application).filter(user_id__in=following).select_related("user")
+    ]
 
 
 def followed_among(applications, user):
@@ -51,7 +54,9 @@ def new_application(application):
     """Tell the job's team that someone applied (or was added)."""
     job = application.job
     team = HiringTeamMember.objects.filter(job=job).values_list("user_id", flat=True)
-    recipients = [membership.user for membership in members_who_see(application).filter(user_id__in=team)]
+    recipients = [
+        membership.user for membership in members_who_see(application).filter(user_id__in=team).select_related("user")
+    ]
     name = application.candidate.full_name
     notify(
         category=Category.NEW_APPLICATION,
