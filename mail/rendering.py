@@ -17,6 +17,7 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
+import nh3
 from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Engine, Library, Template, TemplateSyntaxError
 from django.template.base import FilterExpression, TextNode, VariableNode
@@ -360,8 +361,12 @@ def _too_wide(nodes):
     return None
 
 
-def check(source, *, label="template"):
-    """(errors, warnings) for one template string. Errors mean it can't be used."""
+def check(source, *, label="template", strict=False):
+    """(errors, warnings) for one template string. Errors mean it can't be used.
+
+    `strict` makes an unknown variable an error rather than a warning: for text a person writes for one
+    send, where nothing could be fixed later, a misspelt name must not quietly print nothing.
+    """
     errors, warnings = [], []
     try:
         compiled = _engine.from_string(source)
@@ -370,6 +375,8 @@ def check(source, *, label="template"):
         line = f" (line {debug['line']})" if debug.get("line") else ""
         return [f"{label}{line}: {_explain(error)}"], []
     nodes = list(_nodes(compiled.nodelist))
+    # Names the template binds itself ({% for item in ... %}, {% with name=... %}) are not unknown.
+    bound = {name for node in nodes for name in [*getattr(node, "loopvars", ()), *getattr(node, "extra_context", {})]}
     for node in nodes:
         kind = node.__class__.__name__
         if kind not in ALLOWED_NODES:
@@ -378,7 +385,11 @@ def check(source, *, label="template"):
             errors.append(f"{label}{line}: the tag “{kind}” isn't allowed in email templates.")
             continue
         for name, _filters in _variables(node):
-            if name and _unknown(name):
+            if not name or name.partition(".")[0] in bound or not _unknown(name):
+                continue
+            if strict:
+                errors.append(f"{label}: unknown variable “{name}”: use one of the variables listed.")
+            else:
                 warnings.append(f"{label}: unknown variable “{name}” (it will print nothing).")
     # Real values can be longer than the samples: what only the trial render would catch is refused here.
     if _loop_depth(compiled.nodelist) > MAX_LOOP_DEPTH:
@@ -494,6 +505,65 @@ def render_html(source, values):
         return TrackedHTML(plain)
     result.tracked = tuple(tracked)
     return result
+
+
+# What a person's own HTML (an email edited before sending) may keep: formatting, links, images and
+# simple tables. Everything else goes, scripts and styles with their content, and so does every other
+# attribute (on*, hx-*, data-*, class, id): in our pages htmx attributes are code.
+CLEAN_TAGS = {
+    "p", "br", "hr", "div", "span", "strong", "b", "em", "i", "u", "s", "small", "sub", "sup", "mark",
+    "h1", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "code", "pre", "a", "img",
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
+}  # fmt: skip
+CLEAN_ATTRIBUTES = {
+    "*": {"style"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align", "valign", "width"},
+    "th": {"colspan", "rowspan", "align", "valign", "width"},
+    "table": {"width", "align", "cellpadding", "cellspacing", "border"},
+}
+# Inline styles keep these properties only (no url(), no positioning over the mail client's own page).
+CLEAN_STYLES = {
+    "color", "background-color", "font-weight", "font-style", "font-size", "font-family", "text-align",
+    "text-decoration", "line-height", "margin", "margin-top", "margin-bottom", "padding", "border",
+    "border-collapse", "width", "vertical-align",
+}  # fmt: skip
+
+
+def clean_html(markup):
+    """`markup` with nh3 keeping only CLEAN_TAGS and CLEAN_ATTRIBUTES, http(s) and mailto links.
+
+    A TrackedHTML stays one: its tracked links are swapped for unguessable markers around the clean
+    (whose output no longer has the old offsets), then put back as their URLs, escaped.
+    """
+    nonce = secrets.token_hex(8)
+    parts, position = [], 0
+    for index, (start, end, _url) in enumerate(getattr(markup, "tracked", ())):
+        parts += [markup[position:start], f"https://mailtrack{nonce}x{index}x.invalid/"]
+        position = end
+    parts.append(markup[position:])
+    clean = nh3.clean(
+        "".join(parts),
+        tags=CLEAN_TAGS,
+        attributes=CLEAN_ATTRIBUTES,
+        filter_style_properties=CLEAN_STYLES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    urls = [url for _, _, url in getattr(markup, "tracked", ())]
+    result, tracked, position, length = [], [], 0, 0
+    for match in re.finditer(rf"https://mailtrack{nonce}x(\d+)x\.invalid/", clean):
+        url = urls[int(match[1])]
+        before = clean[position : match.start()]
+        result += [before, escape(url)]
+        tracked.append((length + len(before), length + len(before) + len(escape(url)), url))
+        length += len(before) + len(escape(url))
+        position = match.end()
+    result.append(clean[position:])
+    cleaned = TrackedHTML("".join(result))
+    cleaned.tracked = tuple(tracked)
+    return cleaned
 
 
 def sample_values():

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.template import TemplateSyntaxError
 from django.urls import reverse
@@ -53,6 +54,85 @@ def render_template(template, values):
     return " ".join(subject.split()), html, text
 
 
+def _checked_written(subject, body):
+    """Refuse, field by field, a person's text that can't be an email whatever the values."""
+    errors = {}
+    for field, label, source in (("subject", "Subject", subject), ("body", "Body", body)):
+        if not (source or "").strip():
+            errors[field] = [f"{label}: write something."]
+        elif problems := rendering.check(source, label=label, strict=True)[0]:
+            errors[field] = problems
+    if errors:
+        raise ValidationError(errors)
+
+
+def _render_checked(subject, body, values, *, recipient=""):
+    """(subject, html, text) of checked text for `values`; ValidationError when these values break it."""
+    for_whom = f" (for {recipient})" if recipient else ""
+    try:
+        subject = rendering.render(subject, values, html_output=False)
+    except Exception as error:  # over the budget, or a filter that fails on this value: say so, never a 500
+        raise ValidationError({"subject": [f"Subject{for_whom}: {_reason(error)}"]}) from error
+    try:
+        html = rendering.clean_html(rendering.render_html(body, values))
+    except Exception as error:  # as above
+        raise ValidationError({"body": [f"Body{for_whom}: {_reason(error)}"]}) from error
+    # A plain-text render is a SafeString, which a page would print unescaped; join() makes a plain str.
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ValidationError({"subject": [f"Subject{for_whom}: it comes out empty."]})
+    text = rendering.text_from_html(html)
+    if not text and "<img" not in html:
+        raise ValidationError({"body": [f"Body{for_whom}: nothing is left to send once unsafe markup is removed."]})
+    return subject, html, text
+
+
+def _reason(error):
+    if isinstance(error, TemplateSyntaxError):
+        return str(error)
+    return f"it can't be filled in ({error.__class__.__name__}: {error})."
+
+
+def render_written(*, subject, body, values):
+    """(subject, html, text) of a person's own text (an email edited before sending) for the flat `values`.
+
+    `subject` and `body` are template sources, as in a template: variables allowed, the body HTML.
+    Unlike a saved template, an unknown variable is an error (nothing could fix it later). The
+    render runs on the usual budget, and the HTML is cleaned by nh3 after rendering (the text
+    around the variables is the person's own markup). Raises ValidationError, keyed "subject" and
+    "body", when the text can't be sent.
+    """
+    _checked_written(subject, body)
+    return _render_checked(subject, body, values)
+
+
+MAX_CC = 5
+
+
+def clean_addresses(addresses, *, limit=MAX_CC):
+    """The valid addresses among `addresses`, stripped and without repeats, at most `limit` of them.
+
+    Raises ValidationError naming each address that isn't one (a header can't be smuggled in: an
+    address with a line break is not valid).
+    """
+    found = {}
+    for address in addresses:
+        address = (address or "").strip()
+        if address:
+            found.setdefault(address.lower(), address)
+    bad = []
+    for address in found.values():
+        try:
+            validate_email(address)
+        except ValidationError:
+            bad.append(address)
+    if bad:
+        raise ValidationError(f"Not an email address: {', '.join(bad)}.")
+    if len(found) > limit:
+        raise ValidationError(f"At most {limit} addresses, please (there are {len(found)}).")
+    return list(found.values())
+
+
 def _track(message, html):
     """(HTML, links): the links its template vouched for go through our click redirect, and an open
     pixel closes the HTML.
@@ -78,10 +158,11 @@ def _track(message, html):
 
 
 def _new_message(*, organization, to, subject, html, text, template, values, related, reply_to, sent_by,
-                 sensitive, idempotency_key, content_types=None):  # fmt: skip
+                 sensitive, idempotency_key, content_types=None, cc=()):  # fmt: skip
     message = EmailMessage(
         organization=organization,
         to=to,
+        cc=list(cc),
         from_email=sender_address(organization),
         reply_to=reply_to,
         subject=subject[:255],
@@ -107,7 +188,7 @@ def _new_message(*, organization, to, subject, html, text, template, values, rel
 
 @transaction.atomic
 def queue_email(*, organization, to, subject, html="", text="", template=None, values=None, related=None,
-                reply_to="", sent_by=None, sensitive=False, idempotency_key=None):  # fmt: skip
+                reply_to="", sent_by=None, sensitive=False, idempotency_key=None, cc=()):  # fmt: skip
     """Store one message (queued) and hand it to the worker once the transaction commits.
 
     The row is the record: written in the caller's transaction, it is sent by the task or, should
@@ -115,11 +196,12 @@ def queue_email(*, organization, to, subject, html="", text="", template=None, v
     call returns the first call's message and queues nothing. `sensitive` messages (carrying a
     secret link) are never tracked and lose their bodies once sent. Click tracking follows only
     the links of a rendered template (render_template's html); other `html` keeps its links.
-    `organization` is None for the site's own account emails.
+    `organization` is None for the site's own account emails. `cc`: see clean_addresses.
     """
     to = [address.strip() for address in to if address and address.strip()]
     if not to:
         raise ValidationError("An email needs at least one recipient.")
+    cc = clean_addresses(cc)
     if idempotency_key:
         existing = EmailMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -127,7 +209,7 @@ def queue_email(*, organization, to, subject, html="", text="", template=None, v
     message = _new_message(
         organization=organization, to=to, subject=subject, html=html, text=text, template=template,
         values=values, related=related, reply_to=reply_to, sent_by=sent_by, sensitive=sensitive,
-        idempotency_key=idempotency_key or None,
+        idempotency_key=idempotency_key or None, cc=cc,
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -356,15 +438,42 @@ def queue_many(*, organization, template, recipients, reply_to="", sent_by=None)
     `recipients` is a list of (address, values, related object). The worker gets one task per
     BATCH_SIZE messages, each sending over one connection.
     """
+    rendered = [
+        (address, values, related, *render_template(template, values)) for address, values, related in recipients
+    ]
+    return _queue_rendered(
+        organization=organization, template=template, rendered=rendered, reply_to=reply_to, sent_by=sent_by
+    )
+
+
+@transaction.atomic
+def queue_written(*, organization, subject, body, recipients, template=None, reply_to="", sent_by=None):
+    """queue_many for a person's own text (see render_written): checked once, rendered per recipient.
+
+    All or nothing: when the text can't be rendered for one recipient, ValidationError (saying for
+    whom) and nothing is queued. `template` is the one the text started from, if any, for the log.
+    """
+    _checked_written(subject, body)
+    rendered = [
+        (address, values, related, *_render_checked(subject, body, values, recipient=address))
+        for address, values, related in recipients
+    ]
+    return _queue_rendered(
+        organization=organization, template=template, rendered=rendered, reply_to=reply_to, sent_by=sent_by
+    )
+
+
+def _queue_rendered(*, organization, template, rendered, reply_to, sent_by):
+    """Write (address, values, related, subject, html, text) rows as queued messages, in a fixed number of queries."""
     content_types = {}
-    messages = []
-    for address, values, related in recipients:
-        subject, html, text = render_template(template, values)
-        messages.append(_new_message(
+    messages = [
+        _new_message(
             organization=organization, to=[address], subject=subject, html=html, text=text, template=template,
             values=values, related=related, reply_to=reply_to, sent_by=sent_by, sensitive=False,
             idempotency_key=None, content_types=content_types,
-        ))  # fmt: skip
+        )
+        for address, values, related, subject, html, text in rendered
+    ]  # fmt: skip
     EmailMessage.objects.bulk_create(messages)
     EmailEvent.objects.bulk_create(EmailEvent(message=m, kind=EmailEvent.Kind.QUEUED) for m in messages)
     enqueue_batches([m.pk for m in messages])

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from mail import rendering
 from mail import services as mail
+from mail.models import EmailMessage
 
 # Registered with mail from PipelineConfig.ready(): name -> (what it is, sample value for previews), and
 # SYSTEM_URL for a URL this site builds (click tracking may follow it; never a value someone typed).
@@ -94,3 +95,60 @@ def send_to_applications(*, template, applications, sender):
     return mail.queue_many(
         organization=organization, template=template, recipients=recipients, reply_to=sender.email, sent_by=sender
     )
+
+
+def _check_organization(application, template):
+    if template is not None and template.organization_id != application.job.organization_id:
+        raise ValueError("The template belongs to another organisation.")
+
+
+def preview_written(*, application, subject, body, sender=None):
+    """(subject, html, text) of a recruiter's text as this application's candidate would get it.
+
+    Raises ValidationError (keyed "subject" and "body") when it can't be rendered: see mail.services.render_written.
+    """
+    return mail.render_written(subject=subject, body=body, values=values_for(application, sender=sender))
+
+
+def send_written(*, application, subject, body, cc=(), sender=None, idempotency_key=None, template=None):
+    """Queue a recruiter's own text (template sources, variables allowed, the body HTML) to the candidate.
+
+    Rendered for this application with values_for(), the HTML cleaned by nh3, related to the
+    application, replies to `sender`. `template` is the one the text started from, if any (the
+    log shows it); `cc` at most mail.services.MAX_CC addresses. With an `idempotency_key` a second
+    call returns the first message and sends nothing. Raises ValidationError when the text can't
+    be rendered or an address isn't one.
+    """
+    if idempotency_key:
+        existing = EmailMessage.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing  # not even rendered again: the first call's text is what was meant
+    _check_organization(application, template)
+    values = values_for(application, sender=sender)
+    subject, html, text = mail.render_written(subject=subject, body=body, values=values)
+    return mail.queue_email(
+        organization=application.job.organization, to=[application.candidate.email], cc=cc, subject=subject,
+        html=html, text=text, template=template, values=values, related=application,
+        reply_to=sender.email if sender else "", sent_by=sender, idempotency_key=idempotency_key,
+    )  # fmt: skip
+
+
+def send_written_to_applications(*, applications, subject, body, sender, template=None):
+    """send_written for each application's candidate, in a fixed number of queries whatever their number.
+
+    `applications` come with their candidate, current stage and job's organisation selected (one
+    organisation). All or nothing: text that can't be rendered for one of them raises ValidationError
+    (saying for whom) and queues nothing. Returns the messages.
+    """
+    applications = list(applications)
+    if not applications:
+        return []
+    organization = applications[0].job.organization
+    if any(a.job.organization_id != organization.pk for a in applications):
+        raise ValueError("The applications belong to more than one organisation.")
+    _check_organization(applications[0], template)
+    recipients = [(a.candidate.email, values_for(a, sender=sender), a) for a in applications]
+    return mail.queue_written(
+        organization=organization, subject=subject, body=body, recipients=recipients, template=template,
+        reply_to=sender.email if sender else "", sent_by=sender,
+    )  # fmt: skip
