@@ -12,6 +12,7 @@ from accounts import services as accounts
 from jobs.stages import create_default_template
 from mail.defaults import ensure_default_templates
 from pipeline.applications.services import create_default_rejection_reasons
+from pipeline.automation.defaults import add_default_actions
 
 
 @transaction.atomic
@@ -31,6 +32,7 @@ def create_organization_with_defaults(*, owner=None, organization=None, **fields
 
 def add_organization_defaults(organization):
     """Idempotent: what an organisation starts with (a second call creates nothing)."""
-    create_default_template(organization)
+    ensure_default_templates(organization)  # first: the default stages' actions name email templates
+    template = create_default_template(organization)
+    add_default_actions(template.stages.all(), organization)
     create_default_rejection_reasons(organization)
-    ensure_default_templates(organization)

@@ -53,14 +53,20 @@ def copy_stages(stages, **owner):
 
 
 def stages_for_new_job(job):
-    """Give a new job the stages of its organisation's default template (or the built-in list)."""
+    """Give a new job the stages of its organisation's default template (or the built-in list).
+
+    Returns (the new stages, the template's stages they copy in the same order, or None for the
+    built-in list), so what hangs on stages (pipeline's stage actions) can be copied alongside.
+    """
     template = default_template(job.organization)
-    if template is not None and template.stages.exists():
-        return copy_stages(template.stages.all(), job=job)
-    return Stage.objects.bulk_create(
+    source = list(template.stages.all()) if template is not None else []
+    if source:
+        return copy_stages(source, job=job), source
+    stages = Stage.objects.bulk_create(
         Stage(job=job, name=name, description=description, order=index)
         for index, (name, description) in enumerate(DEFAULT_STAGES)
     )
+    return stages, None
 
 
 @transaction.atomic

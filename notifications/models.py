@@ -25,6 +25,7 @@ class Category(models.TextChoices):
     FEEDBACK_REQUESTED = "feedback_requested", "Feedback requested from me"
     EMAIL_FAILED = "email_failed", "An email I sent could not be delivered"
     MEMBER_JOINED = "member_joined", "Someone joined the organisation"
+    STAGE_ACTION = "stage_action", "A stage's message to its team (stage actions)"
 
 
 class Email(models.TextChoices):
@@ -48,6 +49,7 @@ DEFAULT_EMAIL = {
     Category.FEEDBACK_REQUESTED: Email.IMMEDIATE,
     Category.EMAIL_FAILED: Email.IMMEDIATE,
     Category.MEMBER_JOINED: Email.DIGEST,
+    Category.STAGE_ACTION: Email.IMMEDIATE,
 }
 
 # How a burst of one category about one subject reads in the inbox ("5 new applications for Backend Engineer").
@@ -75,6 +77,7 @@ ICONS = {
     Category.FEEDBACK_REQUESTED: "clipboard-check",
     Category.EMAIL_FAILED: "envelope-exclamation",
     Category.MEMBER_JOINED: "person-check",
+    Category.STAGE_ACTION: "lightning",
 }
 
 

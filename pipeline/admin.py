@@ -10,8 +10,10 @@ from .applications.models import (
     RejectionReason,
     Tag,
 )
+from .automation.models import ActionRun, StageAction
 from .candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
 from .privacy.models import ErasureRecord, RetentionExtension
+from .tasks.models import Task, TaskComment
 
 
 def _stored_files(model, queryset):
@@ -192,3 +194,44 @@ class RetentionExtensionAdmin(admin.ModelAdmin):
     search_fields = ["reason", "candidate__email"]
     raw_id_fields = ["candidate", "extended_by"]
     list_select_related = ["candidate", "extended_by"]
+
+
+@admin.register(StageAction)
+class StageActionAdmin(admin.ModelAdmin):
+    list_display = ["summary", "stage", "kind", "delay_minutes", "is_active", "order"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["title", "stage__name", "stage__job__title", "stage__template__name"]
+    raw_id_fields = ["stage", "email_template"]
+    list_select_related = ["stage", "email_template"]
+
+
+@admin.register(ActionRun)
+class ActionRunAdmin(admin.ModelAdmin):
+    list_display = ["label", "application", "status", "trigger", "due_at", "attempts", "finished_at"]
+    list_filter = ["status", "kind", "trigger"]
+    search_fields = ["label", "application__candidate__email", "error"]
+    raw_id_fields = ["action", "application", "history", "task", "created_by"]
+    list_select_related = ["application__candidate", "application__job"]
+
+
+class TaskCommentInline(admin.TabularInline):
+    model = TaskComment
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "assignee", "status", "priority", "due_on", "organization", "created_at"]
+    list_filter = ["status", "priority"]
+    search_fields = ["title", "description", "assignee__email"]
+    raw_id_fields = ["application", "assignee", "created_by", "completed_by"]
+    list_select_related = ["assignee", "organization"]
+    inlines = [TaskCommentInline]
+
+
+@admin.register(TaskComment)
+class TaskCommentAdmin(admin.ModelAdmin):
+    list_display = ["task", "author", "created_at"]
+    search_fields = ["body", "task__title"]
+    raw_id_fields = ["task", "author"]

@@ -10,5 +10,7 @@ from .applications.models import (  # noqa: F401
     RejectionReason,
     Tag,
 )
+from .automation.models import ActionRun, StageAction  # noqa: F401
 from .candidates.models import Candidate, Note, TimelineEvent  # noqa: F401
 from .privacy.models import ErasureRecord, RetentionExtension  # noqa: F401
+from .tasks.models import Task, TaskComment  # noqa: F401

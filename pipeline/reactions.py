@@ -12,8 +12,15 @@ published on commit from the process that made the change (notifications.live), 
 hint, not work: losing one loses nothing a page's next fetch doesn't show, and a queue's delay
 would only make it late.
 
-Later steps add here: stage actions (10), webhooks (12).
+Stage actions are the one entry that writes in the caller's transaction: entering a stage owes
+one ActionRun per action of that stage, and the runs are the record of that debt (a sweeper finds
+a run whose task was lost), so they are written with the move, then queued on commit. This module
+reaches pipeline.automation by dotted path, like the tasks, so it still imports no room.
+
+Later steps add here: webhooks (12).
 """
+
+from django.utils.module_loading import import_string
 
 from accounts.background import enqueue_on_commit
 from notifications import live
@@ -23,15 +30,34 @@ NOTIFY_NEW_APPLICATION = "pipeline.applications.tasks.notify_new_application"
 NOTIFY_STAGE_ENTERED = "pipeline.applications.tasks.notify_stage_entered"
 NOTIFY_DECISION = "pipeline.applications.tasks.notify_decision"
 NOTIFY_MENTIONS = "pipeline.candidates.tasks.notify_mentions"
-TASK_PATHS = (PARSE_RESUME, NOTIFY_NEW_APPLICATION, NOTIFY_STAGE_ENTERED, NOTIFY_DECISION, NOTIFY_MENTIONS)
+NOTIFY_TASK_ASSIGNED = "pipeline.tasks.jobs.notify_assigned"
+TASK_PATHS = (
+    PARSE_RESUME,
+    NOTIFY_NEW_APPLICATION,
+    NOTIFY_STAGE_ENTERED,
+    NOTIFY_DECISION,
+    NOTIFY_MENTIONS,
+    NOTIFY_TASK_ASSIGNED,
+)
+# Called in the caller's transaction (see above), not queued.
+START_STAGE_ACTIONS = "pipeline.automation.services.start_stage_actions"
+CANCEL_PENDING_RUNS = "pipeline.automation.services.cancel_pending_runs"
+CANCEL_RUNS_OF_ENTRY = "pipeline.automation.services.cancel_runs_of_entry"
+QUEUE_REJECTION_EMAIL = "pipeline.automation.services.queue_rejection_email"
+IN_TRANSACTION_PATHS = (START_STAGE_ACTIONS, CANCEL_PENDING_RUNS, CANCEL_RUNS_OF_ENTRY, QUEUE_REJECTION_EMAIL)
 
 
-def application_created(application, *, applied):
-    """Someone applied (`applied`), or a recruiter added them to a job.
+def _now(path, *args, **kwargs):
+    return import_string(path)(*args, **kwargs)
 
-    The acknowledgement is not queued from here: its outbox row is written in the application's own
-    transaction (applications.services.open_application), so no lost task can lose it.
+
+def application_created(application, history, *, applied):
+    """Someone applied (`applied`), or a recruiter added them to a job (`history`: its first entry).
+
+    The first stage's actions start here (its acknowledgement email among them); candidate emails
+    only for someone who applied, never for a person a recruiter added.
     """
+    _now(START_STAGE_ACTIONS, [history], candidate_emails=applied)
     enqueue_on_commit(NOTIFY_NEW_APPLICATION, application.pk)
     live.stages_changed(application.job_id, [application.current_stage_id])
 
@@ -41,15 +67,36 @@ def resume_received(candidate):
     enqueue_on_commit(PARSE_RESUME, candidate.pk)
 
 
-def stage_entered(history):
-    """An application entered a stage (the history entry says from where, by whom)."""
-    enqueue_on_commit(NOTIFY_STAGE_ENTERED, history.pk)
-    live.stages_changed(history.application.job_id, [history.from_stage_id, history.to_stage_id])
+def stages_entered(entries, choices=None):
+    """Applications of one job entered a stage (each history entry says from where, by whom).
+
+    Any number of entries costs the same queries: one notification task for them all, and their
+    stage actions started in one batch. `choices` (applications.choices.MoveChoices) is what the
+    person moving said of the actions. Returns the runs that wait for a person to confirm them.
+    """
+    if not entries:
+        return []
+    waiting = _now(START_STAGE_ACTIONS, entries, choices=choices)
+    enqueue_on_commit(NOTIFY_STAGE_ENTERED, *[entry.pk for entry in entries])
+    stages = {stage for entry in entries for stage in (entry.from_stage_id, entry.to_stage_id)}
+    live.stages_changed(entries[0].application.job_id, stages)
+    return waiting
 
 
-def application_rejected(application, event):
-    """An application was rejected with a reason (`event`: its timeline entry, with who did it)."""
+def move_undone(entry):
+    """A move was undone (`entry`: the history entry undone): its runs not yet done are cancelled."""
+    _now(CANCEL_RUNS_OF_ENTRY, entry, reason="The move was undone.")
+
+
+def application_rejected(application, event, *, email=None):
+    """An application was rejected with a reason (`event`: its timeline entry, with who did it).
+
+    Its pending stage actions are cancelled; `email` (applications.choices.WrittenEmail) is the
+    rejection email the person chose to send, at once or later.
+    """
     _decided(application, event)
+    if email is not None:
+        _now(QUEUE_REJECTION_EMAIL, application, email, by=event.actor)
 
 
 def application_withdrawn(application, event):
@@ -62,9 +109,20 @@ def application_hired(application, event):
     _decided(application, event)
 
 
+def application_unrejected(application, event):
+    """Brought back into the process: a rejection email not yet sent never goes."""
+    _now(CANCEL_PENDING_RUNS, application, reason="Brought back into the process.", trigger="rejection")
+
+
 def _decided(application, event):
+    _now(CANCEL_PENDING_RUNS, application, reason=f"{event.text}.", trigger="stage")
     enqueue_on_commit(NOTIFY_DECISION, event.pk)
     live.stages_changed(application.job_id, [application.current_stage_id])
+
+
+def task_assigned(task):
+    """A task was given to someone (made for them, or handed over): they hear of it."""
+    enqueue_on_commit(NOTIFY_TASK_ASSIGNED, task.pk, task.assignee_id)
 
 
 def note_added(note, mentioned):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .applications.views import applications, apply, board, email, follow, stages
+from .applications.views import applications, apply, board, email, follow
+from .automation.views import stages
 from .candidates import views as candidates
 from .privacy import views as privacy
 from .setup import views as setup

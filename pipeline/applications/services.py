@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jobs.forms import clean_submission
@@ -15,7 +17,6 @@ from jobs.models import Job, Stage
 
 from .. import reactions
 from ..candidates.models import Candidate, TimelineEvent, normalise_email
-from . import emails
 from .models import (
     DEFAULT_REJECTION_REASONS,
     Application,
@@ -45,8 +46,8 @@ def open_application(*, job, candidate, applied, by=None, note="Applied", source
     """A new application in the job's first active stage, with its first history entry.
 
     The one way an application starts (apply, "Add candidate", the demo data).
-    `applied` is True when the candidate applied themselves: their acknowledgement's outbox row
-    is written here, in the same transaction. Call inside a transaction; reactions follow on commit.
+    `applied` is True when the candidate applied themselves: the first stage's candidate emails
+    (the acknowledgement) are owed to them only. Call inside a transaction; reactions follow on commit.
     """
     stage = first_stage(job)
     if stage is None:
@@ -55,12 +56,10 @@ def open_application(*, job, candidate, applied, by=None, note="Applied", source
     application = Application.objects.create(
         job=job, candidate=candidate, current_stage=stage, stage_entered_at=at, applied_at=at, source=source, **fields
     )
-    ApplicationStageHistory.objects.create(
+    history = ApplicationStageHistory.objects.create(
         application=application, to_stage=stage, moved_by=by, note=note, created_at=at
     )
-    if applied:
-        emails.queue_acknowledgement(application)
-    reactions.application_created(application, applied=applied)
+    reactions.application_created(application, history, applied=applied)
     return application
 
 
@@ -162,50 +161,72 @@ def _locked(application):
 
 
 @transaction.atomic
-def move_application(*, application, to_stage, by=None, note="", position=None):
+def move_application(*, application, to_stage, by=None, note="", position=None, choices=None):
     """Move an application to `to_stage` of its own job; the one way stages change.
 
     Locks the row, refuses a stage of another job, writes the history entry
     (from, to, who, note, time spent in the previous stage) and updates
     stage_entered_at and the position. Moving to the current stage only
-    changes the position, and writes no history. Returns the history entry or None.
+    changes the position, and writes no history. `choices` (choices.MoveChoices) is what
+    the person said of the new stage's actions. Returns the history entry or None; the entry's
+    `waiting` lists the runs that wait for a person to confirm them (an offer, a rejection).
     """
     locked = _locked(application)
-    history = _move_locked(locked, to_stage, by=by, note=note, position=position)
+    if position is not None:
+        locked.position = position
+    [history] = _move_locked([locked], to_stage, by=by, note=note, choices=choices) or [None]
+    if history is None or position is not None:
+        locked.save(update_fields=["position", "updated_at"])
     _refresh(application, locked)
     return history
 
 
-def _move_locked(locked, to_stage, *, by, note="", position=None):
-    """move_application's work, on a row the caller has locked inside its transaction."""
-    if to_stage.job_id != locked.job_id:
+def _move_locked(rows, to_stage, *, by, note="", choices=None):
+    """Move `rows` (locked by the caller, inside its transaction) to `to_stage`: history entries for
+    those not already there, one update for them all. The same number of queries for 1 row or 200.
+
+    Positions are the caller's. Returns the new history entries, in the order of `rows`.
+    """
+    if any(row.job_id != to_stage.job_id for row in rows):
         raise ValidationError("That stage belongs to another job.")
     if not to_stage.is_active:
         raise ValidationError(f"The stage “{to_stage.name}” is switched off.")
-    if position is not None:
-        locked.position = position
-    if locked.current_stage_id == to_stage.pk:
-        locked.save(update_fields=["position", "updated_at"])
-        return None
+    moving = [row for row in rows if row.current_stage_id != to_stage.pk]
+    if not moving:
+        return []
     now = timezone.now()
-    history = ApplicationStageHistory.objects.create(
-        application=locked,
-        from_stage_id=locked.current_stage_id,
-        # Not joined in the locking query: on PostgreSQL a row re-read after waiting for
-        # the lock would come back with its old stage's join null-extended.
-        from_stage_name=Stage.objects.filter(pk=locked.current_stage_id).values_list("name", flat=True).first() or "",
-        to_stage=to_stage,
-        moved_by=by,
-        note=note,
-        time_in_previous_stage=now - locked.stage_entered_at,
-        created_at=now,
+    # Not joined in the locking query: on PostgreSQL a row re-read after waiting for the
+    # lock would come back with its old stage's join null-extended.
+    names = dict(Stage.objects.filter(pk__in={row.current_stage_id for row in moving}).values_list("pk", "name"))
+    entries = ApplicationStageHistory.objects.bulk_create(
+        ApplicationStageHistory(
+            application=row,
+            from_stage_id=row.current_stage_id,
+            from_stage_name=names.get(row.current_stage_id, ""),
+            to_stage=to_stage,
+            to_stage_name=to_stage.name,
+            moved_by=by,
+            note=note,
+            time_in_previous_stage=now - row.stage_entered_at,
+            created_at=now,
+        )
+        for row in moving
     )
-    locked.current_stage = to_stage
-    locked.stage_entered_at = now
-    locked.processed_at = locked.processed_at or now
-    locked.save(update_fields=["current_stage", "stage_entered_at", "processed_at", "position", "updated_at"])
-    reactions.stage_entered(history)
-    return history
+    Application.objects.filter(pk__in=[row.pk for row in moving]).update(
+        current_stage=to_stage,
+        stage_entered_at=now,
+        processed_at=Coalesce("processed_at", Value(now)),
+        updated_at=now,
+    )
+    for row in moving:
+        row.current_stage = to_stage
+        row.stage_entered_at = now
+        row.processed_at = row.processed_at or now
+        row.updated_at = now
+    waiting = reactions.stages_entered(entries, choices)
+    for entry in entries:
+        entry.waiting = [run for run in waiting if run.history_id == entry.pk]
+    return entries
 
 
 def _refresh(application, locked):
@@ -232,11 +253,11 @@ def advance_application(*, application, by=None, note=""):
 
 
 @transaction.atomic
-def set_positions(*, job, stage, application_ids, by=None):
+def set_positions(*, job, stage, application_ids, by=None, choices=None):
     """A board column as posted: `application_ids` in their new order, for `stage` of `job`.
 
     Ids of other jobs (or organisations) are ignored. Cards that came from
-    another column are moved through move_application; returns their history entries.
+    another column are moved, all in one batch (_move_locked); returns their history entries.
     """
     if stage.job_id != job.pk:
         raise ValidationError("That stage belongs to another job.")
@@ -244,8 +265,7 @@ def set_positions(*, job, stage, application_ids, by=None):
     rows = Application.objects.select_for_update().filter(job=job, pk__in=application_ids)
     applications = {a.pk: a for a in rows}
     ordered = [applications[pk] for pk in dict.fromkeys(application_ids) if pk in applications]
-    moved = [a for a in ordered if a.current_stage_id != stage.pk]
-    entries = [_move_locked(application, stage, by=by) for application in moved]
+    entries = _move_locked(ordered, stage, by=by, choices=choices)
     for index, application in enumerate(ordered):
         application.position = index
     Application.objects.bulk_update(ordered, ["position"])
@@ -253,7 +273,7 @@ def set_positions(*, job, stage, application_ids, by=None):
 
 
 # A drag's toast offers Undo for UNDO_SECONDS; the server allows a little more for a slow network.
-# Step 10's candidate-facing stage actions wait out this window before they send anything.
+# Candidate emails set off by a person's move wait out this window before they go (automation).
 UNDO_SECONDS = 10
 UNDO_WINDOW = timedelta(seconds=UNDO_SECONDS + 5)
 
@@ -274,7 +294,10 @@ def undo_move(*, application, history_id, by=None):
         raise ValidationError("The stage it came from is gone.")
     if timezone.now() - latest.created_at > UNDO_WINDOW:
         raise ValidationError("Too late to undo: move it back by hand if you need to.")
-    history = _move_locked(locked, latest.from_stage, by=by, note="Undo", position=0)
+    reactions.move_undone(latest)
+    [history] = _move_locked([locked], latest.from_stage, by=by, note="Undo")
+    locked.position = 0
+    locked.save(update_fields=["position"])
     _refresh(application, locked)
     return history
 
@@ -289,8 +312,12 @@ def _event(application, by, kind, text):
 
 
 @transaction.atomic
-def reject_application(*, application, reason, by=None, withdrawn=False):
-    """Reject (or record a withdrawal) with a reason; un_reject restores what was before."""
+def reject_application(*, application, reason, by=None, withdrawn=False, email=None):
+    """Reject (or record a withdrawal) with a reason; un_reject restores what was before.
+
+    The application's stage actions not yet done are cancelled. `email` (choices.WrittenEmail):
+    the rejection email to send, at once or after its delay (cancelled if un-rejected first).
+    """
     if not reason:
         raise ValidationError("Choose a reason.")
     locked = _locked(application)
@@ -305,20 +332,21 @@ def reject_application(*, application, reason, by=None, withdrawn=False):
     if withdrawn:
         reactions.application_withdrawn(locked, event)
     else:
-        reactions.application_rejected(locked, event)
+        reactions.application_rejected(locked, event, email=email)
     _refresh(application, locked)
     application.rejection_reason = locked.rejection_reason
     return application
 
 
-def reject_applications(*, applications, reason, by=None):
-    """Reject each of `applications` with one reason; those already closed are skipped. Returns how many."""
+def reject_applications(*, applications, reason, by=None, email=None):
+    """Reject each of `applications` with one reason (and `email`, rendered for each person); those
+    already closed are skipped. Returns how many."""
     if not reason:
         raise ValidationError("Choose a reason for the rejection.")
     done = 0
     for application in applications:
         try:
-            reject_application(application=application, reason=reason, by=by)
+            reject_application(application=application, reason=reason, by=by, email=email)
         except ValidationError:
             continue  # already closed: nothing to do for that one
         done += 1
@@ -334,7 +362,8 @@ def un_reject_application(*, application, by=None):
     locked.status_before_rejection = ""
     locked.rejection_reason = ""
     locked.save(update_fields=["status", "status_before_rejection", "rejection_reason", "updated_at"])
-    _event(locked, by, "unrejected", "Brought back into the process")
+    event = _event(locked, by, "unrejected", "Brought back into the process")
+    reactions.application_unrejected(locked, event)
     _refresh(application, locked)
     application.rejection_reason = ""
     return application

@@ -30,15 +30,12 @@ def notify_new_application(application_id):
         notices.new_application(application)
 
 
-def notify_stage_entered(history_id):
-    history = (
-        ApplicationStageHistory.objects.select_related(
-            "application__job__organization", "application__candidate", "to_stage", "moved_by"
-        )
-        .filter(pk=history_id)
-        .first()
-    )
-    if history is not None and history.to_stage is not None:
+def notify_stage_entered(*history_ids):
+    """Tell the followers of each application that entered a stage (a bulk move queues one task for all)."""
+    entries = ApplicationStageHistory.objects.select_related(
+        "application__job__organization", "application__candidate", "to_stage", "moved_by"
+    ).filter(pk__in=history_ids, to_stage__isnull=False)
+    for history in entries:
         notices.stage_entered(history)
 
 

@@ -1,7 +1,6 @@
 """A job as the pipeline needs it: created or duplicated with its stages, in one transaction.
 
-This sits above jobs.services because later steps copy the stages' actions
-(pipeline's automation) along with them.
+This sits above jobs.services and pipeline's automation: the stages' actions are copied with them.
 """
 
 from django.db import transaction
@@ -9,20 +8,31 @@ from django.db import transaction
 from jobs import services as job_services
 from jobs.stages import copy_stages, stages_for_new_job
 
+from ..automation.defaults import add_default_actions, copy_actions
+
 
 @transaction.atomic
 def create_job(*, organization, created_by, **fields):
     """A draft job with the standard application form and the organisation's default stages."""
     job = job_services.create_job(organization=organization, created_by=created_by, **fields)
-    stages_for_new_job(job)
+    _give_stages(job)
     return job
+
+
+def _give_stages(job):
+    stages, source = stages_for_new_job(job)
+    if source is None:
+        add_default_actions(stages, job.organization)
+    else:
+        copy_actions(source, stages)
 
 
 @transaction.atomic
 def duplicate_job(*, job, created_by):
     """A draft copy of `job`: details, form, hiring team and stages; no applications."""
     copy = job_services.duplicate_job(job=job, created_by=created_by)
-    copy_stages(job.stages.all(), job=copy)
+    source = list(job.stages.all())
+    copy_actions(source, copy_stages(source, job=copy))
     return copy
 
 
@@ -31,4 +41,4 @@ def add_job_defaults(job):
     """What a job made outside create_job (Django admin's add form) still needs: its form and stages."""
     job_services.ensure_standard_form(job)
     if not job.stages.exists():
-        stages_for_new_job(job)
+        _give_stages(job)

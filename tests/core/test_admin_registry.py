@@ -24,6 +24,7 @@ from pipeline.applications.services import add_tags, set_following, submit_appli
 from pipeline.candidates.models import TimelineEvent
 from pipeline.candidates.services import add_note
 from pipeline.privacy.services import erase_candidate, extend_retention
+from pipeline.tasks.services import add_comment, create_task
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory, make_job, pdf_upload
 
 OUR_APPS = ("accounts", "jobs", "pipeline", "mail", "notifications")
@@ -69,6 +70,8 @@ def rows(organization):
     )
     erase_candidate(candidate=gone.candidate, by=owner, reason="request")
     set_following(application=application, user=owner, following=True)
+    task = create_task(organization=organization, title="Call references", application=application, assignee=owner)
+    add_comment(task=task, author=owner, body="Two of them answered")
     colleague = MembershipFactory(organization=organization).user
     save_preferences(user=colleague, choices={Category.MENTION: (True, Email.DIGEST)}, send_at=time(7, 30))
     notify(

@@ -11,6 +11,8 @@ from django.utils.module_loading import import_string
 from mail.models import EmailMessage
 from pipeline import reactions
 from pipeline.applications.services import submit_application
+from pipeline.automation.models import ActionRun
+from pipeline.automation.services import RUN_ACTIONS
 from pipeline.candidates.models import Candidate
 from tests.factories import make_job, pdf_upload
 
@@ -24,13 +26,13 @@ def _named_paths():
     }
 
 
-def test_reactions_names_its_tasks_in_task_paths():
+def test_reactions_names_its_tasks_and_in_transaction_calls_in_their_lists():
     paths = _named_paths()
     assert paths  # reactions.py queues something today (resume parsing)
-    assert set(paths.values()) == set(reactions.TASK_PATHS)
+    assert set(paths.values()) == set(reactions.TASK_PATHS) | set(reactions.IN_TRANSACTION_PATHS)
 
 
-@pytest.mark.parametrize("path", reactions.TASK_PATHS)
+@pytest.mark.parametrize("path", reactions.TASK_PATHS + reactions.IN_TRANSACTION_PATHS)
 def test_every_task_path_imports_to_a_function(path):
     assert callable(import_string(path))
 
@@ -67,12 +69,13 @@ def test_applying_with_a_new_resume_queues_the_acknowledgement_and_resume_parsin
     assert response.status_code == 302
     candidate = Candidate.objects.get()
     application = candidate.applications.get()
-    # The acknowledgement was written with the application; only its delivery waits for the commit.
-    acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
-    assert acknowledgement.status == EmailMessage.Status.QUEUED
+    # The acknowledgement's run was written with the application; only running it waits for the commit.
+    acknowledgement = ActionRun.objects.get(application=application)
+    assert acknowledgement.status == ActionRun.Status.PENDING
+    assert acknowledgement.action.email_template.key == "acknowledgement"
     assert len(callbacks) == 3
     assert queued == [
-        ("mail.tasks.deliver", (acknowledgement.pk,)),
+        (RUN_ACTIONS, ([acknowledgement.pk],)),
         (reactions.NOTIFY_NEW_APPLICATION, (application.pk,)),
         (reactions.PARSE_RESUME, (candidate.pk,)),
     ]
@@ -93,9 +96,9 @@ def test_applying_again_with_a_resume_on_file_queues_only_the_acknowledgement(
     assert response.status_code == 302
     # The candidate's resume on file is not new: this one is kept with the application, not parsed.
     application = Candidate.objects.get().applications.get(job=second_job)
-    acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
+    acknowledgement = ActionRun.objects.get(application=application)
     assert queued == [
-        ("mail.tasks.deliver", (acknowledgement.pk,)),
+        (RUN_ACTIONS, ([acknowledgement.pk],)),
         (reactions.NOTIFY_NEW_APPLICATION, (application.pk,)),
     ]
 
@@ -108,7 +111,7 @@ def test_a_broker_failing_after_the_commit_neither_fails_the_applicant_nor_skips
 
     def broken_broker(path, *args, **kwargs):
         reached.append(path)
-        if path == "mail.tasks.deliver":
+        if path == RUN_ACTIONS:
             raise ConnectionError("broker unreachable")
 
     monkeypatch.setattr("django_q.tasks.async_task", broken_broker)
@@ -119,10 +122,11 @@ def test_a_broker_failing_after_the_commit_neither_fails_the_applicant_nor_skips
     assert response.status_code == 302
     assert response.url.endswith("/thanks/")
     candidate = Candidate.objects.get()
-    # The callback after the failing one still ran, and the acknowledgement waits for the sweeper.
-    assert reached == ["mail.tasks.deliver", reactions.NOTIFY_NEW_APPLICATION, reactions.PARSE_RESUME]
-    acknowledgement = EmailMessage.objects.get(idempotency_key=f"ack:{candidate.applications.get().pk}")
-    assert acknowledgement.status == EmailMessage.Status.QUEUED
+    # The callback after the failing one still ran, and the acknowledgement's run waits for the sweeper.
+    assert reached == [RUN_ACTIONS, reactions.NOTIFY_NEW_APPLICATION, reactions.PARSE_RESUME]
+    acknowledgement = ActionRun.objects.get(application=candidate.applications.get())
+    assert acknowledgement.status == ActionRun.Status.PENDING
+    assert not EmailMessage.objects.exists()
     assert [record.exc_info[0] for record in on_commit_errors] == [ConnectionError]
     on_commit_errors.clear()
 

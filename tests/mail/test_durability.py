@@ -13,30 +13,35 @@ from mail.defaults import ensure_default_templates
 from mail.models import EmailMessage, EmailTemplate
 from pipeline.applications.emails import queue_acknowledgement
 from pipeline.applications.services import submit_application
+from pipeline.automation import runner
+from pipeline.automation.models import ActionRun
 from tests.factories import make_job, pdf_upload
 
 APPLICANT = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_lost_task_of_an_acknowledgement_is_delivered_once_by_the_sweeper(
+def test_a_lost_task_of_an_acknowledgement_is_delivered_once_by_the_sweepers(
     organization, smtp_backend, cluster_client, monkeypatch
 ):
     job = make_job(organization)
-    # Committed at once (no test transaction): the application, its acknowledgement row and the task.
+    # Committed at once (no test transaction): the application, its acknowledgement's run and the task.
     application = submit_application(job=job, values=APPLICANT, files={"resume": pdf_upload()})
-    message = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
-    assert message.status == EmailMessage.Status.QUEUED
+    run = ActionRun.objects.get(application=application, kind="email")
+    assert run.status == ActionRun.Status.PENDING
     assert OrmQ.objects.exists()
 
     OrmQ.objects.all().delete()  # the broker loses the tasks
-    # Time passes without sleeping: the row is older than the sweeper waits for a first try.
-    EmailMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - services.LOST_AFTER - timedelta(1))
-    monkeypatch.setattr(Conf, "SYNC", True)  # the sweeper's batches run in this process
-    tasks.deliver_due()
+    # Time passes without sleeping: the run was queued longer ago than the sweeper waits for it.
+    ActionRun.objects.filter(pk=run.pk).update(enqueued_at=timezone.now() - runner.LOST_AFTER - timedelta(1))
+    monkeypatch.setattr(Conf, "SYNC", True)  # the sweepers' tasks run in this process
+    runner.sweep()
+    runner.sweep()
     tasks.deliver_due()
 
-    message.refresh_from_db()
+    run.refresh_from_db()
+    assert run.status == ActionRun.Status.DONE
+    message = EmailMessage.objects.get(idempotency_key=f"ack:{application.pk}")
     assert message.status == EmailMessage.Status.SENT
     assert [envelope.rcpt_tos for envelope in smtp_backend.received] == [["ada@example.com"]]
 

@@ -19,7 +19,8 @@ from jobs import stages as job_stages
 from jobs.access import get_job_for_editing, get_job_for_user, get_stage_for_editing
 from jobs.models import Stage, StageTemplate
 
-from .. import stages as services
+from ...applications import stages as services
+from .. import stages as copying
 
 
 def _posted_text(request, key, default=""):
@@ -85,7 +86,7 @@ def create_template(request):
     name = _posted_name(request, limit=150, missing="Give the template a name.")
     if name is None:
         return redirect("pipeline:workflow_templates")
-    template = job_stages.create_template(organization=request.organization, name=name)
+    template = copying.create_template(organization=request.organization, name=name)
     messages.success(request, f"Template “{name}” created from the default stages. Shape it below.")
     return redirect("pipeline:workflow_template", template.pk)
 
@@ -193,7 +194,7 @@ def apply_template(request, pk):
             if value is not None:
                 mapping[stage.pk] = value
         try:
-            services.apply_template(job=job, template=template, mapping=mapping, by=request.user)
+            copying.apply_template(job=job, template=template, mapping=mapping, by=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
