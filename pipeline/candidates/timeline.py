@@ -6,17 +6,21 @@ from django.db.models import Q
 from mail.models import EmailMessage
 
 from ..applications.models import Application, ApplicationStageHistory
+from . import extensions
 from .mentions import note_html
 from .models import Note
 
 
-def candidate_timeline(candidate, *, viewer, jobs):
-    """Applications, stage changes, notes (team ones, and the viewer's private ones) and other events.
+def candidate_timeline(candidate, *, viewer, jobs, applications=None):
+    """Applications, stage changes, notes (team ones, and the viewer's private ones) and other events,
+    and what the rooms above add (extensions: stage actions' runs, tasks).
 
-    Only what concerns `jobs` (the jobs the viewer can see) or the person as a whole.
+    Only what concerns `jobs` (the jobs the viewer can see) or the person as a whole; `applications`
+    are the candidate's applications the viewer may see, if the caller has them already.
     """
     items = []
-    applications = list(candidate.applications.filter(job__in=jobs).select_related("job"))
+    if applications is None:
+        applications = list(candidate.applications.filter(job__in=jobs).select_related("job"))
     jobs_of = {a.pk: a.job for a in applications}
     for application in applications:
         items.append({"at": application.applied_at, "kind": "applied", "job": application.job,
@@ -48,5 +52,6 @@ def candidate_timeline(candidate, *, viewer, jobs):
         state = "opened" if email.opened_at else email.get_status_display().lower()
         items.append({"at": email.created_at, "kind": "email", "text": f"Email “{email.subject}” ({state})",
                       "actor": email.sent_by, "job": jobs_of[email.object_id], "email": email})  # fmt: skip
+    items += extensions.timeline_items(candidate, applications=applications, viewer=viewer)
     items.sort(key=lambda item: item["at"], reverse=True)
     return items

@@ -23,7 +23,7 @@ from ..applications.models import Tag
 from ..applications.notices import followed_among
 from ..applications.selectors import distinct_values
 from ..applications.services import rejection_reasons
-from . import mentions, services
+from . import extensions, mentions, services
 from .access import get_candidate_for_user, sees_every_candidate, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
 from .models import Candidate
@@ -59,13 +59,15 @@ def candidate_detail(request, pk):
     for stage in stages:
         steps_by_job.setdefault(stage.job_id, []).append(stage)
     followed = followed_among(applications, request.user)
+    panels = extensions.application_panels(request, applications)
     for application in applications:
         application.stage_choices = steps_by_job.get(application.job_id, [])
         application.is_followed = application.pk in followed
+        application.panels = panels[application.pk]
     ctx = {
         "candidate": candidate,
         "applications": applications,
-        "timeline": candidate_timeline(candidate, viewer=request.user, jobs=jobs),
+        "timeline": candidate_timeline(candidate, viewer=request.user, jobs=jobs, applications=applications),
         "note_form": NoteForm(candidate=candidate, membership=request.membership),
         "can_edit": can(request.membership, "manage_candidates"),
         "can_decide": can(request.membership, "manage_applications"),

@@ -1,0 +1,36 @@
+"""What the rooms above candidates add to a candidate's page: each application's tasks and the
+runs of its stage actions, in its card and in the activity timeline.
+
+The candidate page lives in this room, below tasks and automation, so it can't import them; they
+register providers here from PipelineConfig.ready(), as jobs.extensions does for the apps above jobs.
+"""
+
+_providers = {"timeline": [], "application_panels": []}
+
+
+def register(slot, provider):
+    """Add `provider` to `slot` (one of _providers' keys); used from PipelineConfig.ready()."""
+    if provider not in _providers[slot]:
+        _providers[slot].append(provider)
+    return provider
+
+
+def timeline_items(candidate, *, applications, viewer):
+    """More activity items: provider(candidate, applications=..., viewer=...) -> [item dict], each with
+    at least "at", "kind" and "text" (see timeline.candidate_timeline), about `applications` only
+    (those the viewer may see). A fixed number of queries per provider."""
+    return [
+        item
+        for provider in _providers["timeline"]
+        for item in provider(candidate, applications=applications, viewer=viewer)
+    ]
+
+
+def application_panels(request, applications):
+    """{application id: [(template name, context)]} to include in each application's card:
+    provider(request, applications) -> {application id: (template name, context)}."""
+    panels = {application.pk: [] for application in applications}
+    for provider in _providers["application_panels"]:
+        for application_id, panel in provider(request, applications).items():
+            panels[application_id].append(panel)
+    return panels
