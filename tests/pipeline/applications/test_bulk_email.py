@@ -5,17 +5,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jobs.models import HiringTeamMember
-from mail.models import EmailEvent, EmailMessage
+from mail.models import EmailEvent, EmailMessage, EmailTemplate
 from tests.factories import ApplicationFactory, bulk_applications, make_job, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
 
+def _template_text(organization, key):
+    template = EmailTemplate.objects.get(organization=organization, key=key)
+    return {"template": key, "subject": template.subject, "body": template.html_body}
+
+
 def _send(client, job, applications):
-    return client.post(
-        f"/jobs/{job.pk}/email/",
-        {"selected": [a.pk for a in applications], "template": "rejection", "confirm": "1"},
-    )
+    """What the page posts when the recruiter sends the rejection template's text unchanged."""
+    text = _template_text(job.organization, "rejection")
+    return client.post(f"/jobs/{job.pk}/email/", {"selected": [a.pk for a in applications], **text, "confirm": "1"})
 
 
 def _queries_to_send(client, job, count):
@@ -91,7 +95,10 @@ def test_one_email_from_the_candidate_page_shows_in_the_timeline(
     client = client_for(recruiter)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/applications/{application.pk}/email/", {"template": "screening_invitation"})
+        response = client.post(
+            f"/applications/{application.pk}/email/",
+            {**_template_text(job.organization, "screening_invitation"), "confirm": "1"},
+        )
 
     assert response.status_code == 302
     assert len(mailoutbox) == 1
