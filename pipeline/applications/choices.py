@@ -21,10 +21,12 @@ class MoveChoices:
 
     `confirmed`: they saw the actions that email an offer or a rejection; each then goes with
     their `edits` (action id -> WrittenEmail), unless its id is in `skip`. `send_again`: repeat
-    candidate emails this stage already sent in the last 14 days.
+    candidate emails this stage already sent in the last 14 days. `run_actions` off: the move sets
+    nothing off (an Undo puts a card back; it does not enter the stage anew).
     """
 
     confirmed: bool = False
     skip: frozenset = frozenset()
     edits: dict = field(default_factory=dict)
     send_again: bool = False
+    run_actions: bool = True

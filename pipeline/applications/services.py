@@ -17,6 +17,7 @@ from jobs.models import Job, Stage
 
 from .. import reactions
 from ..candidates.models import Candidate, TimelineEvent, normalise_email
+from .choices import MoveChoices
 from .models import (
     DEFAULT_REJECTION_REASONS,
     Application,
@@ -295,7 +296,7 @@ def undo_move(*, application, history_id, by=None):
     if timezone.now() - latest.created_at > UNDO_WINDOW:
         raise ValidationError("Too late to undo: move it back by hand if you need to.")
     reactions.move_undone(latest)
-    [history] = _move_locked([locked], latest.from_stage, by=by, note="Undo")
+    [history] = _move_locked([locked], latest.from_stage, by=by, note="Undo", choices=MoveChoices(run_actions=False))
     locked.position = 0
     locked.save(update_fields=["position"])
     _refresh(application, locked)

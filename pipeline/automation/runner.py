@@ -66,7 +66,7 @@ def run_many(run_ids):
 
 
 def run_one(run_id):
-    """Run one action run if it is still pending and due; returns its status afterwards (None: not ours)."""
+    """Run one action run if it is still pending; returns its status afterwards (None: not ours to run)."""
     run = _claim(run_id)
     if run is None:
         return None
@@ -87,7 +87,8 @@ def run_one(run_id):
 
 def _claim(run_id):
     now = timezone.now()
-    claimed = ActionRun.objects.filter(pk=run_id, status=ActionRun.Status.PENDING, due_at__lte=now).update(
+    # Not checking due_at: only due runs are queued (on commit, or by the sweeper).
+    claimed = ActionRun.objects.filter(pk=run_id, status=ActionRun.Status.PENDING).update(
         status=ActionRun.Status.RUNNING, started_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
@@ -235,7 +236,8 @@ def _notification(run, application):
     values = emails.values_for(application)
     notify(
         category=Category.STAGE_ACTION, recipients=people, organization=application.job.organization,
-        key=f"action-run:{run.pk}", title=_render(action.title, values, "message") or action.summary,
+        actor=run.created_by, key=f"action-run:{run.pk}",
+        title=_render(action.title, values, "message") or action.summary,
         body=_render(action.body, values, "details"), url=application_url(application), target=application,
         subject=application.job.title, group_key=f"job:{application.job_id}",
     )  # fmt: skip

@@ -38,6 +38,8 @@ def start_stage_actions(entries, *, choices=None, candidate_emails=True):
       `choices.send_again`; and none at all when `candidate_emails` is off (a recruiter added them).
     """
     choices = choices or MoveChoices()
+    if not choices.run_actions:
+        return []
     stage_id = entries[0].to_stage_id
     actions = list(StageAction.objects.filter(stage_id=stage_id, is_active=True).select_related("email_template"))
     if not actions:

@@ -21,7 +21,9 @@ from mail.erasure import erase_messages, messages_about
 from notifications.erasure import erase_notifications
 
 from ..applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
+from ..automation.models import ActionRun
 from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
+from ..tasks.models import Task, TaskComment
 from .models import ErasureRecord, RetentionExtension
 
 # An application in these keeps the person's data past their date: the process is still running.
@@ -41,7 +43,9 @@ def erase_candidate(*, candidate, by=None, reason):
     """Erase the person behind `candidate`, in one transaction; returns the ErasureRecord (None if already erased).
 
     Goes: notes, form answers (values and files), the resume (file, text, parsed data), every
-    profile field, timeline and stage-history text, the applications' free text, what the outbox
+    profile field, timeline and stage-history text, the applications' free text, the tasks about
+    them (with their comments), what their stage actions' runs say (those not yet run are
+    cancelled: nothing more goes out to or about them), what the outbox
     says about them (mail.erasure), the notifications about them and the digests that listed one
     (notifications.erasure), the Django admin's log lines naming them, and the reasons given
     for keeping them longer. Stays: the Candidate row as a tombstone ("Erased candidate", an
@@ -59,8 +63,10 @@ def erase_candidate(*, candidate, by=None, reason):
     files = [name for name in [candidate.resume.name, *answers.values_list("file", flat=True)] if name]
 
     about = [candidate, *applications]
+    tasks = list(Task.objects.filter(application__candidate=candidate))
+    runs = ActionRun.objects.filter(application__candidate=candidate)
     sent = messages_about(organization=candidate.organization, related=about, addresses=[candidate.email])
-    digests = erase_notifications(organization=candidate.organization, related=[*about, *sent])
+    digests = erase_notifications(organization=candidate.organization, related=[*about, *sent, *tasks])
     messages = erase_messages(
         organization=candidate.organization, related=about, addresses=[candidate.email], pks=digests
     )
@@ -74,8 +80,16 @@ def erase_candidate(*, candidate, by=None, reason):
             ),
             Note: list(candidate.notes.values_list("pk", flat=True)),
             TimelineEvent: list(candidate.events.values_list("pk", flat=True)),
+            Task: [task.pk for task in tasks],
+            TaskComment: list(TaskComment.objects.filter(task__in=tasks).values_list("pk", flat=True)),
+            ActionRun: list(runs.values_list("pk", flat=True)),
         }
     )
+    runs.filter(status__in=(ActionRun.Status.WAITING, ActionRun.Status.PENDING)).update(
+        status=ActionRun.Status.CANCELLED, finished_at=now
+    )
+    runs.update(result=ERASED_TEXT, error="", email_subject="", email_body="")
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).delete()
     answers.delete()
     candidate.notes.all().delete()
     candidate.events.update(text=ERASED_TEXT)

@@ -15,11 +15,15 @@ from jobs.services import add_question
 from mail import services as mail
 from mail.models import EmailTemplate
 from notifications.digest import send_digest
+from pipeline.applications.choices import WrittenEmail
 from pipeline.applications.emails import send_to_candidate
 from pipeline.applications.services import move_application, submit_application
+from pipeline.automation.services import queue_rejection_email
 from pipeline.candidates.models import Candidate, TimelineEvent
 from pipeline.candidates.services import add_note
 from pipeline.privacy.services import extend_retention
+from pipeline.tasks.models import Task
+from pipeline.tasks.services import add_comment
 from tests.factories import MembershipFactory, make_job, pdf_bytes
 
 FIRST, LAST = "Zelda", "Quixotewright"
@@ -75,6 +79,13 @@ def person(organization, owner, django_capture_on_commit_callbacks):
             html_body="<p>Dear {{ candidate.full_name }} ({{ candidate.email }})</p>",
         )
         send_to_candidate(application=application, key="personal", sender=owner)
+    # The screening stage's action gave the recruiter a task naming them; someone commented on it.
+    task = Task.objects.get(application=application)
+    add_comment(task=task, author=owner, body=f"Left {FULL_NAME} a message on {PHONE}")
+    # A rejection email written for them, not gone yet (its run waits two days).
+    queue_rejection_email(
+        application, WrittenEmail(subject=f"Sorry {FULL_NAME}", body=f"<p>Dear {FULL_NAME}</p>", delay=timedelta(2))
+    )
     assert send_digest(user=colleague, day=timezone.now().date()) == 1
     # One more that is still queued (its task never ran): erasing must not let it go out.
     queued = mail.queue_email(

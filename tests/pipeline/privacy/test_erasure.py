@@ -98,6 +98,10 @@ def test_the_search_finds_the_person_before_erasure(person, settings):
         "mail.EmailMessage.subject",
         "mail.EmailMessage.html_body",
         "admin.LogEntry.object_repr",
+        "pipeline.Task.title",
+        "pipeline.TaskComment.body",
+        "pipeline.ActionRun.email_body",
+        "notifications.Notification.title",
     ):
         assert any(line.startswith(f"{column}:") for line in found), column
     assert len(referenced_files(person)) == 2  # the resume and the portfolio
