@@ -2,17 +2,24 @@
 
 import asyncio
 import email
+import os
+import subprocess
+import sys
 import threading
 from email import policy
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.db import connection
 from django_q.conf import Conf
 
 from ats import settings as app_settings
 from ats.bench.processes import free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Handler:
@@ -138,3 +145,31 @@ def cluster_client(monkeypatch):
     monkeypatch.setattr(Conf, "SYNC", False)
     monkeypatch.setattr(Conf, "PREFIX", name)
     monkeypatch.setattr(Conf, "CLUSTER_NAME", name)
+
+
+def start_cluster(smtp_server, log_path, *, workers):
+    """`manage.py qcluster` with the site's settings on the test database, sending to `smtp_server`."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ats.settings",  # tests.settings would force sync mode
+        "DATABASE_URL": worker_database_url(),
+        "SECRET_KEY": settings.SECRET_KEY,  # the queue's payloads are signed with it
+        "DEBUG": "1",
+        "REDIS_URL": "",  # the ORM broker
+        "Q_WORKERS": str(workers),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_USE_TLS": "0",
+        # Longer than any hold below: the worker is killed while it waits, never timed out.
+        "EMAIL_TIMEOUT": "60",
+    }
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so its workers stop with it
+        )

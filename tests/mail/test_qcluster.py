@@ -2,14 +2,10 @@
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django_q.conf import Conf
@@ -20,38 +16,9 @@ from ats.bench.processes import stop as stop_process_group
 from mail import services, tasks
 from mail.models import EmailMessage
 from tests.factories import MembershipFactory, OrganizationFactory
-from tests.mail.conftest import worker_database_url
+from tests.mail.conftest import start_cluster
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 60
-
-
-def _start_cluster(smtp_server, log_path, *, workers):
-    """`manage.py qcluster` with the site's settings on the test database, sending to `smtp_server`."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ats.settings",  # tests.settings would force sync mode
-        "DATABASE_URL": worker_database_url(),
-        "SECRET_KEY": settings.SECRET_KEY,  # the queue's payloads are signed with it
-        "DEBUG": "1",
-        "REDIS_URL": "",  # the ORM broker
-        "Q_WORKERS": str(workers),
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "EMAIL_USE_TLS": "0",
-        # Longer than any hold below: the worker is killed while it waits, never timed out.
-        "EMAIL_TIMEOUT": "60",
-    }
-    with log_path.open("wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so its workers stop with it
-        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,7 +32,7 @@ def test_a_real_qcluster_delivers_a_queued_message(smtp_server, cluster_client, 
     assert smtp_server.received == []
 
     log_path = tmp_path / "qcluster.log"
-    process = _start_cluster(smtp_server, log_path, workers=1)
+    process = start_cluster(smtp_server, log_path, workers=1)
     try:
         # Bounded polling of an external process (its ORM broker polls every second).
         deadline = time.monotonic() + DEADLINE_SECONDS
@@ -104,7 +71,7 @@ def test_a_worker_killed_before_data_delivers_once_and_after_data_ends_unclear_w
         for address in ("before@example.com", "during@example.com")
     )
     log_path = tmp_path / "qcluster.log"
-    process = _start_cluster(smtp_server, log_path, workers=2)  # one worker per held conversation
+    process = start_cluster(smtp_server, log_path, workers=2)  # one worker per held conversation
     try:
         for address in ("before@example.com", "during@example.com"):
             assert smtp_server.reached_event(address).wait(DEADLINE_SECONDS), f"{address} never reached its hold"
