@@ -1,10 +1,11 @@
 from django.urls import path
 
 from .applications.views import applications, apply, board, email, follow
-from .automation.views import stages
+from .automation.views import actions, stages
 from .candidates import views as candidates
 from .privacy import views as privacy
 from .setup import views as setup
+from .tasks import views as tasks
 
 app_name = "pipeline"
 
@@ -24,6 +25,12 @@ urlpatterns = [
     path("workflows/steps/<int:pk>/move/", stages.move_step, name="move_step"),
     path("workflows/steps/<int:pk>/toggle/", stages.toggle_step, name="toggle_step"),
     path("workflows/steps/<int:pk>/delete/", stages.delete_step, name="delete_step"),
+    path("workflows/steps/<int:pk>/actions/", actions.stage_actions, name="stage_actions"),
+    path("workflows/steps/<int:pk>/actions/new/", actions.add_action, name="add_action"),
+    path("workflows/actions/<int:pk>/edit/", actions.edit_action, name="edit_action"),
+    path("workflows/actions/<int:pk>/toggle/", actions.toggle_action, name="toggle_action"),
+    path("workflows/actions/<int:pk>/move/", actions.move_action, name="move_action"),
+    path("workflows/actions/<int:pk>/delete/", actions.delete_action, name="delete_action"),
     path("jobs/<int:pk>/board/columns/<int:stage_pk>/", board.board_column, name="board_column"),
     path("jobs/<int:pk>/board/bulk/", board.bulk_action, name="bulk_action"),
     path("jobs/<int:pk>/email/", email.bulk_email, name="bulk_email"),
@@ -45,6 +52,13 @@ urlpatterns = [
     path("candidates/<int:pk>/erase/", privacy.erase_candidate, name="erase_candidate"),
     path("candidates/<int:pk>/export/", privacy.export_candidate, name="export_candidate"),
     path("answers/<int:pk>/file/", applications.download_answer_file, name="download_answer_file"),
+    path("tasks/", tasks.my_tasks, name="tasks"),
+    path("tasks/new/", tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task"),
+    path("tasks/<int:pk>/complete/", tasks.complete_task, name="complete_task"),
+    path("tasks/<int:pk>/reopen/", tasks.reopen_task, name="reopen_task"),
+    path("tasks/<int:pk>/reassign/", tasks.reassign_task, name="reassign_task"),
+    path("tasks/<int:pk>/comments/", tasks.add_task_comment, name="add_task_comment"),
 ]
 
 # Public pages, mounted under /careers/ beside the jobs app's careers pages.

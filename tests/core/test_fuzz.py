@@ -144,6 +144,13 @@ FUZZ = {
     "pipeline:extend_retention": ((), ("retain_until", "reason")),
     "pipeline:erase_candidate": ((), ("reason",)),
     "pipeline:export_candidate": ((), ()),
+    "pipeline:tasks": (("assignee", "job", "priority", "status", "page"), ()),
+    "pipeline:task_create": (("application",), ("title", "description", "assignee", "due_on", "priority", "next")),
+    "pipeline:task": ((), ()),
+    "pipeline:complete_task": ((), ("next",)),
+    "pipeline:reopen_task": ((), ("next",)),
+    "pipeline:reassign_task": ((), ("assignee",)),
+    "pipeline:add_task_comment": ((), ("body",)),
     # mail
     "mail:open": ((), ()),
     "mail:click": ((), ()),
@@ -207,6 +214,9 @@ BASES = {
     "pipeline:add_note": {"body": "Strong", "visibility": "team"},
     "pipeline:extend_retention": {"retain_until": str(date.today() + timedelta(days=400)), "reason": "Talent pool"},
     "pipeline:follow_application": {"following": "1"},
+    "pipeline:task_create": {"title": "Call the references", "priority": "high", "due_on": "2026-12-24"},
+    "pipeline:reassign_task": {"assignee": ""},
+    "pipeline:add_task_comment": {"body": "Called both."},
     "notifications:mark_read": {"id": "{notification}", "next": "/notifications/"},
     "notifications:preferences": {
         "send_at": "08:00",

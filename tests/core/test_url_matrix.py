@@ -29,6 +29,7 @@ from jobs.services import add_question
 from mail.models import EmailMessage, EmailTemplate
 from notifications.models import Category, Notification
 from pipeline.applications.models import ApplicationFormAnswer
+from pipeline.tasks.models import Task
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
@@ -136,6 +137,15 @@ EXPECTED = {
     "pipeline:extend_retention": (200, 200, 403, 403, 404, 404, 404, 302),
     "pipeline:erase_candidate": (200, 200, 403, 403, 404, 404, 404, 302),
     "pipeline:export_candidate": (200, 200, 403, 403, 404, 404, 404, 302),
+    # pipeline: tasks. The world's task is about the application and assigned to the interviewer, who may
+    # do it but not hand it over (they can't see the application); new tasks here are about the application.
+    "pipeline:tasks": (200, 200, 200, 200, 200, 200, 200, 302),
+    "pipeline:task_create": (200, 200, 200, 200, 404, 404, 404, 302),
+    "pipeline:task": (200, 200, 200, 200, 404, 200, 404, 302),
+    "pipeline:complete_task": (302, 302, 302, 302, 404, 302, 404, 302),
+    "pipeline:reopen_task": (302, 302, 302, 302, 404, 302, 404, 302),
+    "pipeline:reassign_task": (302, 302, 302, 302, 404, 403, 404, 302),
+    "pipeline:add_task_comment": (400, 400, 400, 400, 404, 400, 404, 302),
     # mail: tracking, public (the recipient's mail client calls them)
     "mail:open": (200, 200, 200, 200, 200, 200, 200, 200),
     "mail:click": (302, 302, 302, 302, 302, 302, 302, 302),
@@ -176,6 +186,7 @@ PUBLIC = {name for name in EXPECTED if name.startswith("careers:")} | {
 QUERIES = {
     "pipeline:apply_template": "template={stage_template}",
     "pipeline:bulk_email": "selected={application}",
+    "pipeline:task_create": "application={application}",
 }
 # Minimal bodies for POST-only views that do nothing useful with an empty one.
 BODIES = {
@@ -196,6 +207,7 @@ _BY_SEGMENT = {
     "outbox": "message",
     "templates": "email_template",
     "notifications": "notification",
+    "tasks": "task",
 }
 _TOKENS = {
     "invitations": ("invitation", "token"),
@@ -313,7 +325,11 @@ def build_organisation(name):
     notification = Notification.objects.create(
         recipient=users["owner"], organization=organization, category=Category.MENTION, title="Look", url="/"
     )
+    task = Task.objects.create(
+        organization=organization, application=application, title="Call the references", assignee=users["interviewer"]
+    )
     return SimpleNamespace(
+        task=task,
         notification=notification,
         organization=organization,
         users=users,
