@@ -48,6 +48,7 @@ class Plan:
 FULL = Plan(size=dataset.FULL, runs=20, seconds=15, emails=1000, email_deadline=300)
 QUICK = Plan(size=dataset.QUICK, runs=20, seconds=5, emails=200, email_deadline=120)
 PDF_BYTES = 200 * 1024
+BULK_MOVE_CARDS = 200
 
 
 def reset_database(say):
@@ -163,6 +164,7 @@ class Bench:
             request = self._request(f"/jobs/{job.pk}/board/", headers=self._signed_in())
             self._figure(name, load.ab_latency(request, runs), request, applications=count)
         self._move(runs)
+        self._bulk_move(runs)
         self._apply(runs)
         for name, text in (("search_name", self.data.surname), ("search_skill", self.data.skill)):
             self.say(f"{name}: GET the candidate list searching {text!r}, {runs} times")
@@ -198,6 +200,30 @@ class Bench:
             **load.timed([move(i) for i in range(total)], expect=200),
             **load.probe(move(total), expect=200),
             "applications": self.plan.size.sized_jobs[1],
+        }
+
+    def _bulk_move(self, runs):
+        """The board's bulk "Move to": 200 selected cards back and forth between the first two stages,
+        each move writing their history and their stage actions' runs in one batch (a plain POST,
+        answered with a redirect: the figure is the move, not the board drawn after it)."""
+        job = self._board_job(1)
+        first, second = list(job.stages.order_by("order"))[:2]
+        ids = list(
+            Application.objects.filter(job=job, current_stage=first).order_by("position").values_list("pk", flat=True)
+        )[:BULK_MOVE_CARDS]
+        headers = self._signed_in({"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.csrf})
+
+        def bulk_move(index):
+            stage = (second, first)[index % 2]
+            body = urlencode([("action", "move"), ("stage", stage.pk), *(("selected", pk) for pk in ids)]).encode()
+            return self._request(f"/jobs/{job.pk}/board/bulk/", method="POST", headers=headers, body=body)
+
+        self.say(f"bulk_move_200: POST a bulk move of {len(ids)} cards between two columns, {runs} times")
+        total = load.WARM_UP + runs
+        self.figures["bulk_move_200"] = {
+            **load.timed([bulk_move(i) for i in range(total)], expect=302),
+            **load.probe(bulk_move(total), expect=302),
+            "cards": len(ids),
         }
 
     def _apply(self, runs):

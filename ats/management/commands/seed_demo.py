@@ -16,6 +16,7 @@ from jobs import services as job_services
 from jobs.models import FormField, HiringTeamMember, Job
 from pipeline.applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
 from pipeline.applications.services import add_tags, open_application
+from pipeline.automation.services import start_stage_actions
 from pipeline.candidates.models import Candidate
 from pipeline.candidates.services import add_note
 from pipeline.setup.services import create_job
@@ -160,14 +161,19 @@ class Command(BaseCommand):
         application.current_stage = steps[depth]
         application.stage_entered_at = applied + timedelta(days=depth * 3)
         application.save(update_fields=["current_stage", "stage_entered_at"])
+        entry = None
         for step in range(1, depth + 1):
-            ApplicationStageHistory.objects.create(
+            entry = ApplicationStageHistory.objects.create(
                 application=application,
                 from_stage=steps[step - 1],
                 to_stage=steps[step],
                 created_at=applied + timedelta(days=step * 3),
                 time_in_previous_stage=timedelta(days=3),
             )
+        if entry is not None:
+            # The stage it stands in sets off its actions (tasks, meetings to arrange, the team told), as a
+            # move would; the worker runs them. No email to these made-up people.
+            start_stage_actions([entry], candidate_emails=False)
         for order, field in enumerate(job.application_form.fields.filter(is_standard=False)):
             value = {
                 FormField.Type.YES_NO: rng.random() < 0.8,
