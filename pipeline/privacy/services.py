@@ -62,11 +62,11 @@ def erase_candidate(*, candidate, by=None, reason):
     answers = ApplicationFormAnswer.objects.filter(application__candidate=candidate)
     files = [name for name in [candidate.resume.name, *answers.values_list("file", flat=True)] if name]
 
-    about = [candidate, *applications]
     tasks = list(Task.objects.filter(application__candidate=candidate))
     runs = ActionRun.objects.filter(application__candidate=candidate)
+    about = [candidate, *applications, *tasks]
     sent = messages_about(organization=candidate.organization, related=about, addresses=[candidate.email])
-    digests = erase_notifications(organization=candidate.organization, related=[*about, *sent, *tasks])
+    digests = erase_notifications(organization=candidate.organization, related=[*about, *sent])
     messages = erase_messages(
         organization=candidate.organization, related=about, addresses=[candidate.email], pks=digests
     )
