@@ -20,7 +20,8 @@ from .models import ActionRun, StageAction
 RUN_ACTIONS = "pipeline.automation.tasks.run_actions"
 # A stage entered again within this long does not repeat the candidate emails it sent.
 REPEAT_AFTER = timedelta(days=14)
-OPEN = (ActionRun.Status.WAITING, ActionRun.Status.PENDING)
+WAITING = ActionRun.Status.WAITING
+OPEN = (WAITING, ActionRun.Status.PENDING)
 # Runs of these statuses count as "sent" for REPEAT_AFTER (a failed or cancelled one does not).
 SENT_OR_GOING = (ActionRun.Status.PENDING, ActionRun.Status.RUNNING, ActionRun.Status.DONE, ActionRun.Status.WAITING)
 
@@ -40,11 +41,16 @@ def start_stage_actions(entries, *, choices=None, candidate_emails=True):
     choices = choices or MoveChoices()
     if not choices.run_actions:
         return []
+    now = timezone.now()
+    # A confirmation left unanswered at the stage it leaves is moot: its email would no longer apply.
+    _cancel(
+        ActionRun.objects.filter(application_id__in=[entry.application_id for entry in entries], status=WAITING),
+        "Not confirmed before it moved on.",
+    )
     stage_id = entries[0].to_stage_id
     actions = list(StageAction.objects.filter(stage_id=stage_id, is_active=True).select_related("email_template"))
     if not actions:
         return []
-    now = timezone.now()
     sent_lately = set()
     if not choices.send_again and any(action.emails_candidate for action in actions):
         sent_lately = set(
@@ -66,7 +72,7 @@ def start_stage_actions(entries, *, choices=None, candidate_emails=True):
     ActionRun.objects.bulk_create(runs)
     if due:
         enqueue_on_commit(RUN_ACTIONS, [run.pk for run in due])
-    return [run for run in runs if run.status == ActionRun.Status.WAITING]
+    return [run for run in runs if run.status == WAITING]
 
 
 def _run_for(action, entry, *, choices, now, candidate_emails, sent_lately):
@@ -84,7 +90,7 @@ def _run_for(action, entry, *, choices, now, candidate_emails, sent_lately):
         run.due_at = max(run.due_at, now + UNDO_WINDOW)
     if action.asks_first:
         if not choices.confirmed:
-            run.status = ActionRun.Status.WAITING
+            run.status = WAITING
         elif action.pk in choices.skip:
             return _settled(run, ActionRun.Status.SKIPPED, "Skipped by the person who moved it.")
         elif (edit := choices.edits.get(action.pk)) is not None:
@@ -169,7 +175,7 @@ def confirm_runs(*, runs, by, send, edit=None):
     they changed the text) or skip. Runs no longer waiting (answered in another tab) are left alone.
     Returns the runs answered."""
     ids = [run.pk for run in runs]
-    waiting = list(ActionRun.objects.select_for_update().filter(pk__in=ids, status=ActionRun.Status.WAITING))
+    waiting = list(ActionRun.objects.select_for_update().filter(pk__in=ids, status=WAITING))
     if not waiting:
         return []
     if not send:

@@ -126,6 +126,16 @@ def test_an_offer_not_confirmed_is_cancelled_and_nothing_goes(
     assert sent_to("ada@example.com") == []
 
 
+def test_a_confirmation_left_unanswered_is_cancelled_when_the_application_moves_on(
+    job, application, owner, django_capture_on_commit_callbacks
+):
+    entry = move(application, job, "Offer Made", owner, django_capture_on_commit_callbacks)
+    move(application, job, "Reference Check", owner, django_capture_on_commit_callbacks)
+
+    run = ActionRun.objects.get(pk=entry.waiting[0].pk)
+    assert (run.status, run.result) == (ActionRun.Status.CANCELLED, "Not confirmed before it moved on.")
+
+
 def test_a_confirmed_move_sends_the_offer_without_asking_again(
     job, application, owner, django_capture_on_commit_callbacks
 ):
