@@ -21,6 +21,7 @@ class WrittenEmailForm(forms.Form):
         label="CC",
         required=False,
         max_length=1000,
+        widget=forms.TextInput(attrs={"inputmode": "email", "autocomplete": "off", "spellcheck": "false"}),
         help_text=f"Up to {mail.MAX_CC} addresses, separated by commas.",
     )
     subject = forms.CharField(max_length=255)

@@ -3,6 +3,7 @@ and the two pages that use them, /applications/<id>/email/ and /jobs/<id>/email/
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -538,3 +539,30 @@ def test_a_template_that_cannot_be_sent_as_it_is_says_why_beside_the_preview(rec
     assert response.context["preview"] is None
     assert "unknown variable “candidate.nick”" in response.text
     assert response.context["form"]["body"].value() == "{{ candidate.nick }}"
+
+
+# The fuzz table (tests/core/test_fuzz.py) knows these pages by their template parameter; their new fields here.
+HOSTILE_VALUES = {
+    "nul": b"a\x00b",
+    "100 KB": b"x" * 100_000,
+    "past 255": b"x" * 256,
+    "lone surrogate": b"a\xed\xa0\x80b",
+    "braces": b"{{ {% {# %} }}",
+    "markup": b"<a href='javascript:x'>{{ candidate.first_name }}</a>",
+}
+
+
+@pytest.mark.parametrize("field", ["subject", "body", "cc", "template"])
+@pytest.mark.parametrize("value", list(HOSTILE_VALUES.values()), ids=list(HOSTILE_VALUES))
+@pytest.mark.parametrize("confirm", [b"1", None], ids=["send", "preview"])
+def test_hostile_input_in_any_field_is_never_a_500(recruiter_client, application, field, value, confirm):
+    fields = {"subject": b"Hi", "body": b"<p>Hi</p>", "cc": b"", "template": b"", field: value}
+    if confirm:
+        fields["confirm"] = confirm
+    body = urlencode(fields)
+
+    response = recruiter_client.post(_url(application), body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code in (200, 302, 400)
+    if response.status_code != 302:
+        assert not EmailMessage.objects.exists()
