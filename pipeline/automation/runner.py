@@ -72,6 +72,9 @@ def run_one(run_id):
         return None
     try:
         with transaction.atomic():
+            # Locked for the run: a rejection (or a move) made meanwhile waits, then this run sees it.
+            Application.objects.select_for_update().values_list("pk", flat=True).get(pk=run.application_id)
+            run.application.refresh_from_db(fields=["status", "current_stage"])
             status, result, task = perform(run)
             ActionRun.objects.filter(pk=run.pk).update(
                 status=status, result=result[:300], error="", finished_at=timezone.now(), task=task
