@@ -24,6 +24,7 @@ from jobs.forms import FormFieldForm, JobEditForm
 from jobs.models import FormField
 from jobs.services import add_question
 from notifications.models import Category
+from pipeline.automation.forms import FORMS as ACTION_FORMS
 from pipeline.candidates.forms import CandidateForm
 from tests.core.test_url_matrix import PUBLIC, build_organisation, fill, our_patterns
 
@@ -47,6 +48,7 @@ PER_FIELD = [name for name in HOSTILE if name != "nul"]
 _JOB_FORM = list(JobEditForm.base_fields)
 _FIELD_FORM = list(FormFieldForm.base_fields)
 _CANDIDATE_FORM = list(CandidateForm.base_fields)
+_ACTION_FORM = sorted({"kind", *(name for form in ACTION_FORMS.values() for name in form.base_fields)})
 _APPLY_FORM = [
     *("first_name", "last_name", "email", "phone", "cover_letter", "linkedin_url", "consent", "source"),
     *("kept_resume", "q_short", "q_long", "q_number", "q_date", "q_email", "q_link", "q_phone"),
@@ -123,6 +125,12 @@ FUZZ = {
     "pipeline:move_step": ((), ("direction",)),
     "pipeline:toggle_step": ((), ()),
     "pipeline:delete_step": ((), ("move_to",)),
+    "pipeline:stage_actions": ((), ()),
+    "pipeline:add_action": (("kind",), _ACTION_FORM),
+    "pipeline:edit_action": ((), _ACTION_FORM),
+    "pipeline:toggle_action": ((), ("active",)),
+    "pipeline:move_action": ((), ("direction",)),
+    "pipeline:delete_action": ((), ()),
     "pipeline:email_application": (("template",), ("template",)),
     "pipeline:move_application": ((), ("stage", "note", "next")),
     "pipeline:undo_move": ((), ("history", "next")),
@@ -206,6 +214,20 @@ BASES = {
     "pipeline:create_template": {"name": "Short process"},
     "pipeline:add_step": {"name": "Take-home"},
     "pipeline:rename_step": {"name": "Screen", "description": "A call", "stale_after_days": "7"},
+    # One body per kind of action; the world's action (edit_action) is the acknowledgement email.
+    "pipeline:add_action": [
+        {"kind": "email", "email_template": "{email_template}", "to_candidate": "on", "delay_amount": "1"},
+        {"kind": "notification", "roles": "recruiter", "title": "Hired"},
+        {"kind": "task", "title": "Call", "assignee": "role:recruiter", "due_in_days": "2", "priority": "high"},
+        {
+            "kind": "meeting",
+            "title": "Chat",
+            "duration_minutes": "30",
+            "roles": "interviewer",
+            "slot_rule": "to_schedule",
+        },
+    ],
+    "pipeline:edit_action": {"email_template": "{email_template}", "to_candidate": "on", "delay_amount": "0"},
     "pipeline:move_application": {"stage": "{stage}", "note": "Good call"},
     "pipeline:undo_move": {"history": "1"},
     "pipeline:application_action": {"reason": "Not a fit", "rating": "3", "tag": "strong"},

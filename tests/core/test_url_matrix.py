@@ -29,6 +29,7 @@ from jobs.services import add_question
 from mail.models import EmailMessage, EmailTemplate
 from notifications.models import Category, Notification
 from pipeline.applications.models import ApplicationFormAnswer
+from pipeline.automation.models import StageAction
 from pipeline.tasks.models import Task
 from tests.factories import (
     ApplicationFactory,
@@ -116,6 +117,14 @@ EXPECTED = {
     "pipeline:move_step": (302, 302, 302, 403, 404, 403, 404, 302),
     "pipeline:toggle_step": (302, 302, 302, 403, 404, 403, 404, 302),
     "pipeline:delete_step": (302, 302, 302, 403, 404, 403, 404, 302),
+    # A stage's actions (of the job's stage): the stage's rule applies. The list answers htmx; a browser
+    # is sent to the Stages page.
+    "pipeline:stage_actions": (302, 302, 302, 403, 404, 403, 404, 302),
+    "pipeline:add_action": (200, 200, 200, 403, 404, 403, 404, 302),
+    "pipeline:edit_action": (200, 200, 200, 403, 404, 403, 404, 302),
+    "pipeline:toggle_action": (302, 302, 302, 403, 404, 403, 404, 302),
+    "pipeline:move_action": (302, 302, 302, 403, 404, 403, 404, 302),
+    "pipeline:delete_action": (302, 302, 302, 403, 404, 403, 404, 302),
     # pipeline: applications
     "pipeline:email_application": (200, 200, 200, 403, 404, 404, 404, 302),
     "pipeline:move_application": (302, 302, 302, 302, 404, 404, 404, 302),
@@ -186,6 +195,7 @@ PUBLIC = {name for name in EXPECTED if name.startswith("careers:")} | {
 QUERIES = {
     "pipeline:apply_template": "template={stage_template}",
     "pipeline:bulk_email": "selected={application}",
+    "pipeline:add_action": "kind=email",
     "pipeline:task_create": "application={application}",
 }
 # Minimal bodies for POST-only views that do nothing useful with an empty one.
@@ -199,6 +209,7 @@ _BY_SEGMENT = {
     "jobs": "job",
     "workflows": "stage_template",
     "steps": "stage",
+    "actions": "stage_action",
     "applications": "application",
     "candidates": "candidate",
     "answers": "answer",
@@ -336,6 +347,7 @@ def build_organisation(name):
         job=job,
         team_member=team_member,
         stage=stage,
+        stage_action=StageAction.objects.filter(stage=stage).first(),  # the acknowledgement email
         stage_template=StageTemplate.objects.get(organization=organization, is_default=True),
         candidate=candidate,
         duplicate=CandidateFactory(organization=organization),

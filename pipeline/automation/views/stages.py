@@ -21,6 +21,7 @@ from jobs.models import Stage, StageTemplate
 
 from ...applications import stages as services
 from .. import stages as copying
+from .actions import with_actions
 
 
 def _posted_text(request, key, default=""):
@@ -55,7 +56,7 @@ def _editor(request, *, stages, job=None, template=None):
     ctx = {
         "job": job,
         "workflow": template,
-        "steps": services.stages_with_counts(stages),
+        "steps": with_actions(services.stages_with_counts(stages)),
         "add_url": reverse("pipeline:add_job_step", args=[job.pk])
         if job
         else reverse("pipeline:add_step", args=[template.pk]),

@@ -1,0 +1,237 @@
+"""The form of each kind of stage action, as the Stages page shows it.
+
+The forms read what was typed into plain values; the rules (whose members, whose templates, which
+variables, which bounds) are pipeline.automation.editing's, whose errors `show_errors` puts beside
+the fields they are about.
+"""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from accounts.models import Membership
+from jobs.models import HiringTeamMember
+from mail import rendering
+from mail.models import EmailTemplate
+
+from ..tasks.models import Task
+from .editing import MAX_DELAY_DAYS, TEXTS
+from .models import StageAction
+
+Kind = StageAction.Kind
+ROLE_CHOICES = HiringTeamMember.Role.choices
+DELAY_UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+
+
+def member_choices(organization):
+    """(user id, name) of the organisation's active members: who an action may name."""
+    members = (
+        Membership.objects.filter(organization=organization, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+    return [(member.user_id, str(member.user)) for member in members]
+
+
+def _people_field(label, help_text=""):
+    return forms.TypedMultipleChoiceField(
+        label=label, coerce=int, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )
+
+
+def _roles_field():
+    return forms.MultipleChoiceField(
+        label="Hiring team",
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Whoever holds the role on the job's hiring team.",
+    )
+
+
+def _whole_number(label, *, low, high, message, **kwargs):
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        error_messages={"min_value": message, "max_value": message, "invalid": "Enter a whole number."},
+        widget=forms.NumberInput(attrs={"class": "number-input"}),
+        **kwargs,
+    )
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, template):
+        return f"{template.name} ({template.get_category_display().lower()})"
+
+
+class ActionForm(forms.Form):
+    """What every kind's form shares: the organisation's members to choose from, the errors of the rules."""
+
+    kind = None
+    # A rule's field (editing.py) -> the field it is shown beside here; unnamed ones go to the form's top.
+    error_fields = {}
+
+    def __init__(self, data=None, *, organization, action=None):
+        super().__init__(data, initial=self.initial_from(action) if action else None, auto_id="action-%s")
+        self.organization = organization
+        if "members" in self.fields:
+            self.fields["members"].choices = member_choices(organization)
+
+    def initial_from(self, action):
+        return {name: getattr(action, name) for name in self.base_fields if hasattr(action, name)}
+
+    def values(self):
+        """The cleaned values as editing.create_action and update_action take them."""
+        return dict(self.cleaned_data)
+
+    def show_errors(self, error):
+        """Put a ValidationError of editing.py beside the field it names."""
+        for name, messages in getattr(error, "message_dict", {NON_FIELD_ERRORS: error.messages}).items():
+            field = self.error_fields.get(name, name)
+            self.add_error(field if field in self.fields else None, messages)
+
+    @property
+    def variables(self):
+        """The variables a title or a description may use, for the picker: (written, what it is)."""
+        return [("{{ " + name + " }}", description) for name, (description, _sample) in rendering.VARIABLES.items()]
+
+
+class EmailActionForm(ActionForm):
+    kind = Kind.EMAIL
+    error_fields = {"delay_minutes": "delay_amount", "recipients": "to_candidate"}
+
+    email_template = TemplateChoiceField(
+        label="Template",
+        queryset=EmailTemplate.objects.none(),
+        empty_label="Choose a template…",
+        help_text="An offer or a rejection to the candidate is confirmed by a person before it goes.",
+    )
+    to_candidate = forms.BooleanField(label="The candidate", required=False)
+    roles = _roles_field()
+    members = _people_field("Named members")
+    delay_amount = _whole_number(
+        "Send",
+        low=0,
+        high=MAX_DELAY_DAYS * DELAY_UNITS["days"],
+        message=f"The delay must be between 0 and {MAX_DELAY_DAYS} days.",
+        initial=0,
+        help_text="0 = when the application enters. A later email is skipped if the application "
+        "has moved on (or is no longer active) by then.",
+    )
+    delay_unit = forms.ChoiceField(
+        label="Unit", choices=[(unit, unit) for unit in DELAY_UNITS], initial="days", required=False
+    )
+
+    def __init__(self, data=None, *, organization, action=None):
+        super().__init__(data, organization=organization, action=action)
+        self.fields["email_template"].queryset = EmailTemplate.objects.filter(
+            organization=organization, is_active=True
+        ).order_by("name")
+        if action is None and data is None:
+            self.initial["to_candidate"] = True
+
+    def initial_from(self, action):
+        initial = super().initial_from(action)
+        initial["email_template"] = action.email_template_id
+        minutes = action.delay_minutes
+        unit = next((u for u in ("days", "hours") if minutes and minutes % DELAY_UNITS[u] == 0), "minutes")
+        initial["delay_amount"], initial["delay_unit"] = minutes // DELAY_UNITS[unit], unit if minutes else "days"
+        return initial
+
+    def values(self):
+        data = dict(self.cleaned_data)
+        unit = DELAY_UNITS.get(data.pop("delay_unit") or "minutes", 1)
+        data["delay_minutes"] = data.pop("delay_amount") * unit
+        return data
+
+
+class NotificationActionForm(ActionForm):
+    kind = Kind.NOTIFICATION
+    error_fields = {"recipients": "roles"}
+
+    roles = _roles_field()
+    members = _people_field("Named members")
+    title = forms.CharField(
+        label="Message",
+        max_length=TEXTS["title"],
+        help_text="Variables such as {{ candidate.full_name }} are filled in for each application.",
+    )
+
+
+class TaskActionForm(ActionForm):
+    kind = Kind.TASK
+    error_fields = {"roles": "assignee", "members": "assignee"}
+
+    title = forms.CharField(label="Title", max_length=TEXTS["title"])
+    body = forms.CharField(
+        label="Description", max_length=TEXTS["body"], required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    assignee = forms.ChoiceField(
+        label="Assign to",
+        required=False,
+        help_text="A role is whoever holds it on the job's hiring team (the first, if several do).",
+    )
+    due_in_days = _whole_number(
+        "Due",
+        low=0,
+        high=365,
+        message="The due day must be between 0 and 365 days after entering.",
+        required=False,
+        help_text="Days after the application enters; empty: no due day.",
+    )
+    priority = forms.ChoiceField(label="Priority", choices=Task.Priority.choices, initial=Task.Priority.NORMAL)
+
+    def __init__(self, data=None, *, organization, action=None):
+        super().__init__(data, organization=organization, action=action)
+        roles = [(f"role:{value}", f"The {label.lower()}") for value, label in ROLE_CHOICES]
+        members = [(f"member:{pk}", name) for pk, name in member_choices(organization)]
+        self.fields["assignee"].choices = [
+            ("", "Nobody in particular"),
+            ("Role on the job's hiring team", roles),
+            ("Member", members),
+        ]
+
+    def initial_from(self, action):
+        initial = super().initial_from(action)
+        if action.roles:
+            initial["assignee"] = f"role:{action.roles[0]}"
+        elif action.members:
+            initial["assignee"] = f"member:{action.members[0]}"
+        return initial
+
+    def values(self):
+        data = dict(self.cleaned_data)
+        kind, _, value = data.pop("assignee").partition(":")
+        data["roles"] = [value] if kind == "role" else []
+        data["members"] = [int(value)] if kind == "member" else []
+        return data
+
+
+class MeetingActionForm(ActionForm):
+    kind = Kind.MEETING
+
+    title = forms.CharField(label="Title", max_length=TEXTS["title"])
+    duration_minutes = _whole_number(
+        "Length in minutes",
+        low=5,
+        high=480,
+        message="A meeting lasts between 5 minutes and 8 hours (480 minutes).",
+        initial=30,
+    )
+    roles = _roles_field()
+    members = _people_field("Named members")
+    location = forms.CharField(
+        label="Place or link",
+        max_length=TEXTS["location"],
+        required=False,
+        help_text="An address, “Phone” or a video link.",
+    )
+    slot_rule = forms.ChoiceField(
+        label="When",
+        choices=StageAction.SlotRule.choices,
+        initial=StageAction.SlotRule.TO_SCHEDULE,
+        widget=forms.RadioSelect,
+    )
+
+
+FORMS = {form.kind: form for form in (EmailActionForm, NotificationActionForm, TaskActionForm, MeetingActionForm)}
