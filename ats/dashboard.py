@@ -14,6 +14,7 @@ from notifications.models import Category
 from notifications.selectors import notifications_of
 from pipeline.applications.access import applications_visible_to
 from pipeline.applications.models import Application
+from pipeline.tasks import selectors as tasks
 
 SHOWN = 5
 
@@ -68,14 +69,26 @@ def my_jobs(membership):
     ]
 
 
+def open_tasks(membership, *, today):
+    """The viewer's own open tasks: how many, how many are due today or overdue, and the most pressing few."""
+    rows = tasks.assigned_open(membership)
+    counts = rows.order_by().aggregate(count=Count("pk"), due=Count("pk", filter=Q(due_on__lte=today)))
+    shown = list(rows[:SHOWN]) if counts["count"] else []
+    tasks.mark_visible_candidates(shown, membership)
+    return {**counts, "rows": shown}
+
+
 def needs_you(request):
     """Everything the dashboard's "needs you" part shows, for the signed-in member."""
     new_count, new_rows = unread(request.user, request.organization, Category.NEW_APPLICATION)
     mention_count, mention_rows = unread(request.user, request.organization, Category.MENTION)
     stuck_count, stuck_rows = stuck(request.membership)
+    today = tasks.local_today(request.user, request.organization)
     return {
         "new_applications": {"count": new_count, "rows": new_rows},
         "mentions": {"count": mention_count, "rows": mention_rows},
         "stuck": {"count": stuck_count, "rows": stuck_rows},
         "my_jobs": my_jobs(request.membership),
+        "open_tasks": open_tasks(request.membership, today=today),
+        "today": today,
     }

@@ -121,11 +121,12 @@ def mark_visible_candidates(tasks, membership):
     return tasks
 
 
-def due_now_count(membership, user, today):
-    """The viewer's open tasks due today or before: the number on the top bar's Tasks link (one query)."""
-    return Task.objects.filter(
-        organization_id=membership.organization_id, assignee=user, status=Task.Status.OPEN, due_on__lte=today
-    ).count()
+def assigned_open(membership):
+    """The viewer's own open tasks in the organisation, the most urgent first (the dashboard's list)."""
+    tasks = Task.objects.filter(
+        organization_id=membership.organization_id, assignee_id=membership.user_id, status=Task.Status.OPEN
+    )
+    return listed(tasks.order_by(*BY_DUE_DAY))
 
 
 def open_for_applications(membership, applications):

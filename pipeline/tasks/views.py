@@ -25,6 +25,8 @@ from .access import assignee_choices, get_task_for_user, may_assign, visible_tas
 from .forms import CommentForm, ReassignForm, TaskForm
 from .models import Task
 
+_ABOUT_NO_ONE = "Only recruiters make tasks about no candidate: start from the candidate's page."
+
 
 def _back(request, default):
     """The posted `next` when it is a path of ours, else `default`."""
@@ -97,20 +99,24 @@ def task_detail(request, pk):
 
 @organization_required
 def task_create(request):
-    """A new task; `?application=<id>` makes it about that application (from the candidate page)."""
+    """A new task; `?application=<id>` (then a hidden field) makes it about that application."""
+    source = request.POST if request.method == "POST" else request.GET
     application = None
-    if "application" in request.GET:
-        application = get_application_for_user(request, to_int(request.GET["application"]))
-    if not may_assign(request.membership, application):
-        raise PermissionDenied("Only recruiters make tasks that are about no application.")
+    if source.get("application"):
+        application = get_application_for_user(request, to_int(source["application"]))
+    allowed = may_assign(request.membership, application)
+    if not allowed and request.method != "POST":
+        raise PermissionDenied(_ABOUT_NO_ONE)
     assignees = assignee_choices(request.organization, application)
     initial = {"assignee": request.user.pk if assignees.filter(pk=request.user.pk).exists() else None}
-    form = TaskForm(request.POST or None, initial=initial, assignees=assignees)
-    if request.method == "POST" and form.is_valid():
+    form = TaskForm(request.POST if request.method == "POST" else None, initial=initial, assignees=assignees)
+    if request.method == "POST" and form.is_valid() and allowed:
         task = services.create_task(organization=request.organization, by=request.user, application=application,
                                     **form.cleaned_data)  # fmt: skip
         messages.success(request, f"Task “{task.title}” created.")
         return redirect(_back(request, reverse("pipeline:task", args=[task.pk])))
+    if request.method == "POST" and not allowed:
+        form.add_error(None, _ABOUT_NO_ONE)
     ctx = {"form": form, "application": application, "next": _back(request, "")}
     return render(request, "pipeline/tasks/task_form.html", ctx, status=400 if form.errors else 200)
 

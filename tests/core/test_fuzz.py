@@ -25,6 +25,7 @@ from jobs.models import FormField
 from jobs.services import add_question
 from notifications.models import Category
 from pipeline.automation.forms import FORMS as ACTION_FORMS
+from pipeline.automation.views.forms import RejectForm
 from pipeline.candidates.forms import CandidateForm
 from tests.core.test_url_matrix import PUBLIC, build_organisation, fill, our_patterns
 
@@ -48,6 +49,7 @@ PER_FIELD = [name for name in HOSTILE if name != "nul"]
 _JOB_FORM = list(JobEditForm.base_fields)
 _FIELD_FORM = list(FormFieldForm.base_fields)
 _CANDIDATE_FORM = list(CandidateForm.base_fields)
+_REJECT_FORM = ["next", *RejectForm.base_fields]
 _ACTION_FORM = sorted({"kind", *(name for form in ACTION_FORMS.values() for name in form.base_fields)})
 _APPLY_FORM = [
     *("first_name", "last_name", "email", "phone", "cover_letter", "linkedin_url", "consent", "source"),
@@ -135,6 +137,12 @@ FUZZ = {
     "pipeline:move_application": ((), ("stage", "note", "next")),
     "pipeline:undo_move": ((), ("history", "next")),
     "pipeline:follow_application": ((), ("following",)),
+    "pipeline:confirm_actions": ((), ("run", "answer", "next")),
+    "pipeline:confirm_job_actions": (("stage",), ("stage", "run", "answer", "next")),
+    "pipeline:reject_application": (("next", "reason"), _REJECT_FORM),
+    "pipeline:reject_applications": (("selected", "next", "reason"), ("selected", *_REJECT_FORM)),
+    "pipeline:retry_run": ((), ("next",)),
+    "pipeline:cancel_run": ((), ("next",)),
     "pipeline:application_action": ((), ("reason", "rating", "tag", "next")),  # each action in ACTIONS
     "pipeline:download_answer_file": ((), ()),
     "pipeline:candidates": (
@@ -153,7 +161,10 @@ FUZZ = {
     "pipeline:erase_candidate": ((), ("reason",)),
     "pipeline:export_candidate": ((), ()),
     "pipeline:tasks": (("assignee", "job", "priority", "status", "page"), ()),
-    "pipeline:task_create": (("application",), ("title", "description", "assignee", "due_on", "priority", "next")),
+    "pipeline:task_create": (
+        ("application",),
+        ("application", "title", "description", "assignee", "due_on", "priority", "next"),
+    ),
     "pipeline:task": ((), ()),
     "pipeline:complete_task": ((), ("next",)),
     "pipeline:reopen_task": ((), ("next",)),
@@ -236,6 +247,14 @@ BASES = {
     "pipeline:add_note": {"body": "Strong", "visibility": "team"},
     "pipeline:extend_retention": {"retain_until": str(date.today() + timedelta(days=400)), "reason": "Talent pool"},
     "pipeline:follow_application": {"following": "1"},
+    "pipeline:reject_application": {"reason": "Not a fit", "send_email": "on", "subject": "Hi", "body": "<p>Sorry</p>"},
+    "pipeline:reject_applications": {
+        "selected": "{application}",
+        "reason": "Not a fit",
+        "send_email": "on",
+        "subject": "Hi",
+        "body": "<p>No</p>",
+    },
     "pipeline:task_create": {"title": "Call the references", "priority": "high", "due_on": "2026-12-24"},
     "pipeline:reassign_task": {"assignee": ""},
     "pipeline:add_task_comment": {"body": "Called both."},
