@@ -73,9 +73,7 @@ def open_tasks(membership, *, today):
     """The viewer's own open tasks: how many, how many are due today or overdue, and the most pressing few."""
     rows = tasks.assigned_open(membership)
     counts = rows.order_by().aggregate(count=Count("pk"), due=Count("pk", filter=Q(due_on__lte=today)))
-    shown = list(rows[:SHOWN]) if counts["count"] else []
-    tasks.mark_visible_candidates(shown, membership)
-    return {**counts, "rows": shown}
+    return {**counts, "rows": list(rows[:SHOWN]) if counts["count"] else []}
 
 
 def needs_you(request):
