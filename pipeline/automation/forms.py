@@ -61,19 +61,23 @@ def _whole_number(label, *, low, high, message, **kwargs):
 
 class TemplateChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, template):
-        return f"{template.name} ({template.get_category_display().lower()})"
+        category = template.get_category_display()
+        return template.name if category.lower() == template.name.lower() else f"{template.name} ({category.lower()})"
 
 
 class ActionForm(forms.Form):
     """What every kind's form shares: the organisation's members to choose from, the errors of the rules."""
 
     kind = None
+    first_field = "title"
     # A rule's field (editing.py) -> the field it is shown beside here; unnamed ones go to the form's top.
     error_fields = {}
 
     def __init__(self, data=None, *, organization, action=None):
         super().__init__(data, initial=self.initial_from(action) if action else None, auto_id="action-%s")
         self.organization = organization
+        # The form opens where the person clicked: start them at its first field to type in.
+        self.fields[self.first_field].widget.attrs["autofocus"] = True
         if "members" in self.fields:
             self.fields["members"].choices = member_choices(organization)
 
@@ -98,6 +102,7 @@ class ActionForm(forms.Form):
 
 class EmailActionForm(ActionForm):
     kind = Kind.EMAIL
+    first_field = "email_template"
     error_fields = {"delay_minutes": "delay_amount", "recipients": "to_candidate"}
 
     email_template = TemplateChoiceField(

@@ -6,12 +6,15 @@ stage. With htmx, the stage's action list (workflow_editor.html#stage-actions, f
 re-rendered from the database and swapped in place.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import ability_required
@@ -28,6 +31,7 @@ ICONS = {Kind.EMAIL: "envelope", Kind.NOTIFICATION: "bell", Kind.TASK: "check2-s
 # How a heading names each kind: "Add an email to “Offer Made”".
 NAMES = {Kind.EMAIL: "an email", Kind.NOTIFICATION: "a notification", Kind.TASK: "a task", Kind.MEETING: "a meeting"}
 UNITS = ((24 * 60, "day"), (60, "hour"), (1, "minute"))
+VARIABLE = re.compile(r"(\{\{.*?\}\})")
 
 
 def describe_delay(minutes):
@@ -39,6 +43,16 @@ def describe_delay(minutes):
     return ""
 
 
+def summary_html(summary):
+    """The summary, escaped, with the variables it quotes ({{ job.title }}) set apart as code."""
+    parts = VARIABLE.split(summary)
+    return format_html_join(
+        "",
+        "{}",
+        ((format_html('<code class="variable">{}</code>', part) if i % 2 else part,) for i, part in enumerate(parts)),
+    )
+
+
 def with_actions(stages):
     """`stages` (a queryset) as a list, each with `action_list`: its actions in order, ready to show."""
     actions = StageAction.objects.select_related("email_template")
@@ -46,6 +60,7 @@ def with_actions(stages):
     for stage in stages:
         for action in stage.action_list:
             action.icon, action.delay_text = ICONS[action.kind], describe_delay(action.delay_minutes)
+            action.summary_html = summary_html(action.summary)
     return stages
 
 

@@ -121,6 +121,7 @@ def test_a_stage_without_actions_says_what_to_do(client, job):
 
     section = response.text.split(f'id="actions-{stage.pk}"')[1].split("</section>")[0]
     assert "No actions: add an email, a task…" in section
+    assert '<details class="add-action" open>' in section  # the kinds to choose from, at hand
     assert f'href="{add_url(stage, "email")}"' in section
 
 
@@ -161,6 +162,9 @@ def test_a_stage_templates_page_has_the_actions_too(client, default):
     section = response.text.split(f'id="actions-{stage.pk}"')[1].split("</section>")[0]
     assert "Email “Welcome” to the candidate" in section
     assert "Notify the hiring manager, the recruiter, the interviewer, the coordinator" in section
+    # The variables a message quotes stand apart from its words.
+    assert '<code class="variable">{{ candidate.full_name }}</code> was hired as' in section
+    assert "0 in all" not in response.text  # a template holds no applications
 
 
 def test_what_a_recruiter_typed_is_escaped(client, job, phone_screen):
