@@ -110,10 +110,10 @@ MAX_CC = 5
 
 
 def clean_addresses(addresses, *, limit=MAX_CC):
-    """The valid addresses among `addresses`, stripped and without repeats, at most `limit` of them.
+    """`addresses` stripped, without blanks or repeats (whatever their case): at most `limit`, each valid.
 
-    Raises ValidationError naming each address that isn't one (a header can't be smuggled in: an
-    address with a line break is not valid).
+    Raises ValidationError naming each one that isn't an address (a header can't be smuggled in: an
+    address with a line break is not valid), or saying there are too many.
     """
     found = {}
     for address in addresses:

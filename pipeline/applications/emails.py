@@ -88,15 +88,6 @@ def queue_acknowledgement(application):
     )
 
 
-def send_to_applications(*, template, applications, sender):
-    """Queue `template` to each application's candidate, rendered for that person; replies go to `sender`."""
-    organization = template.organization
-    recipients = [(a.candidate.email, values_for(a, sender=sender), a) for a in applications]
-    return mail.queue_many(
-        organization=organization, template=template, recipients=recipients, reply_to=sender.email, sent_by=sender
-    )
-
-
 def _check_organization(application, template):
     if template is not None and template.organization_id != application.job.organization_id:
         raise ValueError("The template belongs to another organisation.")
