@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .applications.views import applications, apply, board, email, follow
-from .automation.views import actions, stages
+from .automation.views import actions, confirm, reject, runs, stages
 from .candidates import views as candidates
 from .privacy import views as privacy
 from .setup import views as setup
@@ -33,11 +33,18 @@ urlpatterns = [
     path("workflows/actions/<int:pk>/delete/", actions.delete_action, name="delete_action"),
     path("jobs/<int:pk>/board/columns/<int:stage_pk>/", board.board_column, name="board_column"),
     path("jobs/<int:pk>/board/bulk/", board.bulk_action, name="bulk_action"),
+    path("jobs/<int:pk>/board/reject/", reject.reject_applications, name="reject_applications"),
+    path("jobs/<int:pk>/confirm-actions/", confirm.confirm_job_actions, name="confirm_job_actions"),
     path("jobs/<int:pk>/email/", email.bulk_email, name="bulk_email"),
     path("applications/<int:pk>/email/", email.email_application, name="email_application"),
     path("applications/<int:pk>/move/", board.move_application, name="move_application"),
     path("applications/<int:pk>/undo-move/", board.undo_move, name="undo_move"),
     path("applications/<int:pk>/follow/", follow.follow_application, name="follow_application"),
+    path("applications/<int:pk>/confirm-actions/", confirm.confirm_actions, name="confirm_actions"),
+    # Before the decisions' catch-all below: rejecting has its own form (and its email).
+    path("applications/<int:pk>/reject/", reject.reject_application, name="reject_application"),
+    path("runs/<int:pk>/retry/", runs.retry_run, name="retry_run"),
+    path("runs/<int:pk>/cancel/", runs.cancel_run, name="cancel_run"),
     path("applications/<int:pk>/<slug:action>/", board.application_action, name="application_action"),
     path("candidates/", candidates.candidate_list, name="candidates"),
     path("candidates/new/", candidates.candidate_create, name="candidate_create"),

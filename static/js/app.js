@@ -97,13 +97,42 @@
       copy.setAttribute("formaction", menu.dataset.moveUrl);
       items.appendChild(copy);
     });
+    var again = targets.content.querySelector(".move-again");  // "Send again", after the stages
+    if (again) { items.appendChild(again.cloneNode(true)); }
     menu.setAttribute("data-filled", "");
   }, true);  // toggle does not bubble: listen while it goes down
+
+  // Dialogs (templates/pipeline/automation/*_modal.html) arrive in #dialog-slot by htmx, marked
+  // data-autoshow: open each once, as a modal (focus moves in, Escape closes it), and take it out of
+  // the page once closed, giving focus back to what opened it. Without this script each is a page.
+  var opener = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target;
+    var elt = event.detail.elt;
+    if (target && target.id === "dialog-slot" && elt !== target && !elt.closest("dialog")) { opener = elt; }
+  });
+  function initDialogs(root) {
+    var slot = document.getElementById("dialog-slot");
+    if (opener && slot && !slot.querySelector("dialog")) {  // answered: the dialog's slot was emptied
+      if (document.body.contains(opener)) { opener.focus(); }
+      opener = null;
+    }
+    root.querySelectorAll("dialog[data-autoshow]:not([data-initialised])").forEach(function (dialog) {
+      dialog.setAttribute("data-initialised", "");
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (opener && document.body.contains(opener)) { opener.focus(); }
+        opener = null;
+      });
+      if (!dialog.open) { dialog.showModal(); }
+    });
+  }
 
   function init(root) {
     initToasts(root);
     initSortables(root);
     initBoard(root);
+    initDialogs(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -29,7 +29,7 @@ from jobs.services import add_question
 from mail.models import EmailMessage, EmailTemplate
 from notifications.models import Category, Notification
 from pipeline.applications.models import ApplicationFormAnswer
-from pipeline.automation.models import StageAction
+from pipeline.automation.models import ActionRun, StageAction
 from pipeline.tasks.models import Task
 from tests.factories import (
     ApplicationFactory,
@@ -132,6 +132,14 @@ EXPECTED = {
     "pipeline:application_action": (302, 302, 302, 302, 404, 404, 404, 302),
     "pipeline:download_answer_file": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:follow_application": (302, 302, 302, 302, 404, 404, 404, 302),
+    # Asking before an offer or rejection email goes, and the rejection form: the application's (or job's) rule.
+    "pipeline:confirm_actions": (200, 200, 200, 200, 404, 404, 404, 302),
+    "pipeline:confirm_job_actions": (200, 200, 200, 200, 404, 403, 404, 302),
+    "pipeline:reject_application": (200, 200, 200, 200, 404, 404, 404, 302),
+    "pipeline:reject_applications": (200, 200, 200, 200, 404, 403, 404, 302),
+    # A stage action's run: its application's rule.
+    "pipeline:retry_run": (302, 302, 302, 302, 404, 404, 404, 302),
+    "pipeline:cancel_run": (302, 302, 302, 302, 404, 404, 404, 302),
     # pipeline: candidates
     "pipeline:candidates": (200, 200, 200, 200, 200, 200, 200, 302),
     "pipeline:candidate_create": (200, 200, 200, 403, 403, 403, 200, 302),
@@ -195,6 +203,7 @@ PUBLIC = {name for name in EXPECTED if name.startswith("careers:")} | {
 QUERIES = {
     "pipeline:apply_template": "template={stage_template}",
     "pipeline:bulk_email": "selected={application}",
+    "pipeline:reject_applications": "selected={application}",
     "pipeline:add_action": "kind=email",
     "pipeline:task_create": "application={application}",
 }
@@ -219,6 +228,7 @@ _BY_SEGMENT = {
     "templates": "email_template",
     "notifications": "notification",
     "tasks": "task",
+    "runs": "action_run",
 }
 _TOKENS = {
     "invitations": ("invitation", "token"),
@@ -339,7 +349,12 @@ def build_organisation(name):
     task = Task.objects.create(
         organization=organization, application=application, title="Call the references", assignee=users["interviewer"]
     )
+    # A stage action's run that failed (retry and cancel both have something to say about it).
+    action_run = ActionRun.objects.create(
+        application=application, kind="email", label="Email “Offer” to the candidate", status="failed"
+    )
     return SimpleNamespace(
+        action_run=action_run,
         task=task,
         notification=notification,
         organization=organization,

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.params import to_int, to_ints
 from accounts.permissions import ability_required
@@ -22,6 +23,7 @@ from jobs.models import Stage
 from .. import services
 from ..access import get_application_for_user
 from ..cards import render_cards
+from ..choices import MoveChoices
 from ..models import TAG_MAX_LENGTH, Application
 from ..selectors import (
     CARDS_PER_COLUMN,
@@ -34,7 +36,7 @@ from ..selectors import (
 )
 
 
-def _back(request, default):
+def next_url(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
     # A path of ours: a bare word ("board") would be taken for a URL name by redirect() and fail to reverse.
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -50,9 +52,26 @@ def _expanded(request):
     return {}
 
 
-def _render_board(request, job, *, params=None, stages=None, status=200):
+def confirm_url(entries, *, job, back):
+    """Where a person answers for the emails a move left waiting (an offer, a rejection), or None.
+
+    The form lives with the automation (pipeline.automation.views.confirm), reached by its URL:
+    this room may not import it. One application's form, or the job's for the stage entered.
+    """
+    waiting = {run.application_id for entry in entries for run in getattr(entry, "waiting", ())}
+    if not waiting:
+        return None
+    if len(waiting) == 1:
+        url = reverse("pipeline:confirm_actions", args=[waiting.pop()])
+        return f"{url}?{urlencode({'next': back})}"
+    url = reverse("pipeline:confirm_job_actions", args=[job.pk])
+    return f"{url}?{urlencode({'stage': entries[0].to_stage_id, 'next': back})}"
+
+
+def _render_board(request, job, *, params=None, stages=None, status=200, confirm=None):
     filters = board_filters(params if params is not None else request.GET)
     ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request), stages=stages)}
+    ctx["confirm_url"] = confirm
     render_cards([card for column in ctx["columns"] for card in column["cards"]])
     ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
     ctx["board_url"] = reverse("pipeline:board", args=[job.pk]) + (f"?{ctx['query']}" if ctx["query"] else "")
@@ -108,12 +127,14 @@ def board_column(request, pk, stage_pk):
         messages.error(request, "That stage is switched off; cards can't go there.")
         if request.htmx:  # the card sits where it was dropped: the whole board puts it back
             return _render_board(request, job, params=_board_params(request), stages=stages)
-        return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
+        return redirect(next_url(request, reverse("pipeline:board", args=[job.pk])))
     ids = to_ints(request.POST.getlist("application"))
     entries = services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
     if request.htmx:
         return _drag_answer(request, job, stages, stage, entries, shown=len(set(ids)))
-    return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
+    back = next_url(request, reverse("pipeline:board", args=[job.pk]))
+    # An offer or a rejection email waits for a person's answer: ask it before going back.
+    return redirect(confirm_url(entries, job=job, back=back) or back)
 
 
 def _drag_answer(request, job, stages, stage, entries, *, shown):
@@ -128,6 +149,8 @@ def _drag_answer(request, job, stages, stage, entries, *, shown):
     columns = column_feet(job, board_filters(params), changed, visible)
     cards = render_cards(board_cards(job, [entry.application_id for entry in entries], stages), oob=True)
     ctx = {"job": job, "oob": True, "columns": columns, "cards": cards, "query": params.urlencode()}
+    # The dialog asking about an offer or a rejection email the drag set off (app.js opens it).
+    ctx["confirm_url"] = confirm_url(entries, job=job, back=_board_url(request, job))
     if len(entries) == len(cards) == 1:
         [entry], [card] = entries, cards
         ctx["toast"] = f"{card.name} moved to {stage.name}."
@@ -156,13 +179,15 @@ def undo_move(request, pk):
     else:
         messages.success(request, f"{application.candidate} is back in {entry.to_stage.name}.")
     if not request.htmx:
-        return redirect(f"{_back(request, reverse('pipeline:board', args=[job.pk]))}#application-{application.pk}")
+        back = f"{next_url(request, reverse('pipeline:board', args=[job.pk]))}#application-{application.pk}"
+        return redirect(confirm_url([entry] if entry else [], job=job, back=back) or back)
     stages = job_stages(job)
     changed = [s for s in stages if entry and s.pk in (entry.from_stage_id, entry.to_stage_id)]
     params = _board_params(request)
     columns = build_columns(job, board_filters(params), changed)
     render_cards([card for column in columns for card in column["cards"]])
     ctx = {"job": job, "swap_columns": True, "columns": columns, "query": params.urlencode()}
+    ctx["confirm_url"] = confirm_url([entry] if entry else [], job=job, back=_board_url(request, job))
     return render(request, "pipeline/board.html#columns", ctx)
 
 
@@ -172,11 +197,19 @@ def _board_params(request):
     return QueryDict(urlsplit(current).query)
 
 
+def _board_url(request, job):
+    """The board as the person sees it (its filters), to come back to."""
+    query = _board_params(request).urlencode() if request.htmx else ""
+    return reverse("pipeline:board", args=[job.pk]) + (f"?{query}" if query else "")
+
+
 # Decisions that change a card in place: htmx gets that one card back.
 CARD_ACTIONS = {"star", "rate", "tag", "untag"}
 
 
-def _respond(request, application, message=None, error=None, action=None):
+def _respond(request, application, message=None, error=None, action=None, moves=()):
+    """The answer to a decision; `moves` (history entries) that left an offer or a rejection email
+    waiting go on to ask about it."""
     if error:
         messages.error(request, error)
     elif message:
@@ -185,11 +218,11 @@ def _respond(request, application, message=None, error=None, action=None):
         [card] = render_cards(board_cards(application.job, [application.pk]))
         return render(request, "pipeline/board.html#one_card", {"card": card, "job": application.job})
     if request.htmx:
-        return _render_board(request, application.job, params=_board_params(request))
+        confirm = confirm_url(moves, job=application.job, back=_board_url(request, application.job))
+        return _render_board(request, application.job, params=_board_params(request), confirm=confirm)
     # Back to the board (or page) it came from, scrolled to and focused on the card.
-    return redirect(
-        f"{_back(request, reverse('pipeline:board', args=[application.job_id]))}#application-{application.pk}"
-    )
+    back = f"{next_url(request, reverse('pipeline:board', args=[application.job_id]))}#application-{application.pk}"
+    return redirect(confirm_url(moves, job=application.job, back=back) or back)
 
 
 @require_POST
@@ -200,17 +233,22 @@ def move_application(request, pk):
     stage = Stage.objects.filter(pk=to_int(stage_pk), job_id=application.job_id).first()
     if stage is None:
         return _respond(request, application, error="Choose a stage of this job.")
+    # "Send again": candidate emails this stage already sent them in the last 14 days go again.
+    choices = MoveChoices(send_again=bool(request.POST.get("send_again")))
     try:
-        services.move_application(
-            application=application, to_stage=stage, by=request.user, note=request.POST.get("note", "")[:1000]
-        )
+        entry = services.move_application(
+            application=application, to_stage=stage, by=request.user, note=request.POST.get("note", "")[:1000],
+            choices=choices,
+        )  # fmt: skip
     except ValidationError as error:
         return _respond(request, application, error=error.messages[0])
-    return _respond(request, application, f"{application.candidate} moved to {stage.name}.")
+    moves = [entry] if entry else []
+    return _respond(request, application, f"{application.candidate} moved to {stage.name}.", moves=moves)
 
 
 def _advance(request, application, name):
     history = services.advance_application(application=application, by=request.user)
+    application.moves = [history]  # it may have left an offer or a rejection email waiting
     return f"{name} moved to {history.to_stage.name}."
 
 
@@ -269,9 +307,9 @@ def _archive(archived):
 
 
 # Each decision: a function of (request, application, name) returning the toast's text (or None).
+# Rejecting has its own form, with its email (pipeline.automation.views.reject, /applications/<id>/reject/).
 ACTIONS = {
     "advance": _advance,
-    "reject": _close(withdrawn=False),
     "withdraw": _close(withdrawn=True),
     "unreject": _unreject,
     "hire": _status(Application.Status.HIRED, "{name} was hired."),
@@ -297,7 +335,7 @@ def application_action(request, pk, action):
         message = ACTIONS[action](request, application, str(application.candidate))
     except ValidationError as error:
         return _respond(request, application, error=error.messages[0], action=action)
-    return _respond(request, application, message, action=action)
+    return _respond(request, application, message, action=action, moves=getattr(application, "moves", ()))
 
 
 @require_POST
@@ -308,6 +346,8 @@ def bulk_action(request, pk):
     ids = to_ints(request.POST.getlist("selected"))
     applications = list(Application.objects.filter(job=job, pk__in=ids).select_related("candidate"))
     action = request.POST.get("action")
+    board = next_url(request, reverse("pipeline:board", args=[job.pk]))
+    moves = []
     if not applications:
         messages.error(request, "Select at least one application.")
     elif action == "move":
@@ -316,17 +356,14 @@ def bulk_action(request, pk):
         if stage is None:
             messages.error(request, "Choose a stage to move them to.")
         else:
-            services.set_positions(job=job, stage=stage, application_ids=[a.pk for a in applications], by=request.user)
+            ids = [a.pk for a in applications]
+            moves = services.set_positions(job=job, stage=stage, application_ids=ids, by=request.user)
             messages.success(request, f"Moved {len(applications)} to {stage.name}.")
     elif action == "reject":
-        try:
-            done = services.reject_applications(
-                applications=applications, reason=request.POST.get("reason", "").strip(), by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, f"Rejected {done}.")
+        # One form for the reason and the rejection email, rendered for each person.
+        query = urlencode([("selected", a.pk) for a in applications] + [("next", board)])
+        url = f"{reverse('pipeline:reject_applications', args=[job.pk])}?{query}"
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     elif action == "email":
         query = urlencode([("selected", a.pk) for a in applications])
         return redirect(f"{reverse('pipeline:bulk_email', args=[job.pk])}?{query}")
@@ -340,5 +377,7 @@ def bulk_action(request, pk):
     else:
         messages.error(request, "Choose what to do with the selection.")
     if request.htmx:
-        return _render_board(request, job, params=_board_params(request))
-    return redirect(_back(request, reverse("pipeline:board", args=[job.pk])))
+        confirm = confirm_url(moves, job=job, back=_board_url(request, job))
+        return _render_board(request, job, params=_board_params(request), confirm=confirm)
+    # A move that left offers or rejections waiting asks about them first (one text for them all).
+    return redirect(confirm_url(moves, job=job, back=board) or board)

@@ -1,4 +1,6 @@
-"""Decisions on an application: POST /applications/<id>/<action>/ and POST /jobs/<id>/board/bulk/."""
+"""Decisions on an application: POST /applications/<id>/<action>/ and POST /jobs/<id>/board/bulk/.
+
+Rejecting has its own form (with its email): tests/pipeline/automation/test_reject_form.py."""
 
 import re
 
@@ -324,12 +326,16 @@ def test_bulk_move_to_another_jobs_stage_is_refused(recruiter_client, job, stage
     assert fresh(ours).current_stage == stages[0]
 
 
-def test_bulk_reject_needs_a_reason(recruiter_client, job, stages):
+def test_bulk_reject_opens_the_rejection_form_for_the_selection(recruiter_client, job, stages, foreigners):
+    # The reason and the rejection email are asked in one form (tests/pipeline/automation/test_reject_form.py).
     ours = ApplicationFactory(job=job, current_stage=stages[0])
 
-    response = bulk(recruiter_client, job, action="reject", reason="", selected=[ours.pk])
+    response = bulk(
+        recruiter_client, job, follow=False, action="reject", selected=[ours.pk, *(a.pk for a in foreigners)]
+    )
 
-    assert "Choose a reason for the rejection." in response.text
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/jobs/{job.pk}/board/reject/?selected={ours.pk}&next=")
     assert fresh(ours).status == Status.ACTIVE
 
 
@@ -338,15 +344,13 @@ def test_bulk_reject_rejects_the_open_ones_and_ignores_foreign_ids(recruiter_cli
     closed = ApplicationFactory(job=job, current_stage=stages[0])
     services.reject_application(application=closed, reason="Position filled")
 
-    response = bulk(
-        recruiter_client,
-        job,
-        action="reject",
-        reason="Not a culture add",
-        selected=[open_one.pk, closed.pk, *(a.pk for a in foreigners)],
+    response = recruiter_client.post(
+        f"/jobs/{job.pk}/board/reject/",
+        {"reason": "Not a culture add", "selected": [open_one.pk, closed.pk, *(a.pk for a in foreigners)]},
+        follow=True,
     )
 
-    assert "Rejected 1." in response.text
+    assert "Rejected 1. No email was sent." in response.text
     assert (fresh(open_one).status, fresh(open_one).rejection_reason) == (Status.REJECTED, "Not a culture add")
     assert fresh(closed).rejection_reason == "Position filled"
     unchanged(foreigners)

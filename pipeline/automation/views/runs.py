@@ -1,0 +1,47 @@
+"""A run on the candidate's timeline: retry a failed one, cancel one not yet done."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.permissions import ability_required
+
+from ...applications.views.board import next_url
+from .. import services
+from ..selectors import get_run_for_user
+
+
+def _back(request, run):
+    page = reverse("pipeline:candidate", args=[run.application.candidate_id])
+    url = f"{next_url(request, page).split('#')[0]}#application-{run.application_id}"
+    # The candidate page again, from fresh state (htmx too: the timeline and the card both change).
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+@ability_required("manage_applications", lookup=get_run_for_user)
+def retry_run(request, pk):
+    run = get_run_for_user(request, pk)
+    try:
+        services.retry_run(run=run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"“{run.label}” is being tried again.")
+    return _back(request, run)
+
+
+@require_POST
+@ability_required("manage_applications", lookup=get_run_for_user)
+def cancel_run(request, pk):
+    run = get_run_for_user(request, pk)
+    try:
+        services.cancel_run(run=run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"“{run.label}” was cancelled.")
+    return _back(request, run)
