@@ -10,15 +10,10 @@ class PipelineConfig(AppConfig):
         from .applications import emails
         from .automation import selectors as runs
         from .candidates import extensions
-        from .automation import selectors as runs
-        from .candidates import extensions
         from .tasks import candidate_page as task_panels
 
         job_pages.register()
         emails.register_variables()
-        # The candidate page shows each stage action's run, and the emails waiting for an answer.
-        extensions.register("timeline", runs.timeline_items)
-        extensions.register("application_panels", runs.waiting_panels)
         # The candidate page shows each stage action's run, and the emails waiting for an answer.
         extensions.register("timeline", runs.timeline_items)
         extensions.register("application_panels", runs.waiting_panels)

@@ -26,7 +26,6 @@ from jobs.services import add_question
 from notifications.models import Category
 from pipeline.automation.forms import FORMS as ACTION_FORMS
 from pipeline.automation.views.forms import RejectForm
-from pipeline.automation.views.forms import RejectForm
 from pipeline.candidates.forms import CandidateForm
 from tests.core.test_url_matrix import PUBLIC, build_organisation, fill, our_patterns
 
@@ -50,7 +49,6 @@ PER_FIELD = [name for name in HOSTILE if name != "nul"]
 _JOB_FORM = list(JobEditForm.base_fields)
 _FIELD_FORM = list(FormFieldForm.base_fields)
 _CANDIDATE_FORM = list(CandidateForm.base_fields)
-_REJECT_FORM = ["next", *RejectForm.base_fields]
 _REJECT_FORM = ["next", *RejectForm.base_fields]
 _ACTION_FORM = sorted({"kind", *(name for form in ACTION_FORMS.values() for name in form.base_fields)})
 _APPLY_FORM = [
@@ -139,12 +137,6 @@ FUZZ = {
     "pipeline:move_application": ((), ("stage", "note", "next")),
     "pipeline:undo_move": ((), ("history", "next")),
     "pipeline:follow_application": ((), ("following",)),
-    "pipeline:confirm_actions": ((), ("run", "answer", "next")),
-    "pipeline:confirm_job_actions": (("stage",), ("stage", "run", "answer", "next")),
-    "pipeline:reject_application": (("next", "reason"), _REJECT_FORM),
-    "pipeline:reject_applications": (("selected", "next", "reason"), ("selected", *_REJECT_FORM)),
-    "pipeline:retry_run": ((), ("next",)),
-    "pipeline:cancel_run": ((), ("next",)),
     "pipeline:confirm_actions": ((), ("run", "answer", "next")),
     "pipeline:confirm_job_actions": (("stage",), ("stage", "run", "answer", "next")),
     "pipeline:reject_application": (("next", "reason"), _REJECT_FORM),
@@ -255,14 +247,6 @@ BASES = {
     "pipeline:add_note": {"body": "Strong", "visibility": "team"},
     "pipeline:extend_retention": {"retain_until": str(date.today() + timedelta(days=400)), "reason": "Talent pool"},
     "pipeline:follow_application": {"following": "1"},
-    "pipeline:reject_application": {"reason": "Not a fit", "send_email": "on", "subject": "Hi", "body": "<p>Sorry</p>"},
-    "pipeline:reject_applications": {
-        "selected": "{application}",
-        "reason": "Not a fit",
-        "send_email": "on",
-        "subject": "Hi",
-        "body": "<p>No</p>",
-    },
     "pipeline:reject_application": {"reason": "Not a fit", "send_email": "on", "subject": "Hi", "body": "<p>Sorry</p>"},
     "pipeline:reject_applications": {
         "selected": "{application}",
