@@ -458,3 +458,36 @@ def test_an_undone_drag_takes_its_waiting_offer_with_it(
 
     assert ActionRun.objects.get(pk=run.pk).status == Status.CANCELLED
     assert client.get(confirm_url(application)).text.count('name="run"') == 0
+
+
+def test_answering_for_20_or_200_people_costs_the_same_queries(client, job, offer):
+    first = job.stages.get(name="Application Received")
+    client.get(board(job))  # warm-up: the session row exists
+
+    def queries(count):
+        ids = list(bulk_applications(job, count, stages=[first]).values_list("pk", flat=True))
+        client.post(f"/jobs/{job.pk}/board/bulk/", {"action": "move", "stage": offer.pk, "selected": ids})
+        runs = list(ActionRun.objects.filter(status=Status.WAITING))
+        prefix = f"a{runs[0].action_id}"
+        body = {"run": [run.pk for run in runs], "answer": "send", "stage": offer.pk}
+        body |= {f"{prefix}-subject": "Offer for {{ candidate.first_name }}", f"{prefix}-body": "<p>Yes.</p>"}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(f"/jobs/{job.pk}/confirm-actions/", body)
+        assert response.status_code == 302
+        assert ActionRun.objects.filter(status=Status.PENDING).count() == count
+        ActionRun.objects.update(status=Status.CANCELLED)
+        Application.objects.filter(job=job).update(current_stage=first)
+        return len(captured)
+
+    assert queries(20) == queries(200)
+
+
+def test_the_job_form_with_htmx_is_a_dialog(client, job, offer, stages):
+    ada = ApplicationFactory(job=job, current_stage=stages[0])
+    client.post(f"/applications/{ada.pk}/move/", {"stage": offer.pk})
+
+    response = client.get(f"/jobs/{job.pk}/confirm-actions/", {"stage": offer.pk}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith("<dialog") and "<html" not in response.text
+    assert f'data-hx-post="/jobs/{job.pk}/confirm-actions/"' in response.text

@@ -353,3 +353,12 @@ def test_an_interviewer_cannot_find_it(client_for, interviewer, application):
 
     assert response.status_code == 404
     assert fresh(application).status == Application.Status.ACTIVE
+
+
+def test_the_bulk_form_with_htmx_is_a_dialog(client, job, application):
+    response = client.get(f"/jobs/{job.pk}/board/reject/", {"selected": application.pk}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith("<dialog") and "<html" not in response.text
+    assert "Reject 1 candidate" in response.text
+    assert f'<input type="hidden" name="selected" value="{application.pk}">' in response.text
