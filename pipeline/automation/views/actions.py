@@ -94,10 +94,10 @@ def _form(request, stage, open_form):
 
 
 def _done(request, stage, message=""):
+    if message:
+        messages.success(request, message)  # a toast: with htmx, sent beside the list
     if request.htmx:
         return _stage_actions(request, stage)
-    if message:
-        messages.success(request, message)
     return redirect(_editor_url(stage))
 
 

@@ -257,6 +257,8 @@ def test_adding_with_htmx_swaps_the_stages_list(client, phone_screen):
     html = fragment_of(response, phone_screen)
     assert "Task “Check the portfolio” for the recruiter" in html
     assert 'class="action-form"' not in html
+    toast = html.split('data-hx-swap-oob="beforeend:#toasts"')[1]
+    assert "Added a task to “Phone Screen”." in toast
     assert summaries(phone_screen)[-1] == "Task “Check the portfolio” for the recruiter"
 
 
