@@ -8,11 +8,14 @@ text as it stands, "Don't send" cancels them; closing the dialog leaves them wai
 candidate page. For a bulk move the one text goes to everyone, rendered for each.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.params import to_int, to_ints
 from accounts.permissions import ability_required
@@ -153,9 +156,20 @@ def _what(groups):
 
 def _done(request, ctx):
     if request.htmx:
-        # The dialog closes (its slot emptied); the page keeps where it was, and shows the toast.
-        return render(request, "pipeline/automation/confirm_modal.html#done", ctx)
+        if _on_board(request):
+            # The dialog closes (its slot emptied); the board, which shows nothing of the emails,
+            # keeps where it was (the drag's toast and its Undo too) and shows the answer's toast.
+            return render(request, "pipeline/automation/confirm_modal.html#done", ctx)
+        # Any other page (the candidate's) shows what waited: it loads again, from fresh state.
+        return HttpResponseClientRefresh()
     return redirect(ctx["back"])
+
+
+def _on_board(request):
+    try:
+        return resolve(urlsplit(request.htmx.current_url_abs_path or "").path).url_name == "board"
+    except Resolver404:
+        return False
 
 
 def _render(request, ctx, *, status):

@@ -22,6 +22,12 @@ from .test_engine import later
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+
+
+def on_board(job):
+    return {**HTMX, "HX-Current-URL": f"http://testserver/jobs/{job.pk}/board/?q=ada"}
+
+
 Status = ActionRun.Status
 
 
@@ -117,7 +123,7 @@ def test_a_drag_into_offer_made_opens_the_dialog_and_nothing_goes_until_send(
         url,
         [run],
         django_capture_on_commit_callbacks,
-        headers=HTMX,
+        headers=on_board(job),
         answer="send",
         **{f"{prefix}-subject": subject, f"{prefix}-body": body.replace("delighted", "thrilled")},
     )
@@ -140,7 +146,12 @@ def test_dont_send_cancels_the_offer_and_nothing_goes(
     [run] = waiting(application)
 
     response = answer(
-        client, confirm_url(application), [run], django_capture_on_commit_callbacks, headers=HTMX, answer="skip"
+        client,
+        confirm_url(application),
+        [run],
+        django_capture_on_commit_callbacks,
+        headers=on_board(job),
+        answer="skip",
     )
     sweep(django_capture_on_commit_callbacks, minutes=3 * 24 * 60)
 
@@ -167,6 +178,27 @@ def test_closing_the_dialog_leaves_the_offer_waiting_on_the_candidate_page(
     assert page.text.count(f'name="run" value="{run.pk}"') == 2  # the card's "Don't send" and the timeline's
     assert ActionRun.objects.get(pk=run.pk).status == Status.WAITING
     assert EmailMessage.objects.count() == 0
+
+
+def test_answered_from_the_candidate_page_the_page_loads_again(
+    client, job, offer, application, django_capture_on_commit_callbacks
+):
+    client.post(f"/applications/{application.pk}/move/", {"stage": offer.pk})
+    [run] = waiting(application)
+    candidate_page = {**HTMX, "HX-Current-URL": f"http://testserver/candidates/{application.candidate_id}/"}
+
+    response = answer(
+        client,
+        confirm_url(application),
+        [run],
+        django_capture_on_commit_callbacks,
+        headers=candidate_page,
+        answer="skip",
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Refresh"] == "true"  # its panel and timeline show the answer, from fresh state
+    assert ActionRun.objects.get(pk=run.pk).status == Status.CANCELLED
 
 
 def test_a_drag_into_a_stage_that_asks_nothing_opens_no_dialog(
