@@ -20,6 +20,8 @@ from .models import StageAction
 Kind = StageAction.Kind
 ROLE_CHOICES = HiringTeamMember.Role.choices
 DELAY_UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+# The variables' groups the picker offers, in its order.
+PICKED_ROOTS = ("candidate", "job", "stage", "organization", "links")
 
 
 def member_choices(organization):
@@ -96,8 +98,14 @@ class ActionForm(forms.Form):
 
     @property
     def variables(self):
-        """The variables a title or a description may use, for the picker: (written, what it is)."""
-        return [("{{ " + name + " }}", description) for name, (description, _sample) in rendering.VARIABLES.items()]
+        """The variables worth offering in a title or a description, for the picker: (written, what it is).
+
+        The most used first; none that print nothing here (an action has no sender, and no interview yet)."""
+        names = sorted(
+            (name for name in rendering.VARIABLES if name.partition(".")[0] in PICKED_ROOTS),
+            key=lambda name: PICKED_ROOTS.index(name.partition(".")[0]),
+        )
+        return [("{{ " + name + " }}", rendering.VARIABLES[name][0]) for name in names]
 
 
 class EmailActionForm(ActionForm):

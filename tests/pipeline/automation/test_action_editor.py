@@ -218,6 +218,15 @@ def test_the_form_opens_in_the_stages_list_with_htmx(client, phone_screen, kind)
     assert "Meeting “Phone screen”" in html  # the list stays above the form
 
 
+def test_the_variable_picker_offers_what_an_action_can_fill_in(client, phone_screen):
+    response = client.get(add_url(phone_screen, "notification"))
+
+    offered = re.findall(r'data-insert="([^"]+)" data-insert-into="action-title"', response.text)
+    assert offered[:2] == ["{{ candidate.first_name }}", "{{ candidate.last_name }}"]
+    assert "{{ job.title }}" in offered
+    assert not [name for name in offered if "sender." in name or "interview." in name]
+
+
 def test_an_unknown_kind_is_a_400(client, phone_screen):
     response = client.get(add_url(phone_screen, "fax"))
 
