@@ -1,6 +1,7 @@
 """Forms of the applications room."""
 
 import re
+import secrets
 
 from django import forms
 
@@ -30,13 +31,18 @@ class WrittenEmailForm(forms.Form):
         max_length=rendering.MAX_OUTPUT,
         help_text="HTML. Variables are filled in for each person; scripts and other active markup are removed.",
     )
+    # Made when the page is, and kept through previews: "Send" clicked twice (or posted again) sends once.
+    once = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, templates, cc=True, **kwargs):
+    def __init__(self, *args, templates, one_recipient=True, **kwargs):
+        """`one_recipient`: the candidate page's send, with CC and the send-once token; else the board's."""
         super().__init__(*args, **kwargs)
         self.templates = {template.key: template for template in templates}
         self.fields["template"].choices = [("", "Blank"), *((t.key, t.name) for t in templates)]
-        if not cc:
-            del self.fields["cc"]
+        if one_recipient:
+            self.initial.setdefault("once", secrets.token_urlsafe(16))
+        else:
+            del self.fields["cc"], self.fields["once"]
 
     @classmethod
     def starting_from(cls, template, **kwargs):

@@ -26,12 +26,12 @@ def _templates(organization):
     return list(EmailTemplate.objects.filter(organization=organization, is_active=True))
 
 
-def _compose_form(request, templates, *, cc):
+def _compose_form(request, templates, *, one_recipient):
     """The posted form, or on a GET one holding the chosen template's text."""
     if request.method == "POST":
-        return WrittenEmailForm(request.POST, templates=templates, cc=cc)
+        return WrittenEmailForm(request.POST, templates=templates, one_recipient=one_recipient)
     chosen = next((t for t in templates if t.key == request.GET.get("template")), None)
-    return WrittenEmailForm.starting_from(chosen, templates=templates, cc=cc)
+    return WrittenEmailForm.starting_from(chosen, templates=templates, one_recipient=one_recipient)
 
 
 def _preview(form, application, sender):
@@ -69,14 +69,16 @@ def _respond(request, page, ctx):
 def email_application(request, pk):
     """Edit a template's text (or write one's own) for this person, preview it, send it (with CC)."""
     application = get_application_for_user(request, pk)
-    form = _compose_form(request, _templates(request.organization), cc=True)
+    form = _compose_form(request, _templates(request.organization), one_recipient=True)
     preview, preview_errors = None, []
     if request.method == "POST" and form.is_valid() and "confirm" in request.POST:
         data = form.cleaned_data
+        # The key names the page the text was written on, for this application and member.
+        once = f"written:{request.user.pk}:{application.pk}:{data['once']}" if data["once"] else None
         try:
             message = emails.send_written(
                 application=application, subject=data["subject"], body=data["body"], cc=data["cc"],
-                sender=request.user, template=data["template"],
+                sender=request.user, template=data["template"], idempotency_key=once,
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
@@ -103,7 +105,7 @@ def bulk_email(request, pk):
     if not applications:
         messages.error(request, "Select at least one application on the board.")
         return redirect("pipeline:board", job.pk)
-    form = _compose_form(request, _templates(request.organization), cc=False)
+    form = _compose_form(request, _templates(request.organization), one_recipient=False)
     preview, preview_errors = None, []
     if request.method == "POST" and form.is_valid() and "confirm" in request.POST:
         data = form.cleaned_data

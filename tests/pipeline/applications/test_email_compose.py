@@ -298,6 +298,34 @@ def test_the_cc_is_sent_as_cc(recruiter_client, application, mailoutbox, django_
     assert mailoutbox[0].message()["Cc"] == "boss@example.com"
 
 
+def test_send_clicked_twice_sends_once(recruiter_client, application, mailoutbox, django_capture_on_commit_callbacks):
+    once = recruiter_client.get(_url(application)).context["form"]["once"].value()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _post(recruiter_client, application, once=once, confirm="1")
+        second = _post(recruiter_client, application, once=once, confirm="1")
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert EmailMessage.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_each_page_sends_its_own_email(recruiter_client, application):
+    for _ in range(2):
+        once = recruiter_client.get(_url(application)).context["form"]["once"].value()
+        _post(recruiter_client, application, once=once, confirm="1")
+
+    assert EmailMessage.objects.count() == 2
+
+
+def test_the_send_once_token_is_kept_through_a_preview(recruiter_client, application):
+    once = recruiter_client.get(_url(application)).context["form"]["once"].value()
+
+    preview = _post(recruiter_client, application, once=once)
+
+    assert f'<input type="hidden" name="once" value="{once}"' in preview.text
+
+
 def test_a_blank_email_is_sent_without_a_template(recruiter_client, application):
     response = _post(recruiter_client, application, subject="Quick question", body="<p>Are you free?</p>", confirm="1")
 
@@ -552,7 +580,7 @@ HOSTILE_VALUES = {
 }
 
 
-@pytest.mark.parametrize("field", ["subject", "body", "cc", "template"])
+@pytest.mark.parametrize("field", ["subject", "body", "cc", "template", "once"])
 @pytest.mark.parametrize("value", list(HOSTILE_VALUES.values()), ids=list(HOSTILE_VALUES))
 @pytest.mark.parametrize("confirm", [b"1", None], ids=["send", "preview"])
 def test_hostile_input_in_any_field_is_never_a_500(recruiter_client, application, field, value, confirm):
