@@ -147,3 +147,13 @@ def open_for_applications(membership, applications):
         else:
             found[task.application_id]["done"] += 1
     return found
+
+
+def due_now_count(membership, today):
+    """How many of the viewer's open tasks are due today or overdue: the top bar's badge (one query)."""
+    return Task.objects.filter(
+        organization_id=membership.organization_id,
+        assignee_id=membership.user_id,
+        status=Task.Status.OPEN,
+        due_on__lte=today,
+    ).count()
