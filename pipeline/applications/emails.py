@@ -70,24 +70,6 @@ def send_to_candidate(*, application, key, sender=None, idempotency_key=None):
     )
 
 
-def queue_acknowledgement(application):
-    """The candidate's "we have your application", written in the application's own transaction.
-
-    The outbox row is the record (a lost task leaves it for the sweeper) and its key,
-    ack:<application id>, makes a second call return the first message: one email, always.
-    """
-    job = application.job
-    # Replies reach a person: whoever created the job, while they are still on the team.
-    creator = job.created_by
-    on_team = creator and creator.memberships.filter(organization_id=job.organization_id, is_active=True).exists()
-    return send_to_candidate(
-        application=application,
-        key="acknowledgement",
-        sender=creator if on_team else None,
-        idempotency_key=f"ack:{application.pk}",
-    )
-
-
 def _check_organization(application, template):
     if template is not None and template.organization_id != application.job.organization_id:
         raise ValueError("The template belongs to another organisation.")

@@ -11,7 +11,7 @@ from django_q.models import OrmQ
 from mail import services, tasks
 from mail.defaults import ensure_default_templates
 from mail.models import EmailMessage, EmailTemplate
-from pipeline.applications.emails import queue_acknowledgement
+from pipeline.applications.emails import send_to_candidate
 from pipeline.applications.services import submit_application
 from pipeline.automation import runner
 from pipeline.automation.models import ActionRun
@@ -51,8 +51,11 @@ def test_the_acknowledgement_queued_and_delivered_twice_sends_one_email(organiza
     job = make_job(organization)
     application = submit_application(job=job, values=APPLICANT, files={"resume": pdf_upload()})
 
-    first = queue_acknowledgement(application)
-    second = queue_acknowledgement(application)
+    # As the acknowledgement action queues it (pipeline.automation.runner): keyed by the application.
+    first, second = (
+        send_to_candidate(application=application, key="acknowledgement", idempotency_key=f"ack:{application.pk}")
+        for _ in range(2)
+    )
     tasks.deliver(first.pk)
     tasks.deliver(second.pk)
 
