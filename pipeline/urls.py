@@ -62,6 +62,7 @@ urlpatterns = [
     path("tasks/", tasks.my_tasks, name="tasks"),
     path("tasks/new/", tasks.task_create, name="task_create"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
+    path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
     path("tasks/<int:pk>/complete/", tasks.complete_task, name="complete_task"),
     path("tasks/<int:pk>/reopen/", tasks.reopen_task, name="reopen_task"),
     path("tasks/<int:pk>/reassign/", tasks.reassign_task, name="reassign_task"),

@@ -11,7 +11,7 @@ class AssigneeField(forms.ModelChoiceField):
 
 
 class TaskForm(forms.Form):
-    """A new task. The application it is about comes from the URL (a scoped lookup), not from the form."""
+    """A new task. The application it is about is looked up by the view, in the viewer's scope."""
 
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "e.g. Call the references"}))
     description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -34,6 +34,14 @@ class TaskForm(forms.Form):
         if due_on and not FIRST_DAY <= due_on <= LAST_DAY:
             raise forms.ValidationError(f"Choose a date between {FIRST_DAY:%Y} and {LAST_DAY:%Y}.")
         return due_on
+
+
+class TaskEditForm(TaskForm):
+    """What the task says and when it is due; who does it is the reassign form's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, assignees=None, **kwargs)
+        del self.fields["assignee"]
 
 
 class ReassignForm(forms.Form):

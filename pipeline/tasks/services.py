@@ -75,6 +75,19 @@ def reassign_task(*, task, assignee, by):
     return locked
 
 
+@transaction.atomic
+def update_task(*, task, title, description="", due_on=None, priority=Task.Priority.NORMAL):
+    """Change what the task says and when it is due. A new due day gets its own reminders: they are
+    recorded for the day they were about (jobs.send_reminders)."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("Give the task a title.")
+    locked = _locked(task)
+    locked.title, locked.description, locked.due_on, locked.priority = title[:200], description, due_on, priority
+    locked.save(update_fields=["title", "description", "due_on", "priority", "updated_at"])
+    return locked
+
+
 def add_comment(*, task, author, body):
     body = body.strip()
     if not body:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from jobs.access import visible_jobs
 from ..applications.access import get_application_for_user
 from . import selectors, services
 from .access import assignee_choices, get_task_for_user, may_assign, visible_tasks
-from .forms import CommentForm, ReassignForm, TaskForm
+from .forms import CommentForm, ReassignForm, TaskEditForm, TaskForm
 from .models import Task
 
 _ABOUT_NO_ONE = "Only recruiters make tasks about no candidate: start from the candidate's page."
@@ -83,6 +84,7 @@ def _detail(request, task, *, comment_form=None, reassign_form=None, status=200)
     selectors.mark_visible_candidates([task], membership)
     ctx = {
         "task": task,
+        "may_edit": may_reassign,
         "today": selectors.local_today(request.user, request.organization),
         "comments": task.comments.select_related("author"),
         "comment_form": comment_form or CommentForm(),
@@ -118,6 +120,21 @@ def task_create(request):
     if request.method == "POST" and not allowed:
         form.add_error(None, _ABOUT_NO_ONE)
     ctx = {"form": form, "application": application, "next": _back(request, "")}
+    return render(request, "pipeline/tasks/task_form.html", ctx, status=400 if form.errors else 200)
+
+
+@organization_required
+def task_edit(request, pk):
+    task = get_task_for_user(request, pk)
+    if not may_assign(request.membership, task.application):
+        raise PermissionDenied("Only those who may see the application change its tasks.")
+    fields = ("title", "description", "due_on", "priority")
+    form = TaskEditForm(request.POST if request.method == "POST" else None, initial=model_to_dict(task, fields))
+    if request.method == "POST" and form.is_valid():
+        services.update_task(task=task, **form.cleaned_data)
+        messages.success(request, "Task saved.")
+        return redirect("pipeline:task", task.pk)
+    ctx = {"form": form, "task": task, "application": task.application, "next": ""}
     return render(request, "pipeline/tasks/task_form.html", ctx, status=400 if form.errors else 200)
 
 

@@ -159,6 +159,7 @@ EXPECTED = {
     "pipeline:tasks": (200, 200, 200, 200, 200, 200, 200, 302),
     "pipeline:task_create": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:task": (200, 200, 200, 200, 404, 200, 404, 302),
+    "pipeline:task_edit": (200, 200, 200, 200, 404, 403, 404, 302),
     "pipeline:complete_task": (302, 302, 302, 302, 404, 302, 404, 302),
     "pipeline:reopen_task": (302, 302, 302, 302, 404, 302, 404, 302),
     "pipeline:reassign_task": (302, 302, 302, 302, 404, 403, 404, 302),
