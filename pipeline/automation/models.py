@@ -73,7 +73,10 @@ class StageAction(models.Model):
     def audience(self):
         role_names = dict(HiringTeamMember.Role.choices)
         parts = ["the candidate"] if self.to_candidate and self.kind == self.Kind.EMAIL else []
-        parts += [f"the {role_names.get(role, role).lower()}" for role in self.roles]
+        if set(self.roles) >= set(role_names):
+            parts.append("the whole hiring team")
+        else:
+            parts += [f"the {role_names.get(role, role).lower()}" for role in self.roles]
         if self.members:
             parts.append(f"{len(self.members)} named member{'s' if len(self.members) != 1 else ''}")
         return ", ".join(parts)

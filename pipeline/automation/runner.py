@@ -136,6 +136,8 @@ def _not_wanted(run, application):
         return "" if application.status == Application.Status.REJECTED else "Not sent: no longer rejected."
     if run.action_id is None:
         return "Not run: the action was deleted."
+    if not run.action.is_active:
+        return "Not run: the action was switched off."
     if application.status != Application.Status.ACTIVE:
         return f"Not run: the application is {application.get_status_display().lower()}."
     if ApplicationStageHistory.objects.filter(application=application, pk__gt=run.history_id).exists():

@@ -161,7 +161,7 @@ def test_a_stage_templates_page_has_the_actions_too(client, default):
     assert response.status_code == 200
     section = response.text.split(f'id="actions-{stage.pk}"')[1].split("</section>")[0]
     assert "Email “Welcome” to the candidate" in section
-    assert "Notify the hiring manager, the recruiter, the interviewer, the coordinator" in section
+    assert "Notify the whole hiring team" in section
     # The variables a message quotes stand apart from its words.
     assert '<code class="variable">{{ candidate.full_name }}</code> was hired as' in section
     assert "0 in all" not in response.text  # a template holds no applications

@@ -237,6 +237,20 @@ def test_a_delayed_action_is_skipped_when_the_application_is_no_longer_active(
     assert (run.status, run.result) == (ActionRun.Status.SKIPPED, "Not run: the application is on hold.")
 
 
+def test_a_delayed_action_switched_off_meanwhile_does_not_run(
+    job, application, owner, django_capture_on_commit_callbacks
+):
+    action = _delayed(job, "Hired")
+    move(application, job, "Hired", owner, django_capture_on_commit_callbacks)
+    StageAction.objects.filter(pk=action.pk).update(is_active=False)
+
+    sweep_later(django_capture_on_commit_callbacks, minutes=3 * 24 * 60)
+
+    run = ActionRun.objects.get(action=action)
+    assert (run.status, run.result) == (ActionRun.Status.SKIPPED, "Not run: the action was switched off.")
+    assert sent_to("ada@example.com") == []
+
+
 @pytest.mark.parametrize("decision", ["reject", "withdraw", "hire"])
 def test_a_decision_cancels_the_pending_runs(job, application, owner, decision, django_capture_on_commit_callbacks):
     _delayed(job, "Hired")
