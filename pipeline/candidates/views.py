@@ -23,6 +23,7 @@ from ..applications.models import Tag
 from ..applications.notices import followed_among
 from ..applications.selectors import distinct_values
 from ..applications.services import rejection_reasons
+from ..applications.views.board import dialog_on_arrival
 from . import extensions, mentions, services
 from .access import get_candidate_for_user, sees_every_candidate, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
@@ -74,6 +75,8 @@ def candidate_detail(request, pk):
         "can_manage_privacy": can(request.membership, "manage_privacy"),
         "reasons": rejection_reasons(request.organization),
         "duplicates": candidate.possible_duplicates().filter(pk__in=visible_candidates(request).values("pk")),
+        # A move made here left an offer or a rejection email waiting: the page opens its dialog.
+        "confirm_url": dialog_on_arrival(request),
     }
     return render(request, "pipeline/candidate_detail.html", ctx)
 

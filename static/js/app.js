@@ -128,7 +128,21 @@
     });
   }
 
+  // Forms marked data-js-flag post js=1: after a move that left an email waiting, the server sends
+  // the person back to their page, which opens the confirm dialog (without this script, the form's page).
+  function flagForms(root) {
+    root.querySelectorAll("form[data-js-flag]:not([data-flagged])").forEach(function (form) {
+      form.setAttribute("data-flagged", "");
+      var flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "js";
+      flag.value = "1";
+      form.appendChild(flag);
+    });
+  }
+
   function init(root) {
+    flagForms(root);
     initToasts(root);
     initSortables(root);
     initBoard(root);

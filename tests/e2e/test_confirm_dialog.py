@@ -143,3 +143,29 @@ def test_reject_from_a_card_asks_for_a_reason_and_the_email(page, recruiter, job
     run = ActionRun.objects.get(application=grace, trigger=ActionRun.Trigger.REJECTION)
     assert run.status == ActionRun.Status.PENDING
     assert EmailMessage.objects.count() == 0
+
+
+def test_the_keyboard_move_menu_asks_in_the_same_dialog(page, recruiter, job, stages, people):
+    offer = next(stage for stage in stages if stage.name == "Offer Made")
+    ada = people[0]
+    sign_in(page, recruiter.email, PASSWORD)
+    page.goto(f"/jobs/{job.pk}/board/")
+
+    menu = card(page, ada).locator("details.move-menu")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    button = menu.get_by_role("button", name="Offer Made", exact=True)
+    button.focus()
+    with page.expect_navigation(url=re.compile(rf"/jobs/{job.pk}/board/#application-{ada.pk}$")):
+        page.keyboard.press("Enter")
+
+    dialog = page.get_by_role("dialog", name="Send this email?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Subject")).to_be_focused()  # the keyboard carries on in the dialog
+    dialog.get_by_role("button", name="Don't send").click()
+
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="won't be sent")).to_be_visible()
+    assert ActionRun.objects.get(application=ada, action__isnull=False).status == ActionRun.Status.CANCELLED
+    assert Application.objects.get(pk=ada.pk).current_stage_id == offer.pk
+    assert EmailMessage.objects.count() == 0

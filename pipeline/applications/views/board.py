@@ -68,6 +68,34 @@ def confirm_url(entries, *, job, back):
     return f"{url}?{urlencode({'stage': entries[0].to_stage_id, 'next': back})}"
 
 
+# A page reached after a move that left an email waiting, and the dialog it opens on arrival.
+_ASK_ON_ARRIVAL = "ask_on_arrival"
+
+
+def ask_after_move(request, confirm, back):
+    """Where a plain POST (the "Move to…" form, the bulk bar) goes after a move: `back`, or the
+    confirm form (`confirm`) when the move left an offer or a rejection email waiting.
+
+    With JavaScript (app.js marks the form: js=1) the person goes back to their page, which opens
+    the form as a dialog on arrival (dialog_on_arrival); without it, the form is a page of its own.
+    """
+    if confirm is None:
+        return redirect(back)
+    if request.POST.get("js") != "1":
+        return redirect(confirm)
+    request.session[_ASK_ON_ARRIVAL] = {"path": urlsplit(back).path, "url": confirm}
+    return redirect(back)
+
+
+def dialog_on_arrival(request):
+    """The confirm form's URL to open as a dialog on this page (once), or None. See ask_after_move."""
+    waiting = request.session.get(_ASK_ON_ARRIVAL)
+    if not waiting or waiting.get("path") != request.path:
+        return None
+    del request.session[_ASK_ON_ARRIVAL]
+    return waiting.get("url")
+
+
 def _render_board(request, job, *, params=None, stages=None, status=200, confirm=None):
     filters = board_filters(params if params is not None else request.GET)
     ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request), stages=stages)}
@@ -85,6 +113,8 @@ def board(request, pk):
     job = get_job_for_user(request, pk)
     if request.htmx and "columns" in request.GET:
         return _render_columns(request, job)
+    if not request.htmx:
+        return _render_board(request, job, confirm=dialog_on_arrival(request))
     return _render_board(request, job)
 
 
@@ -134,7 +164,7 @@ def board_column(request, pk, stage_pk):
         return _drag_answer(request, job, stages, stage, entries, shown=len(set(ids)))
     back = next_url(request, reverse("pipeline:board", args=[job.pk]))
     # An offer or a rejection email waits for a person's answer: ask it before going back.
-    return redirect(confirm_url(entries, job=job, back=back) or back)
+    return ask_after_move(request, confirm_url(entries, job=job, back=back), back)
 
 
 def _drag_answer(request, job, stages, stage, entries, *, shown):
@@ -180,7 +210,7 @@ def undo_move(request, pk):
         messages.success(request, f"{application.candidate} is back in {entry.to_stage.name}.")
     if not request.htmx:
         back = f"{next_url(request, reverse('pipeline:board', args=[job.pk]))}#application-{application.pk}"
-        return redirect(confirm_url([entry] if entry else [], job=job, back=back) or back)
+        return ask_after_move(request, confirm_url([entry] if entry else [], job=job, back=back), back)
     stages = job_stages(job)
     changed = [s for s in stages if entry and s.pk in (entry.from_stage_id, entry.to_stage_id)]
     params = _board_params(request)
@@ -222,7 +252,7 @@ def _respond(request, application, message=None, error=None, action=None, moves=
         return _render_board(request, application.job, params=_board_params(request), confirm=confirm)
     # Back to the board (or page) it came from, scrolled to and focused on the card.
     back = f"{next_url(request, reverse('pipeline:board', args=[application.job_id]))}#application-{application.pk}"
-    return redirect(confirm_url(moves, job=application.job, back=back) or back)
+    return ask_after_move(request, confirm_url(moves, job=application.job, back=back), back)
 
 
 @require_POST
@@ -380,4 +410,4 @@ def bulk_action(request, pk):
         confirm = confirm_url(moves, job=job, back=_board_url(request, job))
         return _render_board(request, job, params=_board_params(request), confirm=confirm)
     # A move that left offers or rejections waiting asks about them first (one text for them all).
-    return redirect(confirm_url(moves, job=job, back=board) or board)
+    return ask_after_move(request, confirm_url(moves, job=job, back=board), board)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from accounts.permissions import ability_required
 
@@ -16,9 +16,14 @@ from ..selectors import get_run_for_user
 
 def _back(request, run):
     page = reverse("pipeline:candidate", args=[run.application.candidate_id])
-    url = f"{next_url(request, page).split('#')[0]}#application-{run.application_id}"
-    # The candidate page again, from fresh state (htmx too: the timeline and the card both change).
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    path = next_url(request, page).split("#")[0]
+    if request.htmx:
+        # The page again, from fresh state: the timeline and the card both change (the same URL is
+        # reloaded, since a change of #fragment alone would load nothing).
+        if path == request.htmx.current_url_abs_path:
+            return HttpResponseClientRefresh()
+        return HttpResponseClientRedirect(path)
+    return redirect(f"{path}#application-{run.application_id}")
 
 
 @require_POST

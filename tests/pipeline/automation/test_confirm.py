@@ -263,6 +263,50 @@ def test_the_move_form_asks_on_its_own_page_and_sends_the_edited_words(
     assert "Dear Ada, welcome aboard soon." in message.html_body
 
 
+def slot_loads(html):
+    """The URL the page's dialog slot fetches on load (the confirm dialog), or None."""
+    found = re.search(r'<div id="dialog-slot" data-hx-get="([^"]+)" data-hx-trigger="load"', html)
+    return unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("where", ["board", "candidate"])
+def test_with_javascript_the_move_form_goes_back_and_the_page_opens_the_dialog(client, job, offer, application, where):
+    page = board(job) if where == "board" else f"/candidates/{application.candidate_id}/"
+
+    response = client.post(f"/applications/{application.pk}/move/", {"stage": offer.pk, "next": page, "js": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{page}#application-{application.pk}"
+    arrived = client.get(page)
+    assert arrived.status_code == 200
+    assert urlsplit(slot_loads(arrived.text)).path == confirm_url(application)
+    assert slot_loads(client.get(page).text) is None  # once
+    assert len(waiting(application)) == 1
+
+
+def test_with_javascript_a_bulk_move_goes_back_to_the_board_which_opens_the_dialog(client, job, offer, stages):
+    people = [ApplicationFactory(job=job, current_stage=stages[0]) for _ in range(2)]
+
+    response = client.post(
+        f"/jobs/{job.pk}/board/bulk/",
+        {"action": "move", "stage": offer.pk, "selected": [a.pk for a in people], "js": "1"},
+    )
+
+    assert response["Location"] == board(job)
+    loads = slot_loads(client.get(board(job)).text)
+    assert urlsplit(loads).path == f"/jobs/{job.pk}/confirm-actions/"
+    assert parse_qs(urlsplit(loads).query)["stage"] == [str(offer.pk)]
+
+
+def test_the_dialog_opens_on_the_page_it_was_meant_for_only(client, job, offer, application):
+    client.post(f"/applications/{application.pk}/move/", {"stage": offer.pk, "next": board(job), "js": "1"})
+
+    elsewhere = client.get(f"/candidates/{application.candidate_id}/")
+
+    assert slot_loads(elsewhere.text) is None
+    assert slot_loads(client.get(board(job)).text) is not None
+
+
 def test_the_board_move_menu_asks_too(client, job, offer, application):
     response = client.post(f"/applications/{application.pk}/move/", {"stage": offer.pk, "next": board(job)})
 

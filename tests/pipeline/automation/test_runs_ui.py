@@ -170,12 +170,17 @@ def test_cancel_of_a_finished_run_says_so(recruiter_client, application):
 
 
 def test_with_htmx_the_page_is_loaded_again(recruiter_client, application):
-    run = make_run(application, Status.PENDING)
+    runs = [make_run(application, Status.PENDING) for _ in range(2)]
+    candidate_page = f"/candidates/{application.candidate_id}/"
 
-    response = recruiter_client.post(f"/runs/{run.pk}/cancel/", headers=HTMX)
+    same = recruiter_client.post(
+        f"/runs/{runs[0].pk}/cancel/", headers={**HTMX, "HX-Current-URL": f"http://testserver{candidate_page}"}
+    )
+    elsewhere = recruiter_client.post(f"/runs/{runs[1].pk}/cancel/", {"next": "/tasks/"}, headers=HTMX)
 
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == f"/candidates/{application.candidate_id}/#application-{application.pk}"
+    assert same.status_code == elsewhere.status_code == 200
+    assert same["HX-Refresh"] == "true"
+    assert elsewhere["HX-Redirect"] == "/tasks/"
 
 
 # --- Who may -------------------------------------------------------------------------------------------
