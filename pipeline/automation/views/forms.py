@@ -31,7 +31,7 @@ class EmailTextForm(forms.Form):
 
     subject = forms.CharField(max_length=255, required=False)
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}),
         max_length=rendering.MAX_OUTPUT,
         required=False,
         help_text="HTML. Variables such as {{ candidate.first_name }} are filled in for each person.",
