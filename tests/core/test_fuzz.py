@@ -113,8 +113,8 @@ FUZZ = {
     "pipeline:duplicate_job": ((), ()),
     "pipeline:job_applications": (("page",), ()),
     "pipeline:board": (("q", "tag", "rating", "source", "starred", "status", "more", "count"), ()),
-    "pipeline:board_column": ((), ("application", "next")),
-    "pipeline:bulk_action": ((), ("selected", "action", "stage", "reason", "tag", "next")),
+    "pipeline:board_column": ((), ("application", "next", "js")),
+    "pipeline:bulk_action": ((), ("selected", "action", "stage", "tag", "next", "js")),
     "pipeline:bulk_email": (("selected", "template"), ("selected", "template", "confirm")),
     "pipeline:job_workflow": ((), ()),
     "pipeline:apply_template": (("template",), ("template", "map_{stage}")),
@@ -134,7 +134,7 @@ FUZZ = {
     "pipeline:move_action": ((), ("direction",)),
     "pipeline:delete_action": ((), ()),
     "pipeline:email_application": (("template",), ("template",)),
-    "pipeline:move_application": ((), ("stage", "note", "next")),
+    "pipeline:move_application": ((), ("stage", "note", "next", "send_again", "js")),
     "pipeline:undo_move": ((), ("history", "next")),
     "pipeline:follow_application": ((), ("following",)),
     "pipeline:confirm_actions": ((), ("run", "answer", "next")),
@@ -143,7 +143,7 @@ FUZZ = {
     "pipeline:reject_applications": (("selected", "next", "reason"), ("selected", *_REJECT_FORM)),
     "pipeline:retry_run": ((), ("next",)),
     "pipeline:cancel_run": ((), ("next",)),
-    "pipeline:application_action": ((), ("reason", "rating", "tag", "next")),  # each action in ACTIONS
+    "pipeline:application_action": ((), ("reason", "rating", "tag", "next", "js")),  # each action in ACTIONS
     "pipeline:download_answer_file": ((), ()),
     "pipeline:candidates": (
         ("q", "job", "stage", "tag", "source", "applied_from", "applied_to", "sort", "format", "page"),
