@@ -15,7 +15,7 @@ class TaskForm(forms.Form):
 
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "e.g. Call the references"}))
     description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    assignee = AssigneeField(queryset=None, required=False, empty_label="Nobody yet")
+    assignee = AssigneeField(queryset=None, required=False, empty_label="Nobody yet", label="Assigned to")
     due_on = forms.DateField(label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     priority = forms.ChoiceField(choices=Task.Priority.choices, initial=Task.Priority.NORMAL)
 
