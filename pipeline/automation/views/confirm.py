@@ -86,7 +86,9 @@ def _group(request, action, runs, *, bound):
     if bound:
         form = EmailTextForm(request.POST, prefix=prefix)
     else:
-        form = EmailTextForm(prefix=prefix, initial={"subject": template.subject, "body": template.html_body})
+        # Its template deleted since the move (the action keeps none): the person writes the text.
+        text = {"subject": template.subject, "body": template.html_body} if template else {"subject": "", "body": ""}
+        form = EmailTextForm(prefix=prefix, initial=text)
     people = [run.application.candidate for run in runs]
     return {
         "action": action, "template": template, "runs": runs, "form": form, "prefix": prefix,
@@ -99,6 +101,8 @@ def _preview(request, group):
     """The text as the first recipient gets it (the form's, or the template's before any post)."""
     form = group["form"]
     source = form.cleaned_data if form.is_bound else form.initial
+    if not source.get("subject") and not source.get("body"):
+        return
     try:
         group["preview"] = emails.preview_written(
             application=group["first"], subject=source["subject"], body=source["body"], sender=request.user
@@ -149,7 +153,8 @@ def _what(groups):
     for group in groups:
         count = len(group["runs"])
         to = group["first"].candidate.full_name if count == 1 else f"{count} people"
-        parts.append(f"the “{group['template'].name}” email to {to}")
+        name = group["template"].name if group["template"] else "waiting"
+        parts.append(f"the “{name}” email to {to}")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:]
 

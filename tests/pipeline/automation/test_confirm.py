@@ -567,3 +567,27 @@ def test_the_job_form_with_htmx_is_a_dialog(client, job, offer, stages):
     assert response.status_code == 200
     assert response.text.lstrip().startswith("<dialog") and "<html" not in response.text
     assert f'data-hx-post="/jobs/{job.pk}/confirm-actions/"' in response.text
+
+
+def test_an_offer_whose_template_was_deleted_since_is_written_by_hand(
+    client, job, offer, application, django_capture_on_commit_callbacks
+):
+    client.post(f"/applications/{application.pk}/move/", {"stage": offer.pk})
+    [run] = waiting(application)
+    run.action.email_template.delete()
+    prefix = f"a{run.action_id}"
+
+    page = client.get(confirm_url(application))
+    sent = answer(
+        client,
+        confirm_url(application),
+        [run],
+        django_capture_on_commit_callbacks,
+        answer="send",
+        **{f"{prefix}-subject": "Our offer", f"{prefix}-body": "<p>Welcome, {{ candidate.first_name }}.</p>"},
+    )
+
+    assert page.status_code == 200
+    assert f'name="{prefix}-subject"' in page.text and "Your offer from" not in page.text  # nothing to start from
+    assert sent.status_code == 302
+    assert EmailMessage.objects.get().subject == "Our offer"
