@@ -169,3 +169,25 @@ def test_the_keyboard_move_menu_asks_in_the_same_dialog(page, recruiter, job, st
     assert ActionRun.objects.get(application=ada, action__isnull=False).status == ActionRun.Status.CANCELLED
     assert Application.objects.get(pk=ada.pk).current_stage_id == offer.pk
     assert EmailMessage.objects.count() == 0
+
+
+def test_the_bulk_bar_rejects_in_the_same_small_form(page, recruiter, job, stages, people):
+    sign_in(page, recruiter.email, PASSWORD)
+    page.goto(f"/jobs/{job.pk}/board/")
+
+    page.get_by_label("Select Ada Lovelace").check()
+    page.get_by_label("Select Grace Hopper").check()
+    page.get_by_text("Act on several at once…").click()
+    page.locator("#bulk-action").select_option("reject")
+    page.get_by_role("button", name="Apply").click()
+
+    dialog = page.get_by_role("dialog", name="Reject 2 candidates")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("2 selected: Grace Hopper, Ada Lovelace.")
+    dialog.get_by_label("Reason").select_option("Position filled")
+    dialog.get_by_label("Send the rejection email").uncheck()
+    dialog.get_by_role("button", name="Reject 2").click()
+
+    expect(page.get_by_role("status").filter(has_text="Rejected 2. No email was sent.")).to_be_visible()
+    assert set(Application.objects.values_list("status", flat=True)) == {Application.Status.REJECTED}
+    assert not ActionRun.objects.filter(trigger=ActionRun.Trigger.REJECTION).exists()

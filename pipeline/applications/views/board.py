@@ -72,23 +72,23 @@ def confirm_url(entries, *, job, back):
 _ASK_ON_ARRIVAL = "ask_on_arrival"
 
 
-def ask_after_move(request, confirm, back):
-    """Where a plain POST (the "Move to…" form, the bulk bar) goes after a move: `back`, or the
-    confirm form (`confirm`) when the move left an offer or a rejection email waiting.
+def ask_after_move(request, form, back):
+    """Where a plain POST (the "Move to…" form, the bulk bar) goes: `back`, or a `form` to fill in
+    first (confirm the offer or rejection email a move left waiting; the bulk bar's rejection).
 
     With JavaScript (app.js marks the form: js=1) the person goes back to their page, which opens
     the form as a dialog on arrival (dialog_on_arrival); without it, the form is a page of its own.
     """
-    if confirm is None:
+    if form is None:
         return redirect(back)
     if request.POST.get("js") != "1":
-        return redirect(confirm)
-    request.session[_ASK_ON_ARRIVAL] = {"path": urlsplit(back).path, "url": confirm}
+        return redirect(form)
+    request.session[_ASK_ON_ARRIVAL] = {"path": urlsplit(back).path, "url": form}
     return redirect(back)
 
 
 def dialog_on_arrival(request):
-    """The confirm form's URL to open as a dialog on this page (once), or None. See ask_after_move."""
+    """The form's URL to open as a dialog on this page (once), or None. See ask_after_move."""
     waiting = request.session.get(_ASK_ON_ARRIVAL)
     if not waiting or waiting.get("path") != request.path:
         return None
@@ -393,7 +393,7 @@ def bulk_action(request, pk):
         # One form for the reason and the rejection email, rendered for each person.
         query = urlencode([("selected", a.pk) for a in applications] + [("next", board)])
         url = f"{reverse('pipeline:reject_applications', args=[job.pk])}?{query}"
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        return HttpResponseClientRedirect(url) if request.htmx else ask_after_move(request, url, board)
     elif action == "email":
         query = urlencode([("selected", a.pk) for a in applications])
         return redirect(f"{reverse('pipeline:bulk_email', args=[job.pk])}?{query}")

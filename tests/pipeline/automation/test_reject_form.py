@@ -362,3 +362,13 @@ def test_the_bulk_form_with_htmx_is_a_dialog(client, job, application):
     assert response.text.lstrip().startswith("<dialog") and "<html" not in response.text
     assert "Reject 1 candidate" in response.text
     assert f'<input type="hidden" name="selected" value="{application.pk}">' in response.text
+
+
+def test_with_javascript_the_bulk_bars_reject_opens_as_a_dialog_on_the_board(client, job, application):
+    response = client.post(f"/jobs/{job.pk}/board/bulk/", {"action": "reject", "selected": [application.pk], "js": "1"})
+
+    assert response["Location"] == f"/jobs/{job.pk}/board/"
+    page = client.get(f"/jobs/{job.pk}/board/")
+    found = re.search(r'<div id="dialog-slot" data-hx-get="([^"]+)" data-hx-trigger="load"', page.text)
+    assert found and found.group(1).startswith(f"/jobs/{job.pk}/board/reject/?selected={application.pk}&amp;next=")
+    assert fresh(application).status == Application.Status.ACTIVE
