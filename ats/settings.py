@@ -115,6 +115,7 @@ TEMPLATES = [
                 "accounts.context_processors.organization",
                 "notifications.context_processors.live",
                 "notifications.context_processors.bell",
+                "pipeline.tasks.context_processors.due_tasks",
             ],
         },
     },
