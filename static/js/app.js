@@ -99,6 +99,15 @@
     });
     var again = targets.content.querySelector(".move-again");  // "Send again", after the stages
     if (again) { items.appendChild(again.cloneNode(true)); }
+    var reject = targets.content.querySelector(".move-menu-reject");
+    var card = menu.closest("[data-application]");
+    if (reject && card && !menu.hasAttribute("data-closed")) {
+      var link = reject.cloneNode(true);
+      link.href = link.getAttribute("href").replace("/0/", "/" + card.dataset.application + "/");
+      link.setAttribute("data-hx-get", link.getAttribute("href"));
+      items.appendChild(link);
+      htmx.process(link);
+    }
     menu.setAttribute("data-filled", "");
   }, true);  // toggle does not bubble: listen while it goes down
 

@@ -25,7 +25,7 @@ from jobs.models import FormField
 from jobs.services import add_question
 from notifications.models import Category
 from pipeline.automation.forms import FORMS as ACTION_FORMS
-from pipeline.automation.views.forms import RejectForm
+from pipeline.automation.forms import RejectForm
 from pipeline.candidates.forms import CandidateForm
 from tests.core.test_url_matrix import PUBLIC, build_organisation, fill, our_patterns
 

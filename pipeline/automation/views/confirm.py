@@ -25,8 +25,8 @@ from ...applications import emails
 from ...applications.access import get_application_for_user
 from ...applications.views.board import next_url
 from .. import services
+from ..forms import EmailTextForm
 from ..selectors import by_action, waiting_for_user
-from .forms import EmailTextForm
 
 # How many recipients the form names before "and N more".
 NAMED = 8

@@ -24,7 +24,7 @@ from mail.models import EmailTemplate
 from ...applications import emails, services
 from ...applications.access import get_application_for_user, visible_applications
 from ...applications.views.board import next_url
-from .forms import RejectForm, when
+from ..forms import RejectForm, when
 
 REJECTION_TEMPLATE = "rejection"
 NAMED = 8
