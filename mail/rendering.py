@@ -361,6 +361,15 @@ def _too_wide(nodes):
     return None
 
 
+def variables_used(source):
+    """The variable names `source` prints or tests ("candidate.first_name"); empty for a source that doesn't compile."""
+    try:
+        compiled = _engine.from_string(source)
+    except TemplateSyntaxError:
+        return set()
+    return {name for node in _nodes(compiled.nodelist) for name, _ in _variables(node) if name}
+
+
 def check(source, *, label="template", strict=False):
     """(errors, warnings) for one template string. Errors mean it can't be used.
 

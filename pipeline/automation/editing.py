@@ -192,6 +192,14 @@ def _check_people(action):
         action.members = members
 
 
+INTERVIEW = "interview."
+
+
+def _template_variables(template):
+    sources = (template.subject, template.html_body, template.text_body)
+    return set().union(*(rendering.variables_used(source) for source in sources))
+
+
 def _check_template(action):
     template = action.email_template
     if action.kind != Kind.EMAIL:
@@ -202,6 +210,15 @@ def _check_template(action):
         yield "email_template", "Choose one of your organisation's email templates."
     elif not template.is_active:
         yield "email_template", f"The template “{template.name}” is switched off: switch it on, or choose another."
+    elif any(name.startswith(INTERVIEW) for name in _template_variables(template)):
+        # Filled once an interview is scheduled; entering a stage schedules none, so they would print nothing.
+        yield (
+            "email_template",
+            (
+                f"“{template.name}” gives the interview's date, time or place, which a stage's email doesn't know: "
+                "choose another template (a meeting action arranges the interview)."
+            ),
+        )
 
 
 def _check_complete(action):

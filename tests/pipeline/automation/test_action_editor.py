@@ -371,6 +371,14 @@ def test_a_switched_off_template_is_not_offered(client, phone_screen, template):
     refused(client, phone_screen, "email", email_body(template), expect="Select a valid choice")
 
 
+def test_a_template_that_gives_the_interviews_date_is_refused(client, phone_screen, organization):
+    """Its {{ interview.date }} is filled once an interview is scheduled: entering a stage schedules none."""
+    interview = EmailTemplate.objects.get(organization=organization, key="phone_screen")
+
+    refused(client, phone_screen, "email", email_body(interview), expect="which a stage&#x27;s email doesn&#x27;t know")
+    assert not StageAction.objects.filter(stage=phone_screen, email_template=interview).exists()
+
+
 def test_an_email_needs_someone_to_receive_it(client, phone_screen, template):
     body = email_body(template)
     del body["to_candidate"]
