@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -13,7 +12,6 @@ from accounts.params import to_int, to_text
 from jobs.models import Stage
 
 from .models import Application, ApplicationTag, normalise_tag
-from .services import rejection_reasons
 
 CARDS_PER_COLUMN = 25
 STATUS_FILTERS = {
@@ -271,7 +269,5 @@ def build_board(job, filters, *, expanded=None, stages=None):
         "stages": stages,
         "total": sum(column["count"] for column in columns),
         "sources": job_sources(job),
-        # Called by the template only where the page shows them (not in the htmx board region).
-        "reasons": partial(rejection_reasons, job.organization),
         "status_filters": [(key, label) for key, (label, _) in STATUS_FILTERS.items()],
     }

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 # Session, user, membership, job, stages, cards (one UNION of per-column LIMITs), tags, counts, sources,
-# rejection reasons, the bell's unread count (full page only): the same at any size (step 8 floor: 12).
+# the bell's unread count and the Tasks badge's (full page only): the same at any size (step 8 floor: 12).
 MAX_BOARD_QUERIES = 11
 
 
