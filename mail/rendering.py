@@ -362,7 +362,7 @@ def _too_wide(nodes):
 
 
 def variables_used(source):
-    """The variable names `source` prints or tests ("candidate.first_name"); empty for a source that doesn't compile."""
+    """The variable names `source` prints or tests ("organization.name"); empty for a source that doesn't compile."""
     try:
         compiled = _engine.from_string(source)
     except TemplateSyntaxError:
