@@ -56,8 +56,8 @@ def by_action(runs):
 def timeline_items(candidate, *, applications, viewer):
     """The candidate timeline's provider (pipeline.candidates.extensions): each run of `applications`
     (those the viewer may see), what it is and where it stands. One query for all of them."""
-    jobs = {application.pk: application.job for application in applications}
-    runs = ActionRun.objects.filter(application_id__in=list(jobs)).select_related("created_by")
+    job_of = {application.pk: application.job for application in applications}
+    runs = ActionRun.objects.filter(application_id__in=list(job_of)).select_related("created_by")
     return [
         {
             "at": run.created_at,
@@ -65,7 +65,7 @@ def timeline_items(candidate, *, applications, viewer):
             "text": run.label,
             "run": run,
             "actor": run.created_by,
-            "job": jobs[run.application_id],
+            "job": job_of[run.application_id],
         }
         for run in runs
     ]

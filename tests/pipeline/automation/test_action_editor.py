@@ -522,10 +522,12 @@ def test_a_switched_off_action_is_not_set_off(phone_screen, application, recruit
 
     action = phone_screen.actions.get()
     editing.set_action_active(action=action, active=False)
+    still_on = an_action(phone_screen, title="Still on")
 
-    move_application(application=application, to_stage=phone_screen, by=recruiter)
+    entry = move_application(application=application, to_stage=phone_screen, by=recruiter)
 
-    assert not ActionRun.objects.filter(action=action).exists()
+    assert entry.to_stage == phone_screen
+    assert list(ActionRun.objects.filter(history=entry).values_list("action", flat=True)) == [still_on.pk]
 
 
 def test_reordering_up_and_down(client, job, phone_screen):

@@ -46,6 +46,7 @@ def test_an_interviewer_sees_only_what_is_given_to_them(interviewer, tasks):
 
 def test_a_member_who_left_sees_nothing(recruiter, tasks):
     membership = recruiter.memberships.get()
+    assert tasks_visible_to(membership).exists()  # saw them while a member
     membership.is_active = False
     membership.save()
 
