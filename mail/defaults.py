@@ -47,6 +47,21 @@ DEFAULT_TEMPLATES = [
      "Reminder: interview on {{ interview.date }}",
      "<p>Hello {{ candidate.first_name }},</p><p>A reminder of your interview for {{ job.title }} on "
      "{{ interview.date }} at {{ interview.time }}: {{ interview.place }}.</p>" + _SIGN),
+    ("interview_panel", "Interview invitation (panel)", C.MEETING_REMINDER,
+     "Interview: {{ candidate.full_name }} for {{ job.title }}, {{ interview.date }}",
+     "<p>Hello,</p><p>You are on the panel for {{ candidate.full_name }}'s interview for {{ job.title }} on "
+     "{{ interview.date }} at {{ interview.time }} ({{ interview.place }}). The calendar invitation is attached.</p>"
+     "<p>Their profile, resume and answers, and your scorecard afterwards: "
+     '<a href="{{ interview.url }}">{{ interview.url }}</a></p>' + _SIGN),
+    ("interview_cancelled", "Interview cancelled", C.MEETING_REMINDER,
+     "Cancelled: interview for {{ job.title }}, {{ interview.date }}",
+     "<p>Hello {{ candidate.first_name }},</p><p>We are sorry: the interview for {{ job.title }} on "
+     "{{ interview.date }} at {{ interview.time }} is cancelled. We will be in touch about what comes next.</p>"
+     + _SIGN),
+    ("interview_panel_cancelled", "Interview cancelled (panel)", C.MEETING_REMINDER,
+     "Cancelled: interview with {{ candidate.full_name }}, {{ interview.date }}",
+     "<p>Hello,</p><p>The interview with {{ candidate.full_name }} for {{ job.title }} on {{ interview.date }} at "
+     "{{ interview.time }} is cancelled, or you are no longer on its panel.</p>" + _SIGN),
     ("task_reminder", "Task reminder", C.TASK_REMINDER,
      "Reminder: a task is waiting",
      "<p>Hello,</p><p>A hiring task for {{ candidate.full_name }} ({{ job.title }}) is waiting for you.</p>" + _SIGN),

@@ -12,5 +12,6 @@ from .applications.models import (  # noqa: F401
 )
 from .automation.models import ActionRun, StageAction  # noqa: F401
 from .candidates.models import Candidate, Note, TimelineEvent  # noqa: F401
+from .interviews.models import Interview, PanelMember, Scorecard  # noqa: F401
 from .privacy.models import ErasureRecord, RetentionExtension  # noqa: F401
 from .tasks.models import Task, TaskComment  # noqa: F401

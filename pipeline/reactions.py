@@ -12,10 +12,12 @@ published on commit from the process that made the change (notifications.live), 
 hint, not work: losing one loses nothing a page's next fetch doesn't show, and a queue's delay
 would only make it late.
 
-Stage actions are the one entry that writes in the caller's transaction: entering a stage owes
+Stage actions are the main entry that writes in the caller's transaction: entering a stage owes
 one ActionRun per action of that stage, and the runs are the record of that debt (a sweeper finds
 a run whose task was lost), so they are written with the move, then queued on commit. This module
-reaches pipeline.automation by dotted path, like the tasks, so it still imports no room.
+reaches pipeline.automation by dotted path, like the tasks, so it still imports no room. A decision
+cancels the application's interviews still to come the same way (their cancellations are written
+to the outbox with the decision).
 
 Later steps add here: webhooks (12).
 """
@@ -31,6 +33,7 @@ NOTIFY_STAGE_ENTERED = "pipeline.applications.tasks.notify_stage_entered"
 NOTIFY_DECISION = "pipeline.applications.tasks.notify_decision"
 NOTIFY_MENTIONS = "pipeline.candidates.tasks.notify_mentions"
 NOTIFY_TASK_ASSIGNED = "pipeline.tasks.jobs.notify_assigned"
+NOTIFY_INTERVIEW_SCHEDULED = "pipeline.interviews.jobs.notify_scheduled"
 TASK_PATHS = (
     PARSE_RESUME,
     NOTIFY_NEW_APPLICATION,
@@ -38,13 +41,21 @@ TASK_PATHS = (
     NOTIFY_DECISION,
     NOTIFY_MENTIONS,
     NOTIFY_TASK_ASSIGNED,
+    NOTIFY_INTERVIEW_SCHEDULED,
 )
 # Called in the caller's transaction (see above), not queued.
 START_STAGE_ACTIONS = "pipeline.automation.services.start_stage_actions"
 CANCEL_PENDING_RUNS = "pipeline.automation.services.cancel_pending_runs"
 CANCEL_RUNS_OF_ENTRY = "pipeline.automation.services.cancel_runs_of_entry"
 QUEUE_REJECTION_EMAIL = "pipeline.automation.services.queue_rejection_email"
-IN_TRANSACTION_PATHS = (START_STAGE_ACTIONS, CANCEL_PENDING_RUNS, CANCEL_RUNS_OF_ENTRY, QUEUE_REJECTION_EMAIL)
+CANCEL_UPCOMING_INTERVIEWS = "pipeline.interviews.services.cancel_upcoming"
+IN_TRANSACTION_PATHS = (
+    START_STAGE_ACTIONS,
+    CANCEL_PENDING_RUNS,
+    CANCEL_RUNS_OF_ENTRY,
+    QUEUE_REJECTION_EMAIL,
+    CANCEL_UPCOMING_INTERVIEWS,
+)
 
 
 def _now(path, *args, **kwargs):
@@ -116,6 +127,8 @@ def application_unrejected(application, event):
 
 def _decided(application, event):
     _now(CANCEL_PENDING_RUNS, application, reason=f"{event.text}.", trigger="stage")
+    # Its interviews still to come leave everyone's calendar (the decision is the reason given).
+    _now(CANCEL_UPCOMING_INTERVIEWS, application, reason=f"{event.text}.")
     enqueue_on_commit(NOTIFY_DECISION, event.pk)
     live.stages_changed(application.job_id, [application.current_stage_id])
 
@@ -129,3 +142,15 @@ def note_added(note, mentioned):
     """A note was written; `mentioned` are the members it names (none for a private note)."""
     if mentioned:
         enqueue_on_commit(NOTIFY_MENTIONS, note.pk)
+
+
+def interview_scheduled(interview, user_ids, *, by=None):
+    """Members were put on an interview's panel (scheduled, or added later): they hear of it.
+    Their invitations are already in the outbox: the interview's service wrote them with it."""
+    enqueue_on_commit(NOTIFY_INTERVIEW_SCHEDULED, interview.pk, list(user_ids), getattr(by, "pk", None))
+
+
+def scorecard_submitted(scorecard, *, created):
+    """Feedback was given (or changed): open boards redraw the card's recommendation tally."""
+    application = scorecard.interview.application
+    live.stages_changed(application.job_id, [application.current_stage_id])

@@ -1,8 +1,10 @@
 """Who may see which application: one rule, for pages, downloads and (later) the API.
 
 Recruiters and admins see every application of their organisation; hiring
-managers those of the jobs whose team they are on; interviewers none yet (they
-will see the applications of their interviews). Another organisation's rows are 404.
+managers those of the jobs whose team they are on; anyone on the panel of one of
+its interviews (not cancelled) sees that application. Another organisation's rows are 404.
+Interviews are a room above this one: the rule names them by relation ("interviews__panel")
+and imports nothing of theirs.
 """
 
 from django.db.models import Q
@@ -20,23 +22,40 @@ def applications_visible_to(membership):
     applications = Application.objects.filter(job__organization_id=membership.organization_id)
     if can(membership, "manage_candidates"):
         return applications
+    on_a_panel = Q(pk__in=_interviewed_by(membership.user_id))
     if can(membership, "manage_applications"):
-        return applications.filter(job__team__user_id=membership.user_id)
-    return applications.none()
+        return applications.filter(Q(job__team__user_id=membership.user_id) | on_a_panel)
+    return applications.filter(on_a_panel)
 
 
-def members_who_see_jobs(organization_id, job_ids):
-    """The active members who may see the applications of any of `job_ids`: the rule above, from the
-    other side ("who may see this?" rather than "what may this member see?"), for choosing whom to tell."""
+def _interviewed_by(user_id):
+    """The ids of the applications with an interview (not cancelled) whose panel `user_id` is on."""
+    return Application.objects.filter(
+        interviews__panel__user_id=user_id, interviews__status=INTERVIEW_SCHEDULED
+    ).values("pk")
+
+
+# pipeline.interviews.models.Interview.Status.SCHEDULED, by value (that room is above this one).
+INTERVIEW_SCHEDULED = "scheduled"
+
+
+def members_who_see_jobs(organization_id, job_ids, application_ids=()):
+    """The active members who may see the applications of any of `job_ids` (and, through an
+    interview, `application_ids`): the rule above, from the other side ("who may see this?" rather
+    than "what may this member see?"), for choosing whom to tell."""
     members = Membership.objects.filter(organization_id=organization_id, is_active=True, user__is_active=True)
+    panels = Application.objects.filter(pk__in=application_ids, interviews__status=INTERVIEW_SCHEDULED).values(
+        "interviews__panel__user_id"
+    )
     return members.filter(
         Q(role__in=roles_with("manage_candidates"))
         | Q(role__in=roles_with("manage_applications"), user__hiring_teams__job_id__in=job_ids)
+        | Q(user_id__in=panels)
     ).distinct()
 
 
 def members_who_see(application):
-    return members_who_see_jobs(application.job.organization_id, [application.job_id])
+    return members_who_see_jobs(application.job.organization_id, [application.job_id], [application.pk])
 
 
 def can_view_application(membership, application):

@@ -23,11 +23,16 @@ VARIABLES = {
         rendering.SYSTEM_URL,
     ),
     "stage.name": ("The application's stage", "Phone Screen"),
-    # Documented for the interview templates; values_for() fills them once interviews exist (a later
-    # room), until then they print nothing.
+    # For the interview templates: pipeline.interviews.emails.values_for() fills them from the real
+    # interview; any other email (about an application, not an interview) prints nothing for them.
     "interview.date": ("Interview date", "Tuesday 3 March 2026"),
-    "interview.time": ("Interview time", "14:30"),
+    "interview.time": ("Interview time and zone", "14:30 CET"),
     "interview.place": ("Interview place or link", "Video call: https://meet.example.com/abc"),
+    "interview.url": (
+        "The interview's page, for the team",
+        "https://ats.example.com/interviews/42/",
+        rendering.SYSTEM_URL,
+    ),
     "links.careers": ("Your careers page", "https://careers.example.com/acme/", rendering.SYSTEM_URL),
 }
 

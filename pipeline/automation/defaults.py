@@ -30,8 +30,8 @@ DEFAULT_ACTIONS = {
          "location": "Video call", "slot_rule": Slot.TO_SCHEDULE},
     ],
     "Final Interview": [
-        {"kind": Kind.MEETING, "title": "Final interview", "roles": [Role.HIRING_MANAGER], "duration_minutes": 60,
-         "location": "Office", "slot_rule": Slot.TO_SCHEDULE},
+        {"kind": Kind.MEETING, "title": "Final interview", "roles": [Role.HIRING_MANAGER, Role.INTERVIEWER],
+         "duration_minutes": 60, "location": "Office", "slot_rule": Slot.NEXT_WORKING_DAY},
     ],
     "Reference Check": [
         {"kind": Kind.TASK, "title": "Call the first reference", "roles": [Role.RECRUITER], "due_in_days": 3},

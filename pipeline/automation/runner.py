@@ -32,6 +32,8 @@ from ..applications import emails
 from ..applications.access import members_who_see
 from ..applications.models import Application, ApplicationStageHistory
 from ..applications.notices import application_url
+from ..interviews.services import schedule_interview
+from ..interviews.slots import next_working_day_at, organizer_zone
 from ..tasks.services import create_task
 from .models import ActionRun, StageAction
 from .services import RUN_ACTIONS
@@ -126,6 +128,8 @@ def perform(run):
         return ActionRun.Status.DONE, _email(run, application), None
     if kind == StageAction.Kind.NOTIFICATION:
         return ActionRun.Status.DONE, _notification(run, application), None
+    if kind == StageAction.Kind.MEETING and run.action.slot_rule == StageAction.SlotRule.NEXT_WORKING_DAY:
+        return ActionRun.Status.DONE, _meeting(run, application), None
     task = _task(run, application)
     return ActionRun.Status.DONE, f"Task “{task.title}” for {_name(task.assignee) or 'the team'}", task
 
@@ -249,8 +253,30 @@ def _notification(run, application):
     return f"Notified {', '.join(_name(user) for user in people)}"
 
 
+def _meeting(run, application):
+    """A meeting action with a slot rule: the interview itself, the next working day at 10:00 in the
+    organiser's zone (whoever moved the application, else whoever created the job), invitations and all."""
+    action = run.action
+    organizer = _sender(run, application)
+    organization = application.job.organization
+    values = emails.values_for(application)
+    try:
+        interview = schedule_interview(
+            application=application, organizer=organizer, by=run.created_by, key=f"action-run:{run.pk}",
+            title=_render(action.title, values, "title") or action.get_kind_display(),
+            starts_at=next_working_day_at(organizer_zone(organizer, organization)),
+            duration_minutes=action.duration_minutes or 30, interviewers=_people(action, application),
+            location=action.location, candidate_template=action.email_template.key if action.email_template else None,
+        )  # fmt: skip
+    except ValidationError as error:
+        raise ActionError(" ".join(error.messages)) from error
+    when = timezone.localtime(interview.starts_at, organizer_zone(organizer, organization))
+    panel = ", ".join(_name(user) for user in interview.interviewers.all()) or "no interviewers yet"
+    return f"Interview “{interview.title}” on {when:%a %d %b %H:%M %Z} with {panel}; invitations sent"
+
+
 def _task(run, application):
-    """A task action's task; a meeting action's, until meetings are scheduled: someone's task to arrange it."""
+    """A task action's task; a meeting action "to schedule"'s: someone's task to arrange it."""
     action = run.action
     organization = application.job.organization
     values = emails.values_for(application)

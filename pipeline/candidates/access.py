@@ -28,8 +28,10 @@ def candidates_visible_to(membership):
 
 def members_who_see_candidate(candidate):
     """The active members who may see `candidate`: every recruiter, and whoever sees one of their applications."""
-    job_ids = candidate.applications.values_list("job_id", flat=True)
-    return members_who_see_jobs(candidate.organization_id, job_ids)
+    applications = candidate.applications.values_list("pk", "job_id")
+    return members_who_see_jobs(
+        candidate.organization_id, [job for _, job in applications], [pk for pk, _ in applications]
+    )
 
 
 def can_view_candidate(membership, candidate):

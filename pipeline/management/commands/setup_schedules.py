@@ -9,6 +9,7 @@ SCHEDULES = [
     ("Retry email whose time has come", "mail.tasks.deliver_due", 1),
     ("Run stage actions whose time has come, or whose task was lost", "pipeline.automation.tasks.sweep", 1),
     ("Remind assignees of tasks due today or overdue", "pipeline.tasks.jobs.send_reminders", 15),
+    ("Interview reminders and feedback requests", "pipeline.interviews.jobs.sweep", 5),
     ("Send daily notification digests whose local time has come", "notifications.tasks.send_digests", 15),
     ("Tell senders of emails that could not be delivered", "notifications.tasks.notify_failed_deliveries", 5),
     ("Erase candidates past their retention date", "pipeline.privacy.tasks.erase_expired_candidates", Schedule.DAILY),
