@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from .models import EmailEvent, EmailMessage
+from .models import EmailAttachment, EmailEvent, EmailMessage
 
 ERASED_SUBJECT = "(erased)"
 RECIPIENT_FIELDS = ("to", "cc", "bcc")
@@ -69,8 +69,9 @@ def erase_messages(*, organization, related=(), addresses=(), pks=()):
     """Blank what the organisation's messages about these objects or to these addresses say; returns how many.
 
     Each message keeps its row, status and dates: `addresses` leave its recipients, its subject
-    becomes "(erased)", its bodies, template values, links and error go, its events lose their URL
-    and detail, and an "erased" event is added. A message still queued is failed instead of sent.
+    becomes "(erased)", its bodies, attachments, template values, links and error go, its events
+    lose their URL and detail, and an "erased" event is added. A message still queued is failed
+    instead of sent.
     """
     wanted = _addresses(addresses)
     about = messages_about(organization=organization, related=related, addresses=addresses, pks=pks)
@@ -91,6 +92,7 @@ def erase_messages(*, organization, related=(), addresses=(), pks=()):
         [*RECIPIENT_FIELDS, "subject", "html_body", "text_body", "context", "links", "last_error", "status",
          "next_attempt_at"],
     )  # fmt: skip
+    EmailAttachment.objects.filter(message__in=messages).delete()
     EmailEvent.objects.filter(message__in=messages).update(url="", detail="")
     EmailEvent.objects.bulk_create(EmailEvent(message=message, kind=EmailEvent.Kind.ERASED) for message in messages)
     return len(messages)

@@ -133,3 +133,21 @@ class EmailEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.message}"
+
+
+class EmailAttachment(models.Model):
+    """A file sent with a message, stored with it so a retry sends the same bytes and erasure removes them."""
+
+    message = models.ForeignKey(EmailMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    # The whole Content-Type value, parameters included ("text/calendar; method=REQUEST"): sent as it is.
+    mimetype = models.CharField(max_length=150)
+    content = models.BinaryField()
+    # A body part beside the text and HTML (a calendar's invitation), not a file to open.
+    as_alternative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename

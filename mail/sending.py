@@ -10,6 +10,8 @@ line, and the caller commits a marker there (services.deliver).
 import contextlib
 import smtplib
 import socket
+from email import encoders
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -43,9 +45,53 @@ def describe(error):
     return f"{error.__class__.__name__}: {text}" if text else error.__class__.__name__
 
 
-def build(message):
-    """The EmailMultiAlternatives for one outbox row."""
-    email = EmailMultiAlternatives(
+class _OutboxEmail(EmailMultiAlternatives):
+    """EmailMultiAlternatives whose alternatives may be finished MIME parts.
+
+    Django makes an alternative's part itself from (content, mimetype): it splits the mimetype at
+    "/" and re-encodes the text, so its parameters (a calendar's method=REQUEST) survive only by
+    accident and the bytes sent are not the stored ones. A part made by _part goes in as it is.
+    """
+
+    def _create_mime_attachment(self, content, mimetype):
+        if isinstance(content, MIMEBase):
+            return content
+        return super()._create_mime_attachment(content, mimetype)
+
+
+def _part(attachment):
+    """The MIME part of a stored EmailAttachment: its Content-Type as stored, its bytes in base64.
+
+    base64 sends exactly the stored bytes, an .ics file's CRLF line endings included. A text type
+    without a charset is UTF-8 (services checks that it decodes), and says so.
+    """
+    if any(character in f"{attachment.mimetype}{attachment.filename}" for character in "\r\n"):
+        raise ValueError(f"A line break in attachment #{attachment.pk}'s type or name.")  # services refuses these
+    part = MIMEBase("application", "octet-stream")
+    part.replace_header("Content-Type", attachment.mimetype)
+    if part.get_content_maintype() == "text" and part.get_param("charset") is None:
+        part.replace_header("Content-Type", f'{attachment.mimetype}; charset="utf-8"')
+    part.set_payload(bytes(attachment.content))  # a BinaryField may read back as a memoryview
+    encoders.encode_base64(part)
+    if not attachment.as_alternative:
+        filename = attachment.filename
+        if not filename.isascii():
+            filename = ("utf-8", "", filename)  # RFC 2231, as Django does
+        part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def build(message, *, attachments=None):
+    """The EmailMultiAlternatives for one outbox row.
+
+    `attachments` are the row's EmailAttachment rows when the caller loaded them already (a batch
+    loads all its messages' in one query); otherwise they are read here. One marked as_alternative
+    joins the text and HTML in the multipart/alternative (a calendar's invitation); the others are
+    attached files.
+    """
+    if attachments is None:
+        attachments = list(message.attachments.all())
+    email = _OutboxEmail(
         subject=message.subject,
         body=message.text_body,
         from_email=message.from_email,
@@ -57,6 +103,12 @@ def build(message):
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    for attachment in attachments:
+        part = _part(attachment)
+        if attachment.as_alternative:
+            email.attach_alternative(part, part.get_content_type())
+        else:
+            email.attach(part)
     return email
 
 
@@ -91,13 +143,13 @@ class Sender:
             self._open = True
             self.connections += 1
 
-    def send(self, message, *, before_data):
+    def send(self, message, *, before_data, attachments=None):
         """Send one outbox row; returns the recipients the server refused (others got it).
 
-        Raises UnclearDelivery when the failure came after the data was handed over;
-        any other exception means the server does not have the message.
+        `attachments`: see build. Raises UnclearDelivery when the failure came after the data was
+        handed over; any other exception means the server does not have the message.
         """
-        email = build(message)
+        email = build(message, attachments=attachments)
         if not self.smtp:
             return self._send_other(email, before_data)
         try:

@@ -1,7 +1,10 @@
 """Queueing and sending email. `mail` knows nothing of applications: it sends rendered
 templates to addresses, and can point back at any object through a generic relation."""
 
+import re
+from dataclasses import dataclass
 from datetime import timedelta
+from email.message import Message as PlainMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
@@ -17,7 +20,7 @@ from django.utils import timezone
 from accounts.background import enqueue_on_commit
 
 from . import rendering
-from .models import EmailEvent, EmailMessage, EmailTemplate
+from .models import EmailAttachment, EmailEvent, EmailMessage, EmailTemplate
 from .sending import Sender, UnclearDelivery, describe
 
 # Waits before the second and third tries; after the third failure the message is failed.
@@ -133,6 +136,84 @@ def clean_addresses(addresses, *, limit=MAX_CC):
     return list(found.values())
 
 
+# All of one message's attachments together: a calendar invitation is a few kilobytes, and a batch of
+# BATCH_SIZE messages holds its messages' attachments in memory at once (deliver_batch).
+MAX_ATTACHMENTS_SIZE = 5 * 1024 * 1024
+# An RFC 2045 token (a type, subtype, parameter name or bare value).
+_MIME_WORD = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+# type/subtype, then any ;name=value parameters (a value a token or a quoted string): RFC 2045's Content-Type.
+_MIMETYPE = re.compile(rf'{_MIME_WORD}/{_MIME_WORD}( *; *{_MIME_WORD}=({_MIME_WORD}|"[^"\\\x00-\x1f\x7f]*"))*')
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a message. `mimetype` is the whole Content-Type value, parameters included
+    ("text/calendar; method=REQUEST"), sent as it is; `as_alternative` makes it a body part beside the
+    text and HTML (a calendar's invitation) instead of a file to open."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+    as_alternative: bool = False
+
+
+def _checked_attachments(attachments):
+    """`attachments` as a tuple of Attachment; ValidationError, naming the file, for one that can't be sent."""
+    attachments = tuple(attachments)
+    errors = []
+    for attachment in attachments:
+        if not isinstance(attachment, Attachment):
+            errors.append(f"An attachment must be a mail.services.Attachment, not {type(attachment).__name__}.")
+            continue
+        name = attachment.filename
+        label = f"Attachment “{name}”" if isinstance(name, str) else "An attachment"
+        if not isinstance(name, str) or not name.strip():
+            errors.append("An attachment needs a file name.")
+        elif len(name) > 255:
+            errors.append(f"{label}: a file name has at most 255 characters.")
+        elif any(ord(character) < 32 or character in "/\\\x7f" for character in name):
+            errors.append(f"{label}: a file name can't hold a line break, another control character, / or \\.")
+        if not isinstance(attachment.content, bytes):
+            errors.append(f"{label}: its content must be bytes, not {type(attachment.content).__name__}.")
+        mimetype = attachment.mimetype
+        if not isinstance(mimetype, str) or len(mimetype) > 150 or not _MIMETYPE.fullmatch(mimetype):
+            errors.append(f"{label}: {mimetype!r} is not a Content-Type such as text/calendar; method=REQUEST.")
+        elif isinstance(attachment.content, bytes) and not _sendable_text(mimetype, attachment.content):
+            errors.append(f"{label}: text without a charset parameter is sent as UTF-8, and this is not UTF-8.")
+    if errors:
+        raise ValidationError(errors)
+    total = sum(len(attachment.content) for attachment in attachments)
+    if total > MAX_ATTACHMENTS_SIZE:
+        raise ValidationError(
+            f"Attachments: {total / 1024 / 1024:.1f} MB in all, over the {MAX_ATTACHMENTS_SIZE // 1024 // 1024} MB "
+            "a message may carry."
+        )
+    return attachments
+
+
+def _sendable_text(mimetype, content):
+    """False for text without a charset parameter that is not UTF-8 (sending declares it UTF-8)."""
+    header = PlainMessage()
+    header["Content-Type"] = mimetype
+    if header.get_content_maintype() != "text" or header.get_param("charset") is not None:
+        return True
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _store_attachments(message, attachments):
+    EmailAttachment.objects.bulk_create(
+        EmailAttachment(
+            message=message, filename=attachment.filename, mimetype=attachment.mimetype,
+            content=attachment.content, as_alternative=attachment.as_alternative,
+        )
+        for attachment in attachments
+    )  # fmt: skip
+
+
 def _track(message, html):
     """(HTML, links): the links its template vouched for go through our click redirect, and an open
     pixel closes the HTML.
@@ -188,20 +269,25 @@ def _new_message(*, organization, to, subject, html, text, template, values, rel
 
 @transaction.atomic
 def queue_email(*, organization, to, subject, html="", text="", template=None, values=None, related=None,
-                reply_to="", sent_by=None, sensitive=False, idempotency_key=None, cc=()):  # fmt: skip
+                reply_to="", sent_by=None, sensitive=False, idempotency_key=None, cc=(),
+                attachments=()):  # fmt: skip
     """Store one message (queued) and hand it to the worker once the transaction commits.
 
     The row is the record: written in the caller's transaction, it is sent by the task or, should
     the task be lost, by the sweeper (deliver_due). With an `idempotency_key` ("ack:<id>") a second
-    call returns the first call's message and queues nothing. `sensitive` messages (carrying a
-    secret link) are never tracked and lose their bodies once sent. Click tracking follows only
-    the links of a rendered template (render_template's html); other `html` keeps its links.
-    `organization` is None for the site's own account emails. `cc`: see clean_addresses.
+    call returns the first call's message and queues nothing (its attachments are the first
+    call's too). `sensitive` messages (carrying a secret link) are never tracked and lose their
+    bodies and attachments once sent. Click tracking follows only the links of a rendered template
+    (render_template's html); other `html` keeps its links. `organization` is None for the site's
+    own account emails. `cc`: see clean_addresses. `attachments` (Attachment) are stored with the
+    message, so every try sends the same bytes; ValidationError, naming the file, for one that
+    can't be sent, or when together they pass MAX_ATTACHMENTS_SIZE.
     """
     to = [address.strip() for address in to if address and address.strip()]
     if not to:
         raise ValidationError("An email needs at least one recipient.")
     cc = clean_addresses(cc)
+    attachments = _checked_attachments(attachments)
     if idempotency_key:
         existing = EmailMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -218,13 +304,20 @@ def queue_email(*, organization, to, subject, html="", text="", template=None, v
         if not idempotency_key:
             raise
         return EmailMessage.objects.get(idempotency_key=idempotency_key)  # queued at the same instant
+    _store_attachments(message, attachments)
     EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.QUEUED)
     enqueue_on_commit("mail.tasks.deliver", message.pk)
     return message
 
 
-def send_template(*, organization, key, to, values, related=None, reply_to="", sent_by=None, idempotency_key=None):
-    """Queue the organisation's template `key` rendered with `values`; None when there is no such template."""
+def send_template(*, organization, key, to, values, related=None, reply_to="", sent_by=None, idempotency_key=None,
+                  attachments=()):  # fmt: skip
+    """Queue the organisation's template `key` rendered with `values`; None when there is no such template.
+
+    `attachments` and `idempotency_key`: see queue_email. A template these values can't fill leaves
+    a failed message without them.
+    """
+    attachments = _checked_attachments(attachments)
     if idempotency_key:
         existing = EmailMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -239,6 +332,7 @@ def send_template(*, organization, key, to, values, related=None, reply_to="", s
     return queue_email(
         organization=organization, to=to, subject=subject, html=html, text=text, template=template,
         values=values, related=related, reply_to=reply_to, sent_by=sent_by, idempotency_key=idempotency_key,
+        attachments=attachments,
     )  # fmt: skip
 
 
@@ -288,23 +382,25 @@ def _mark_data(message):
         EmailMessage.objects.filter(pk=message.pk).update(data_started_at=message.data_started_at)
 
 
-def deliver(message_id, *, sender=None):
+def deliver(message_id, *, sender=None, attachments=None):
     """Send one queued message. Safe to call twice: a message already sent or being sent is left alone.
 
-    `sender` is an open mail/sending.Sender when a batch shares one connection.
+    `sender` is an open mail/sending.Sender when a batch shares one connection. `attachments` are
+    the message's EmailAttachment rows when the caller loaded them (deliver_batch, one query for
+    the batch); without them, one query reads this message's.
     """
     message = _claim(message_id)
     if message is None:
         return False
     if sender is None:
         with Sender() as own:
-            return _deliver(message, own)
-    return _deliver(message, sender)
+            return _deliver(message, own, attachments)
+    return _deliver(message, sender, attachments)
 
 
-def _deliver(message, sender):
+def _deliver(message, sender, attachments):
     try:
-        refused = sender.send(message, before_data=lambda: _mark_data(message))
+        refused = sender.send(message, attachments=attachments, before_data=lambda: _mark_data(message))
     except Exception as error:  # any failure is recorded on the message, never lost
         _failed(message, error)
         return False
@@ -315,6 +411,8 @@ def _deliver(message, sender):
     detail = "; ".join(f"{address} refused ({code})" for address, (code, _) in refused.items())
     with transaction.atomic():
         EmailMessage.objects.filter(pk=message.pk).update(**sent)
+        if message.sensitive:
+            EmailAttachment.objects.filter(message=message).delete()  # its files may carry the secret too
         EmailEvent.objects.create(message=message, kind=EmailEvent.Kind.SENT, detail=detail, created_at=now)
     return True
 
@@ -353,11 +451,17 @@ def _fail(message, reason):
 def deliver_batch(message_ids):
     """Send `message_ids` over one connection; returns the ids left for another task (time ran out)."""
     deadline = timezone.now() + BATCH_TIME_BUDGET
+    # The batch's attachments in one query, not one per message. Read before the claims, they still
+    # hold when a message is claimed: written with their message, they are only deleted by what also
+    # takes it out of the queue (erasure fails a queued message; a secret's go once it is sent).
+    attachments = {}
+    for attachment in EmailAttachment.objects.filter(message_id__in=list(message_ids)):
+        attachments.setdefault(attachment.message_id, []).append(attachment)
     with Sender() as sender:
         for index, message_id in enumerate(message_ids):
             if timezone.now() > deadline:
                 return list(message_ids[index:])
-            deliver(message_id, sender=sender)
+            deliver(message_id, sender=sender, attachments=attachments.get(message_id, []))
     return []
 
 
@@ -407,6 +511,8 @@ def retry(*, message):
     message = EmailMessage.objects.select_for_update().get(pk=message.pk)
     if message.status != EmailMessage.Status.FAILED:
         raise ValidationError("Only a failed message can be retried.")
+    if message.events.filter(kind=EmailEvent.Kind.ERASED).exists():
+        raise ValidationError("This message was erased: there is nothing left to send.")
     if message.template_id and not (message.text_body or message.html_body):  # see _unfillable
         raise ValidationError("This message has no content to send: fix its template, then send it again.")
     message.status = EmailMessage.Status.QUEUED

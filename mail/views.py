@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Length, TruncDate
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -83,7 +83,15 @@ def _message_for(request, pk):
 @ability_required("send_email", lookup=_message_for)
 def message_detail(request, pk):
     message = _message_for(request, pk)
-    return render(request, "mail/message_detail.html", {"message": message, "events": message.events.all()})
+    ctx = {
+        "message": message,
+        "events": message.events.all(),
+        # Names, types and sizes (from the database: the bytes are not read). A secret's message shows none.
+        "attachments": []
+        if message.sensitive
+        else message.attachments.defer("content").annotate(size=Length("content")),
+    }
+    return render(request, "mail/message_detail.html", ctx)
 
 
 @require_POST

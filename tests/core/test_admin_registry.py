@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from accounts.ratelimit import hit
 from jobs.models import HiringTeamMember
+from mail.services import Attachment, queue_email
 from notifications.digest import send_digest
 from notifications.failures import notify_failed_deliveries
 from notifications.models import Category, Email
@@ -61,6 +62,8 @@ def rows(organization):
     add_note(candidate=application.candidate, author=owner, body="Strong")
     TimelineEvent.objects.create(candidate=application.candidate, application=application, kind="merged", text="x")
     send_to_candidate(application=application, key="acknowledgement", sender=owner)
+    invite = Attachment("invite.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar; method=REQUEST")
+    queue_email(organization=organization, to=["ada@example.com"], subject="Interview", text="Hi", attachments=[invite])
     hit("apply:203.0.113.9", limit=10, window=600)
     extend_retention(candidate=application.candidate, until=date(2040, 1, 1), reason="Talent pool", by=owner)
     gone = submit_application(
