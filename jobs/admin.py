@@ -1,12 +1,35 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from .models import FormField, HiringTeamMember, Job, JobForm, Stage, StageTemplate
+from .models import FormField, HiringTeamMember, Job, JobForm, ScorecardAttribute, Stage, StageTemplate
+from .scorecards import add_default_attributes
 
 
 class HiringTeamInline(admin.TabularInline):
     model = HiringTeamMember
     extra = 0
     autocomplete_fields = ["user"]
+
+
+class ScorecardAttributeFormSet(BaseInlineFormSet):
+    def clean(self):
+        # The database's unique index on lower(name) would answer a clash with a server error.
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            name = form.cleaned_data.get("name") if not self._should_delete_form(form) else None
+            if name and name.casefold() in seen:
+                raise ValidationError(f"Two attributes are called “{name}”: each name may appear once per job.")
+            if name:
+                seen.add(name.casefold())
+
+
+class ScorecardAttributeInline(admin.TabularInline):
+    model = ScorecardAttribute
+    formset = ScorecardAttributeFormSet
+    extra = 0
+    fields = ["order", "name", "description"]
 
 
 @admin.register(Job)
@@ -17,8 +40,14 @@ class JobAdmin(admin.ModelAdmin):
     readonly_fields = ["published_at", "created_at", "updated_at"]
     autocomplete_fields = ["organization", "created_by"]
     list_select_related = ["organization"]
-    inlines = [HiringTeamInline]
+    inlines = [HiringTeamInline, ScorecardAttributeInline]
     # A job added here gets its form and stages from ats.admin, which knows the apps above jobs.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A job added here without attributes starts with the defaults, as one made on the site does.
+        if not change and not form.instance.scorecard_attributes.exists():
+            add_default_attributes(form.instance)
 
 
 @admin.register(HiringTeamMember)
@@ -50,6 +79,14 @@ class FormFieldAdmin(admin.ModelAdmin):
     list_filter = ["field_type", "required", "is_active", "is_standard"]
     search_fields = ["label", "key", "form__job__title"]
     list_select_related = ["form__job"]
+
+
+@admin.register(ScorecardAttribute)
+class ScorecardAttributeAdmin(admin.ModelAdmin):
+    list_display = ["name", "job", "order", "description"]
+    search_fields = ["name", "job__title", "job__organization__name"]
+    raw_id_fields = ["job"]
+    list_select_related = ["job"]
 
 
 class TemplateStageInline(admin.TabularInline):

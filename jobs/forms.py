@@ -9,7 +9,8 @@ from django.utils.text import slugify
 
 from accounts.params import FIRST_DAY, LAST_DAY
 
-from .models import FormField, Job
+from .models import FormField, Job, ScorecardAttribute
+from .scorecards import DESCRIPTION_TOO_LONG, NAME_REQUIRED, NAME_TOO_LONG
 from .uploads import ATTACHMENT_KINDS, RESUME_KINDS, validate_upload
 
 Type = FormField.Type
@@ -144,6 +145,20 @@ class FormFieldForm(forms.ModelForm):
         elif "options" in cleaned:
             cleaned["options"] = []
         return cleaned
+
+
+class ScorecardAttributeForm(forms.ModelForm):
+    """Add or edit one scorecard attribute; jobs.scorecards checks the name is new to the job."""
+
+    class Meta:
+        model = ScorecardAttribute
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"description": "Optional: a line that tells interviewers what a good answer shows."}
+        error_messages = {
+            "name": {"required": NAME_REQUIRED, "max_length": NAME_TOO_LONG},
+            "description": {"max_length": DESCRIPTION_TOO_LONG},
+        }
 
 
 def new_field_key(form, label):

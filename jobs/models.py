@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -218,6 +219,32 @@ class FormField(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class ScorecardAttribute(models.Model):
+    """One thing interviewers rate a candidate on for this job ("Communication"), in the job's order.
+
+    Part of the job's definition, like its form: a new job starts with jobs.scorecards.DEFAULT_ATTRIBUTES.
+    """
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="scorecard_attributes")
+    name = models.CharField(max_length=100)
+    description = models.CharField("what to look for", max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "job",
+                Lower("name"),
+                name="unique_scorecard_attribute_name",
+                violation_error_message="This job already has an attribute with that name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class StageTemplate(models.Model):

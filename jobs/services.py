@@ -6,7 +6,7 @@ from django.db.models import Max
 
 from accounts.ordering import swap_with_neighbour
 
-from . import extensions
+from . import extensions, scorecards
 from .forms import ALWAYS_REQUIRED, STANDARD_FIELDS, new_field_key
 from .models import FormField, HiringTeamMember, Job, JobForm
 
@@ -37,17 +37,18 @@ def ensure_standard_form(job):
 
 @transaction.atomic
 def create_job(*, organization, created_by, **fields):
-    """A draft job with the standard application form (pipeline.setup adds its stages)."""
+    """A draft job with the standard application form and scorecard (pipeline.setup adds its stages)."""
     job = Job(organization=organization, created_by=created_by, **fields)
     job.full_clean(exclude=["slug"])
     job.save()
     add_standard_form(job)
+    scorecards.add_default_attributes(job)
     return job
 
 
 @transaction.atomic
 def duplicate_job(*, job, created_by):
-    """A draft copy of `job`: same details, form and hiring team; no applications."""
+    """A draft copy of `job`: same details, form, scorecard and hiring team; no applications."""
     copy = Job.objects.get(pk=job.pk)
     copy.pk = None
     copy.slug = ""
@@ -73,6 +74,7 @@ def duplicate_job(*, job, created_by):
         )
         for f in job.application_form.fields.all()
     )
+    scorecards.copy_attributes(source=job, job=copy)
     HiringTeamMember.objects.bulk_create(
         HiringTeamMember(job=copy, user_id=m.user_id, role=m.role) for m in job.team.all()
     )

@@ -19,4 +19,9 @@ urlpatterns = [
     path("<int:pk>/form/fields/<int:field_pk>/delete/", views.delete_field, name="delete_field"),
     path("<int:pk>/form/fields/<int:field_pk>/toggle/", views.toggle_field, name="toggle_field"),
     path("<int:pk>/form/fields/<int:field_pk>/move/", views.move_field, name="move_field"),
+    path("<int:pk>/scorecard/", views.scorecard, name="scorecard"),
+    path("<int:pk>/scorecard/attributes/", views.add_attribute, name="add_attribute"),
+    path("<int:pk>/scorecard/attributes/<int:attribute_pk>/", views.edit_attribute, name="edit_attribute"),
+    path("<int:pk>/scorecard/attributes/<int:attribute_pk>/move/", views.move_attribute, name="move_attribute"),
+    path("<int:pk>/scorecard/attributes/<int:attribute_pk>/delete/", views.delete_attribute, name="delete_attribute"),
 ]

@@ -4,15 +4,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.params import to_int, to_ints
 from accounts.permissions import ability_required, can, organization_required
 
-from . import extensions, services
+from . import extensions, scorecards, services
 from .access import get_field_for_editing, get_job_for_editing, get_job_for_user, visible_jobs
-from .forms import ALWAYS_REQUIRED, FormFieldForm, JobEditForm, application_form_for
+from .forms import ALWAYS_REQUIRED, FormFieldForm, JobEditForm, ScorecardAttributeForm, application_form_for
 from .markdown import render_markdown
 from .models import HiringTeamMember, Job
 
@@ -77,6 +77,7 @@ def job_detail(request, pk):
         "team_roles": HiringTeamMember.Role.choices,
         "can_manage": can(request.membership, "manage_jobs"),
         "links": extensions.job_links(request, job),
+        "scorecard_attributes": job.scorecard_attributes.all(),
     }
     return render(request, "jobs/job_detail.html", ctx)
 
@@ -220,3 +221,90 @@ def move_field(request, pk, field_pk):
     field = get_field_for_editing(request, job, field_pk)
     services.move_field(field=field, offset=-1 if request.POST.get("direction") == "up" else 1)
     return _done(request, job)
+
+
+# --- The scorecard: what interviewers rate ------------------------------------
+
+
+def _scorecard(request, job, *, new_form=None, edit=None, status=200):
+    """The scorecard page; htmx requests get just the #scorecard region, re-rendered from the database."""
+    ctx = {
+        "job": job,
+        "attributes": list(job.scorecard_attributes.all()),
+        "new_form": new_form or ScorecardAttributeForm(prefix="new"),
+        "edit": edit,
+    }
+    template = "jobs/scorecard.html#scorecard" if request.htmx else "jobs/scorecard.html"
+    return render(request, template, ctx, status=status)
+
+
+def _scorecard_done(request, job, message=None):
+    if request.htmx:
+        return _scorecard(request, job)
+    if message:
+        messages.success(request, message)
+    return redirect("jobs:scorecard", pk=job.pk)
+
+
+def _invalid_status(request):
+    # htmx swaps only 2xx answers: it gets the form with its errors as a 200; a plain POST a 400.
+    return 200 if request.htmx else 400
+
+
+def _get_attribute(job, pk):
+    return get_object_or_404(job.scorecard_attributes, pk=pk)
+
+
+@ability_required("manage_jobs", lookup=get_job_for_user)
+def scorecard(request, pk):
+    return _scorecard(request, get_job_for_editing(request, pk))
+
+
+@require_POST
+@ability_required("manage_jobs", lookup=get_job_for_user)
+def add_attribute(request, pk):
+    job = get_job_for_editing(request, pk)
+    form = ScorecardAttributeForm(request.POST, prefix="new")
+    if form.is_valid():
+        try:
+            scorecards.add_attribute(job=job, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _scorecard_done(request, job, "Attribute added.")
+    return _scorecard(request, job, new_form=form, status=_invalid_status(request))
+
+
+@ability_required("manage_jobs", lookup=get_job_for_user)
+def edit_attribute(request, pk, attribute_pk):
+    job = get_job_for_editing(request, pk)
+    attribute = _get_attribute(job, attribute_pk)
+    form = ScorecardAttributeForm(request.POST or None, instance=attribute, prefix=f"a{attribute.pk}")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                scorecards.edit_attribute(attribute=attribute, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _scorecard_done(request, job, "Attribute saved.")
+        return _scorecard(request, job, edit={"attribute": attribute, "form": form}, status=_invalid_status(request))
+    return _scorecard(request, job, edit={"attribute": attribute, "form": form})
+
+
+@require_POST
+@ability_required("manage_jobs", lookup=get_job_for_user)
+def move_attribute(request, pk, attribute_pk):
+    job = get_job_for_editing(request, pk)
+    attribute = _get_attribute(job, attribute_pk)
+    scorecards.move_attribute(attribute=attribute, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return _scorecard_done(request, job)
+
+
+@require_POST
+@ability_required("manage_jobs", lookup=get_job_for_user)
+def delete_attribute(request, pk, attribute_pk):
+    job = get_job_for_editing(request, pk)
+    attribute = _get_attribute(job, attribute_pk)
+    scorecards.delete_attribute(attribute=attribute)
+    return _scorecard_done(request, job, f"“{attribute.name}” deleted.")

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import Client
 
 from ats.input import MESSAGE
-from jobs.forms import FormFieldForm, JobEditForm
+from jobs.forms import FormFieldForm, JobEditForm, ScorecardAttributeForm
 from jobs.models import FormField
 from jobs.services import add_question
 from notifications.models import Category
@@ -48,6 +48,7 @@ PER_FIELD = [name for name in HOSTILE if name != "nul"]
 # The fields each form reads, from the forms themselves (so a new field is fuzzed without a change here).
 _JOB_FORM = list(JobEditForm.base_fields)
 _FIELD_FORM = list(FormFieldForm.base_fields)
+_ATTRIBUTE_FORM = list(ScorecardAttributeForm.base_fields)
 _CANDIDATE_FORM = list(CandidateForm.base_fields)
 _REJECT_FORM = ["next", *RejectForm.base_fields]
 _ACTION_FORM = sorted({"kind", *(name for form in ACTION_FORMS.values() for name in form.base_fields)})
@@ -100,6 +101,11 @@ FUZZ = {
     "jobs:delete_field": ((), ()),
     "jobs:toggle_field": ((), ("flag",)),
     "jobs:move_field": ((), ("direction",)),
+    "jobs:scorecard": ((), ()),
+    "jobs:add_attribute": ((), [f"new-{name}" for name in _ATTRIBUTE_FORM]),
+    "jobs:edit_attribute": ((), [f"a{{scorecard_attribute}}-{name}" for name in _ATTRIBUTE_FORM]),
+    "jobs:move_attribute": ((), ("direction",)),
+    "jobs:delete_attribute": ((), ()),
     # the careers site
     "careers:index": (("q", "department", "location", "remote", "type"), ()),
     "careers:feed": ((), ()),
@@ -216,6 +222,8 @@ BASES = {
     "pipeline:job_create": _JOB_BASE,
     "jobs:add_field": {"new-label": "Why us?", "new-field_type": "short_text"},
     "jobs:edit_field": {"f{field}-label": "Portfolio"},
+    "jobs:add_attribute": {"new-name": "Curiosity", "new-description": "Asks why"},
+    "jobs:edit_attribute": {"a{scorecard_attribute}-name": "Craft", "a{scorecard_attribute}-description": "Care"},
     "careers:apply": {**_CANDIDATE_BASE, "consent": "on"},
     "pipeline:bulk_action": [
         {"selected": "{application}", "action": "move", "stage": "{stage}"},

@@ -88,6 +88,12 @@ EXPECTED = {
     "jobs:delete_field": (302, 302, 302, 403, 404, 403, 404, 302),
     "jobs:toggle_field": (302, 302, 302, 403, 404, 403, 404, 302),
     "jobs:move_field": (302, 302, 302, 403, 404, 403, 404, 302),
+    # The scorecard's attributes: part of the job's definition, changed by those who manage jobs.
+    "jobs:scorecard": (200, 200, 200, 403, 404, 403, 404, 302),
+    "jobs:add_attribute": (400, 400, 400, 403, 404, 403, 404, 302),
+    "jobs:edit_attribute": (200, 200, 200, 403, 404, 403, 404, 302),
+    "jobs:move_attribute": (302, 302, 302, 403, 404, 403, 404, 302),
+    "jobs:delete_attribute": (302, 302, 302, 403, 404, 403, 404, 302),
     # jobs: the careers site, public
     "careers:index": (200, 200, 200, 200, 200, 200, 200, 200),
     "careers:feed": (200, 200, 200, 200, 200, 200, 200, 200),
@@ -236,7 +242,7 @@ _TOKENS = {
     "o": ("message", "tracking_token"),
     "c": ("message", "tracking_token"),
 }
-_BY_NAME = {"member_pk": "team_member", "field_pk": "field", "stage_pk": "stage"}
+_BY_NAME = {"member_pk": "team_member", "field_pk": "field", "stage_pk": "stage", "attribute_pk": "scorecard_attribute"}
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -370,6 +376,7 @@ def build_organisation(name):
         application=application,
         field=field,
         answer=answer,
+        scorecard_attribute=job.scorecard_attributes.first(),
         membership=MembershipFactory(organization=organization, role=Role.RECRUITER),
         invitation=InvitationFactory(organization=organization, invited_by=users["owner"]),
         email_template=email_template,

@@ -173,19 +173,25 @@ def test_a_job_page_says_closed_the_day_after_its_deadline_in_the_organisations_
     assert "This position is no longer taking applications." in next_day.text
 
 
-def _admin_change_data(response):
-    """What the admin change form posts back when nothing is edited: its fields and its inlines' management forms."""
-    form = response.context["adminform"].form
+def _form_data(form):
     data = {}
     for name in form.fields:
         value = form[name].value()
         if value is True:
-            data[name] = "on"
-        elif value not in (None, False):
-            data[name] = value
+            data[form.add_prefix(name)] = "on"
+        elif value is not None and value is not False:  # 0 (an order) is a value
+            data[form.add_prefix(name)] = value
+    return data
+
+
+def _admin_change_data(response):
+    """What the admin change form posts back when nothing is edited: its fields and its inlines' forms."""
+    data = _form_data(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
         management = inline.formset.management_form
         data |= {f"{management.prefix}-{key}": value for key, value in management.initial.items()}
+        for form in inline.formset.initial_forms:  # the rows already there (a job's scorecard attributes)
+            data |= _form_data(form)
     return data
 
 
