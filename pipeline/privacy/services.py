@@ -23,6 +23,7 @@ from notifications.erasure import erase_notifications
 from ..applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
 from ..automation.models import ActionRun
 from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
+from ..interviews.models import Interview, Scorecard
 from ..tasks.models import Task, TaskComment
 from .models import ErasureRecord, RetentionExtension
 
@@ -42,16 +43,17 @@ def _open_application():
 def erase_candidate(*, candidate, by=None, reason):
     """Erase the person behind `candidate`, in one transaction; returns the ErasureRecord (None if already erased).
 
-    Goes: notes, form answers (values and files), the resume (file, text, parsed data), every
-    profile field, timeline and stage-history text, the applications' free text, the tasks about
-    them (with their comments), what their stage actions' runs say (those not yet run are
-    cancelled: nothing more goes out to or about them), what the outbox
-    says about them (mail.erasure), the notifications about them and the digests that listed one
-    (notifications.erasure), the Django admin's log lines naming them, and the reasons given
+    Goes: notes, form answers (values and files), the resume (file, text, parsed data), every profile
+    field, timeline and stage-history text, the applications' free text, the tasks about them (with
+    their comments), their interviews (panels and scorecards with them: the feedback is about the
+    person; nobody is told, as a cancellation would name them again), what their stage actions' runs say
+    (those not yet run are cancelled: nothing more goes out to or about them), what the outbox says
+    about them (mail.erasure, attachments included), the notifications about them and the digests that
+    listed one (notifications.erasure), the Django admin's log lines naming them, and the reasons given
     for keeping them longer. Stays: the Candidate row as a tombstone ("Erased candidate", an
-    erased-<id>@erased.invalid address, erased_at) with its applications, statuses, stages and
-    history dates, so counts and reports survive. The search vector (migration 0002) is a column
-    PostgreSQL generates from the row, so it holds the tombstone's words once the row is saved.
+    erased-<id>@erased.invalid address, erased_at) with its applications, statuses, stages and history
+    dates, so counts and reports survive. The search vector (migration 0002) is a column PostgreSQL
+    generates from the row, so it holds the tombstone's words once the row is saved.
     Files are deleted once the transaction commits.
     """
     candidate = Candidate.objects.select_for_update(of=("self",)).select_related("organization").get(pk=candidate.pk)
@@ -63,6 +65,7 @@ def erase_candidate(*, candidate, by=None, reason):
     files = [name for name in [candidate.resume.name, *answers.values_list("file", flat=True)] if name]
 
     tasks = list(Task.objects.filter(application__candidate=candidate))
+    interviews = Interview.objects.filter(application__candidate=candidate)
     runs = ActionRun.objects.filter(application__candidate=candidate)
     about = [candidate, *applications, *tasks]
     sent = messages_about(organization=candidate.organization, related=about, addresses=[candidate.email])
@@ -83,6 +86,8 @@ def erase_candidate(*, candidate, by=None, reason):
             Task: [task.pk for task in tasks],
             TaskComment: list(TaskComment.objects.filter(task__in=tasks).values_list("pk", flat=True)),
             ActionRun: list(runs.values_list("pk", flat=True)),
+            Interview: list(interviews.values_list("pk", flat=True)),
+            Scorecard: list(Scorecard.objects.filter(interview__in=interviews).values_list("pk", flat=True)),
         }
     )
     runs.filter(status__in=(ActionRun.Status.WAITING, ActionRun.Status.PENDING)).update(
@@ -90,6 +95,7 @@ def erase_candidate(*, candidate, by=None, reason):
     )
     runs.update(result=ERASED_TEXT, error="", email_subject="", email_body="")
     Task.objects.filter(pk__in=[task.pk for task in tasks]).delete()
+    interviews.delete()
     answers.delete()
     candidate.notes.all().delete()
     candidate.events.update(text=ERASED_TEXT)
