@@ -21,6 +21,8 @@ from pipeline.applications.services import move_application, submit_application
 from pipeline.automation.services import queue_rejection_email
 from pipeline.candidates.models import Candidate, TimelineEvent
 from pipeline.candidates.services import add_note
+from pipeline.interviews.models import Scorecard
+from pipeline.interviews.services import schedule_interview, submit_scorecard
 from pipeline.privacy.services import extend_retention
 from pipeline.tasks.models import Task
 from pipeline.tasks.services import add_comment
@@ -82,6 +84,17 @@ def person(organization, owner, django_capture_on_commit_callbacks):
     # The screening stage's action gave the recruiter a task naming them; someone commented on it.
     task = Task.objects.get(application=application)
     add_comment(task=task, author=owner, body=f"Left {FULL_NAME} a message on {PHONE}")
+    # An interview this morning (its invitations carry .ics attachments naming them), and the
+    # colleague's scorecard on it.
+    with django_capture_on_commit_callbacks(execute=True):
+        interview = schedule_interview(
+            application=application, starts_at=timezone.now() - timedelta(hours=2), duration_minutes=45,
+            interviewers=[colleague], organizer=owner, by=owner, title=f"Talk with {FULL_NAME}", location="Office",
+        )  # fmt: skip
+    submit_scorecard(
+        interview=interview, author=colleague, recommendation=Scorecard.Recommendation.YES,
+        notes=f"{FULL_NAME} explained caching well",
+    )  # fmt: skip
     # A rejection email written for them, not gone yet (its run waits two days).
     queue_rejection_email(
         application, WrittenEmail(subject=f"Sorry {FULL_NAME}", body=f"<p>Dear {FULL_NAME}</p>", delay=timedelta(2))

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.db.models.functions import Cast
 
-from mail.models import EmailEvent, EmailMessage
+from mail.models import EmailAttachment, EmailEvent, EmailMessage
 from pipeline.applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
 from pipeline.candidates.models import Candidate
 from pipeline.privacy.models import ErasureRecord
@@ -59,6 +59,15 @@ def search_vector_mentioning(needles):
     return found
 
 
+def attachments_mentioning(needles):
+    """Stored attachments (bytes, which the column scan above doesn't read) holding one of `needles`."""
+    found = []
+    for attachment in EmailAttachment.objects.all():
+        content = bytes(attachment.content).lower()
+        found += [f"{attachment.filename}: {needle!r}" for needle in needles if needle.lower().encode() in content]
+    return found
+
+
 def media_files(settings):
     root = settings.MEDIA_ROOT
     return {path.relative_to(root).as_posix(): path for path in root.rglob("*") if path.is_file()}
@@ -102,8 +111,11 @@ def test_the_search_finds_the_person_before_erasure(person, settings):
         "pipeline.TaskComment.body",
         "pipeline.ActionRun.email_body",
         "notifications.Notification.title",
+        "pipeline.Interview.title",
+        "pipeline.Scorecard.notes",
     ):
         assert any(line.startswith(f"{column}:") for line in found), column
+    assert attachments_mentioning(NEEDLES)  # the invitations' .ics name them
     assert len(referenced_files(person)) == 2  # the resume and the portfolio
     assert all(name in media_files(settings) for name in referenced_files(person))
     if connection.vendor == "postgresql":
@@ -119,6 +131,7 @@ def test_erasing_leaves_no_row_file_or_email_with_their_email_name_or_phone(
         erase_candidate(candidate=person.candidate, by=person.owner, reason=ErasureRecord.Reason.REQUEST)
 
     assert rows_mentioning(NEEDLES) == []
+    assert attachments_mentioning(NEEDLES) == []
     assert search_vector_mentioning(NEEDLES) == []
     assert [name for name in files if name in media_files(settings)] == []
     assert files_mentioning(settings, NEEDLES) == []
@@ -172,7 +185,7 @@ def test_their_emails_keep_status_and_dates_and_say_they_were_erased(person, dja
     sent = EmailMessage.objects.filter(status=EmailMessage.Status.SENT, organization=person.organization)
     to_them = [message for message in sent if message.to == [EMAIL]]
     before = {message.pk: (message.status, message.sent_at) for message in to_them}
-    assert len(before) == 2  # the acknowledgement and the personal one
+    assert len(before) == 3  # the acknowledgement, the personal one and the interview's invitation
     # The colleague's emails: of the note that mentioned them, and of the screening task the stage gave them.
     mention = sent.exclude(pk__in=before).get(subject__contains="mentioned you")
     task = sent.exclude(pk__in=before).get(subject__startswith="Task for you")
@@ -186,6 +199,7 @@ def test_their_emails_keep_status_and_dates_and_say_they_were_erased(person, dja
         assert (message.subject, message.html_body, message.text_body) == ("(erased)", "", "")
         assert (message.to, message.context, message.links) == ([], {}, [])
         assert message.events.filter(kind=EmailEvent.Kind.ERASED).count() == 1
+        assert message.attachments.count() == 0  # the invitation's .ics went with its body
     for message in (mention, task):
         message.refresh_from_db()
         assert (message.subject, message.text_body, message.to) == ("(erased)", "", colleague)
