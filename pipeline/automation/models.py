@@ -83,6 +83,11 @@ class StageAction(models.Model):
 
     @property
     def emails_candidate(self):
+        """Writes to the candidate: an email to them, or a meeting it schedules (its invitation goes to
+        them). Such a run waits out a drag's Undo window and is never set off for a person a recruiter
+        added (see services.start_stage_actions)."""
+        if self.kind == self.Kind.MEETING:
+            return self.slot_rule == self.SlotRule.NEXT_WORKING_DAY
         return self.kind == self.Kind.EMAIL and self.to_candidate
 
     @property
