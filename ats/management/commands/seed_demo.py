@@ -19,6 +19,9 @@ from pipeline.applications.services import add_tags, open_application
 from pipeline.automation.services import start_stage_actions
 from pipeline.candidates.models import Candidate
 from pipeline.candidates.services import add_note
+from pipeline.interviews.models import Interview, PanelMember, Scorecard
+from pipeline.interviews.services import submit_scorecard
+from pipeline.interviews.slots import next_working_day_at
 from pipeline.setup.services import create_job
 
 from ...setup import add_organization_defaults, create_organization_with_defaults
@@ -143,6 +146,45 @@ class Command(BaseCommand):
                 body="Strong portfolio. @morgan could you take the next interview?",
             )  # fmt: skip
             add_tags(applications=[application], tags=["strong"])
+        self._interviews(acme, now)
+
+    def _interviews(self, acme, now):
+        """Interviews on the interviewer's jobs: two over (one still owing their feedback, the other
+        with everyone's), two to come, so each role's pages have some of each."""
+        interviewer = _member_user(acme, Membership.Role.INTERVIEWER)
+        recruiter = _member_user(acme, Membership.Role.RECRUITER)
+        manager = _member_user(acme, Membership.Role.HIRING_MANAGER)
+        applications = list(
+            Application.objects.filter(
+                job__organization=acme, job__team__user=interviewer, status=Application.Status.ACTIVE,
+                current_stage__order__gte=2,
+            ).select_related("job", "current_stage").order_by("-current_stage__order", "pk")[:4]
+        )  # fmt: skip
+        zone = acme.zone
+        past = now.astimezone(zone).replace(hour=14, minute=0, second=0, microsecond=0) - timedelta(days=1)
+        upcoming = next_working_day_at(zone, now=now)
+        times = [past - timedelta(days=2), past, upcoming, upcoming + timedelta(days=1, hours=5)]
+        titles = ["Technical interview", "Technical interview", "Final interview", "Culture conversation"]
+        for index, (application, starts_at, title) in enumerate(zip(applications, times, titles, strict=False)):
+            interview = Interview.objects.create(
+                organization=acme, application=application, title=title,
+                starts_at=starts_at, duration_minutes=45 if index % 2 else 60, time_zone=zone.key,
+                location="https://meet.acme.test/hiring" if index % 2 else "Acme office, 2nd floor",
+                organizer=recruiter, created_by=recruiter, scheduled_at=starts_at - timedelta(days=4),
+            )  # fmt: skip
+            panel = [interviewer, recruiter] + ([manager] if index == 0 else [])
+            PanelMember.objects.bulk_create(PanelMember(interview=interview, user=user) for user in panel)
+            if starts_at < now:
+                authors = [recruiter, interviewer] if index == 0 else [recruiter]
+                for author, recommendation in zip(authors, ["strong_yes", "yes"], strict=False):
+                    ratings = {
+                        a.pk: 4 if recommendation == "strong_yes" else 3
+                        for a in application.job.scorecard_attributes.all()
+                    }
+                    submit_scorecard(
+                        interview=interview, author=author, recommendation=Scorecard.Recommendation(recommendation),
+                        ratings=ratings, notes="Clear thinker; explained trade-offs well and asked good questions.",
+                    )  # fmt: skip
 
     def _application(self, rng, job, candidate, now):
         steps = list(job.stages.all())
