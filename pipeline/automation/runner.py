@@ -288,10 +288,10 @@ def _task(run, application):
         details = [f"{action.duration_minutes or 30} minutes with {who}."]
         if action.location:
             details.append(f"Where: {action.location}")
-        if action.slot_rule:
-            details.append(f"When: {action.get_slot_rule_display()}")
+        details.append("Find a time with them, then use “Schedule interview” on the candidate's page: the candidate "
+                       "and the panel get their calendar invitations from there.")  # fmt: skip
         description = "\n".join([*details, description]).strip()
-        title = f"Arrange: {title}"
+        title = f"Schedule: {title}"
         assignee = _sender(run, application)
     else:
         assignee = people[0] if people else None
