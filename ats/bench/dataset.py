@@ -12,8 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Membership
 from pipeline.applications.models import Application
 from pipeline.candidates.models import Candidate
+from pipeline.interviews.models import Interview, PanelMember, Scorecard
 from pipeline.setup.services import create_job
 
 from ..setup import create_organization_with_defaults
@@ -78,6 +80,7 @@ class Dataset:
     sized_jobs: dict  # applications -> Job
     surname: str = LAST_NAMES[0]  # what search_name and search_skill look for
     skill: str = SKILLS[0]
+    interviewed: object = None  # a candidate with interviews and feedback, for candidate_page
 
 
 def _resume(rng, first, last, skills):
@@ -178,5 +181,53 @@ def generate(size, *, seed=2026):
             yield from _applications(rng, job, list(job.stages.all()), rng.sample(candidate_ids, count), now)
 
     with transaction.atomic():
-        _bulk(Application, rows())
-    return Dataset(owner=owner, organization=organization, jobs=jobs, sized_jobs=sized)
+        applications = _bulk(Application, rows())
+    with transaction.atomic():
+        interviewed = _interviews(rng, organization, applications, now)
+    return Dataset(owner=owner, organization=organization, jobs=jobs, sized_jobs=sized, interviewed=interviewed)
+
+
+INTERVIEWED_FROM = 3  # the stage (by order) from which applications have had an interview
+
+
+def _interviews(rng, organization, applications, now):
+    """An interview with a panel of two and their scorecards (one still owed, now and then) for each
+    application past the first stages, as the board's feedback tally and the candidate page meet them.
+    Returns a candidate with some."""
+    User = get_user_model()
+    panel = []
+    for i in range(4):
+        user = User.objects.create_user(email=f"interviewer{i}@bench.test", password=PASSWORD, name=f"Interviewer {i}")
+        Membership.objects.create(user=user, organization=organization, role=Membership.Role.INTERVIEWER)
+        panel.append(user)
+    later = [a for a in applications if a.current_stage.order >= INTERVIEWED_FROM]
+    starts = [now - timedelta(days=rng.randint(1, 60)) for _ in later]
+    rows = (
+        Interview(
+            organization=organization,
+            application=application,
+            title="Interview",
+            starts_at=start,
+            ends_at=start + timedelta(minutes=60),
+            duration_minutes=60,
+            time_zone="UTC",
+            organizer_id=panel[0].pk,
+            status=Interview.Status.SCHEDULED,
+        )
+        for application, start in zip(later, starts, strict=True)
+    )
+    interviews = _bulk(Interview, rows)
+    seats, scorecards = [], []
+    recommendations = Scorecard.Recommendation.values
+    for interview in interviews:
+        for user in rng.sample(panel, 2):
+            seats.append(PanelMember(interview=interview, user=user))
+            if rng.random() < 0.8:
+                scorecards.append(
+                    Scorecard(
+                        interview=interview, author=user, recommendation=rng.choice(recommendations), notes="Fine."
+                    )
+                )
+    _bulk(PanelMember, seats)
+    _bulk(Scorecard, scorecards)
+    return later[0].candidate if later else None

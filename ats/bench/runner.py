@@ -170,6 +170,10 @@ class Bench:
             self.say(f"{name}: GET the candidate list searching {text!r}, {runs} times")
             request = self._request(f"/candidates/?{urlencode({'q': text})}", headers=self._signed_in())
             self._figure(name, load.ab_latency(request, runs), request)
+        candidate = self.data.interviewed
+        self.say(f"candidate_page: GET a candidate's page with their interviews and feedback, {runs} times")
+        request = self._request(f"/candidates/{candidate.pk}/", headers=self._signed_in())
+        self._figure("candidate_page", load.ab_latency(request, runs), request)
 
     def _figure(self, name, timings, request, **extra):
         self.figures[name] = {**timings, **load.probe(request, expect=200), **extra}

@@ -18,6 +18,7 @@ from jobs.models import Job
 from jobs.uploads import detect_kind
 from pipeline.applications.models import Application
 from pipeline.candidates.models import Candidate
+from pipeline.interviews.models import Interview, PanelMember, Scorecard
 
 TINY = dataset.Size(candidates=40, jobs=5, applications=60, sized_jobs=(3, 10, 30))
 
@@ -70,6 +71,13 @@ def test_the_dataset_has_the_sizes_asked_for(client):
         positions = list(biggest.applications.filter(current_stage=stage).values_list("position", flat=True))
         assert sorted(positions) == list(range(len(positions)))
     assert client.login(email=data.owner.email, password=dataset.PASSWORD)
+    # Applications from the fourth stage on were interviewed by a panel of two, most of whom gave feedback.
+    later = Application.objects.filter(job__organization=data.organization, current_stage__order__gte=3)
+    interviews = Interview.objects.filter(application__in=later)
+    assert interviews.count() == later.count() > 0
+    assert PanelMember.objects.filter(interview__in=interviews).count() == 2 * later.count()
+    assert 0 < Scorecard.objects.filter(interview__in=interviews).count() <= 2 * later.count()
+    assert data.interviewed.applications.filter(interviews__isnull=False).exists()
 
 
 def test_a_job_cannot_have_more_applications_than_there_are_candidates():
