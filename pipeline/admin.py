@@ -12,6 +12,7 @@ from .applications.models import (
 )
 from .automation.models import ActionRun, StageAction
 from .candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
+from .interviews.models import Interview, PanelMember, Scorecard
 from .privacy.models import ErasureRecord, RetentionExtension
 from .tasks.models import Task, TaskComment
 
@@ -235,3 +236,38 @@ class TaskCommentAdmin(admin.ModelAdmin):
     list_display = ["task", "author", "created_at"]
     search_fields = ["body", "task__title"]
     raw_id_fields = ["task", "author"]
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = PanelMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    list_display = ["title", "application", "starts_at", "duration_minutes", "status", "sequence", "organization"]
+    list_filter = ["status"]
+    search_fields = ["title", "location", "application__candidate__email", "application__job__title"]
+    raw_id_fields = ["organization", "application", "organizer", "created_by"]
+    readonly_fields = ["uid", "sequence", "ends_at", "key", "scheduled_at"]
+    list_select_related = ["application__candidate", "application__job", "organization"]
+    date_hierarchy = "starts_at"
+    inlines = [PanelMemberInline]
+
+
+@admin.register(PanelMember)
+class PanelMemberAdmin(admin.ModelAdmin):
+    list_display = ["interview", "user", "added_at"]
+    search_fields = ["user__email", "interview__title"]
+    raw_id_fields = ["interview", "user"]
+    list_select_related = ["interview", "user"]
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ["interview", "author", "recommendation", "submitted_at"]
+    list_filter = ["recommendation"]
+    search_fields = ["author__email", "interview__title", "notes"]
+    raw_id_fields = ["interview", "author"]
+    list_select_related = ["interview", "author"]

@@ -4,12 +4,13 @@ A model added without an admin fails here, by name: support staff can then see e
 stores (rejection reasons, notes and timeline events were once missing).
 """
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.ratelimit import hit
@@ -24,6 +25,7 @@ from pipeline.applications.models import ApplicationFormAnswer
 from pipeline.applications.services import add_tags, set_following, submit_application
 from pipeline.candidates.models import TimelineEvent
 from pipeline.candidates.services import add_note
+from pipeline.interviews.services import schedule_interview, submit_scorecard
 from pipeline.privacy.services import erase_candidate, extend_retention
 from pipeline.tasks.services import add_comment, create_task
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory, make_job, pdf_upload
@@ -75,6 +77,11 @@ def rows(organization):
     set_following(application=application, user=owner, following=True)
     task = create_task(organization=organization, title="Call references", application=application, assignee=owner)
     add_comment(task=task, author=owner, body="Two of them answered")
+    interview = schedule_interview(
+        application=application, starts_at=timezone.now() - timedelta(hours=1), duration_minutes=30,
+        interviewers=[owner], organizer=owner, title="Technical interview", location="Office",
+    )  # fmt: skip
+    submit_scorecard(interview=interview, author=owner, recommendation="yes", notes="Clear")
     colleague = MembershipFactory(organization=organization).user
     save_preferences(user=colleague, choices={Category.MENTION: (True, Email.DIGEST)}, send_at=time(7, 30))
     notify(
