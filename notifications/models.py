@@ -45,7 +45,8 @@ DEFAULT_EMAIL = {
     Category.TEAM_ADDED: Email.IMMEDIATE,
     Category.TASK_ASSIGNED: Email.IMMEDIATE,
     Category.TASK_DUE: Email.DIGEST,
-    Category.INTERVIEW_SCHEDULED: Email.IMMEDIATE,
+    # Its email is the calendar invitation the interview sends each interviewer itself.
+    Category.INTERVIEW_SCHEDULED: Email.OFF,
     Category.FEEDBACK_REQUESTED: Email.IMMEDIATE,
     Category.EMAIL_FAILED: Email.IMMEDIATE,
     Category.MEMBER_JOINED: Email.DIGEST,
