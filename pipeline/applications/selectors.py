@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.params import to_int, to_text
 from jobs.models import Stage
 
+from .access import INTERVIEW_SCHEDULED
 from .models import Application, ApplicationTag, normalise_tag
 
 CARDS_PER_COLUMN = 25
@@ -103,6 +104,8 @@ class Card:
     stale_after: int | None = None
     age: str = "fresh"
     tag_names: list = field(default_factory=list)
+    # Interview feedback the viewer may see: (strong yes, yes, no, strong no) counts, () for none.
+    feedback: tuple = ()
     candidate_url: str = ""
     move_url: str = ""
     star_url: str = ""
@@ -115,6 +118,59 @@ class Card:
     @property
     def status_label(self):
         return Application.Status(self.status).label
+
+    @property
+    def feedback_yes(self):
+        return sum(self.feedback[:2])
+
+    @property
+    def feedback_no(self):
+        return sum(self.feedback[2:])
+
+    @property
+    def feedback_label(self):
+        """ "Feedback: 2 strong yes, 1 yes, 1 no" (what the card's "3 yes · 1 no" stands for)."""
+        said = [f"{n} {label}" for n, (_, label) in zip(self.feedback, RECOMMENDATIONS, strict=True) if n]
+        return "Feedback: " + ", ".join(said)
+
+
+# pipeline.interviews.models.Scorecard.Recommendation by value, most favourable first (that room is
+# above this one: the board reaches its scorecards by relation names, as access.py its panels).
+RECOMMENDATIONS = (("strong_yes", "strong yes"), ("yes", "yes"), ("no", "no"), ("strong_no", "strong no"))
+
+
+def feedback_tallies(application_ids, viewer):
+    """{application id: (strong yes, yes, no, strong no)} of the scorecards on `application_ids` that
+    `viewer` (a membership) may read, leaving out those with none: one grouped query.
+
+    Feedback is blind (pipeline.interviews.access): a member who sits on a scheduled interview of an
+    application and hasn't given feedback on it sees no one else's there, so no tally either. The
+    same query counts, per application, the viewer's seats and the seats they have given feedback
+    on; the filters each sit in one Q, so each names the same interview, panel and scorecard rows.
+    """
+    if not application_ids:
+        return {}
+    seat = Q(interviews__status=INTERVIEW_SCHEDULED, interviews__panel__user_id=viewer.user_id)
+    counted = {
+        value: Count("interviews__scorecards", filter=Q(interviews__scorecards__recommendation=value), distinct=True)
+        for value, _ in RECOMMENDATIONS
+    }
+    rows = (
+        Application.objects.filter(pk__in=application_ids)
+        .order_by()
+        .values("pk")
+        .annotate(
+            **counted,
+            seats=Count("interviews", filter=seat, distinct=True),
+            given=Count("interviews", filter=seat & Q(interviews__scorecards__author_id=viewer.user_id), distinct=True),
+        )
+    )
+    tallies = {}
+    for row in rows:
+        counts = tuple(row[value] for value, _ in RECOMMENDATIONS)
+        if any(counts) and row["given"] == row["seats"]:
+            tallies[row["pk"]] = counts
+    return tallies
 
 
 CARD_COLUMNS = (
@@ -132,9 +188,11 @@ CARD_COLUMNS = (
 )
 
 
-def _decorate(rows, stages):
-    """Cards from rows of CARD_COLUMNS, with tag names (one query), days in stage, warmth and URLs."""
+def _decorate(rows, stages, viewer):
+    """Cards from rows of CARD_COLUMNS, with tag names (one query), the feedback `viewer` may see
+    (one query), days in stage, warmth and URLs."""
     cards = [Card(*row) for row in rows]
+    tallies = feedback_tallies([card.pk for card in cards], viewer)
     # Plain (application, name) rows: a prefetch would build a manager and a Tag for each.
     tags = ApplicationTag.objects.filter(application__in=[card.pk for card in cards]).order_by("tag__normalised")
     names = {}
@@ -154,6 +212,7 @@ def _decorate(rows, stages):
         card.move_url = move_url.format(card.pk)
         card.star_url = star_url.format(card.pk)
         card.tag_names = names.get(card.pk, [])
+        card.feedback = tallies.get(card.pk, ())
     return cards
 
 
@@ -192,14 +251,15 @@ def column_counts(applications, stages):
     return dict(rows)
 
 
-def build_columns(job, filters, stages, *, expanded=None):
+def build_columns(job, filters, stages, *, viewer, expanded=None):
     """Columns of `stages` with their counts and first cards: a fixed number of queries, whatever the size.
 
-    `expanded` maps a stage id to how many cards that column shows ("show more").
+    `viewer` is the member looking (the feedback they may see); `expanded` maps a stage id to how
+    many cards that column shows ("show more").
     """
     expanded = expanded or {}
     limits = {stage.pk: expanded.get(stage.pk, CARDS_PER_COLUMN) for stage in stages}
-    cards = _decorate(_first_cards(job, filters, stages, limits), stages)
+    cards = _decorate(_first_cards(job, filters, stages, limits), stages, viewer)
     cards.sort(key=lambda card: (card.position, card.pk))
     by_stage = {}
     for card in cards:
@@ -224,11 +284,11 @@ def _column(stage, count, *, cards=(), shown=None, url=""):
     return {"stage": stage, "url": url, "count": count, "cards": cards, "shown": shown, "remaining": count - shown}
 
 
-def board_cards(job, pks, stages=None):
-    """Some cards of `job` as the board shows them (after a change to them)."""
+def board_cards(job, pks, *, viewer, stages=None):
+    """Some cards of `job` as the board shows them to `viewer` (after a change to them)."""
     stages = stages if stages is not None else job_stages(job)
     rows = Application.objects.filter(job=job, pk__in=pks).order_by().values_list(*CARD_COLUMNS)
-    return _decorate(rows, stages)
+    return _decorate(rows, stages, viewer)
 
 
 # A "loose index scan": each next value is one probe of an index on (scope, column), so the cost follows
@@ -260,10 +320,10 @@ def job_sources(job):
     return distinct_values(Application, "source", scope="job_id", value=job.pk)
 
 
-def build_board(job, filters, *, expanded=None, stages=None):
-    """The whole board: its columns, and what the page around them needs."""
+def build_board(job, filters, *, viewer, expanded=None, stages=None):
+    """The whole board as `viewer` sees it: its columns, and what the page around them needs."""
     stages = stages if stages is not None else job_stages(job)
-    columns = build_columns(job, filters, stages, expanded=expanded)
+    columns = build_columns(job, filters, stages, viewer=viewer, expanded=expanded)
     return {
         "columns": columns,
         "stages": stages,

@@ -98,7 +98,8 @@ def dialog_on_arrival(request):
 
 def _render_board(request, job, *, params=None, stages=None, status=200, confirm=None):
     filters = board_filters(params if params is not None else request.GET)
-    ctx = {"job": job, "filters": filters, **build_board(job, filters, expanded=_expanded(request), stages=stages)}
+    columns = build_board(job, filters, viewer=request.membership, expanded=_expanded(request), stages=stages)
+    ctx = {"job": job, "filters": filters, **columns}
     ctx["confirm_url"] = confirm
     render_cards([card for column in ctx["columns"] for card in column["cards"]])
     ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
@@ -138,7 +139,7 @@ def _render_columns(request, job):
     stages = [stage for stage in job_stages(job) if stage.pk in shown]
     params = request.GET.copy()
     del params["columns"]
-    columns = build_columns(job, board_filters(params), stages, expanded=shown)
+    columns = build_columns(job, board_filters(params), stages, viewer=request.membership, expanded=shown)
     render_cards([card for column in columns for card in column["cards"]])
     ctx = {"job": job, "swap_columns": True, "columns": columns, "query": params.urlencode()}
     return render(request, "pipeline/board.html#columns", ctx)
@@ -177,7 +178,8 @@ def _drag_answer(request, job, stages, stage, entries, *, shown):
     changed = [s for s in stages if s.pk == stage.pk or s.pk in {e.from_stage_id for e in entries}]
     visible = {s.pk: shown if s.pk == stage.pk else CARDS_PER_COLUMN - 1 for s in changed}
     columns = column_feet(job, board_filters(params), changed, visible)
-    cards = render_cards(board_cards(job, [entry.application_id for entry in entries], stages), oob=True)
+    moved = [entry.application_id for entry in entries]
+    cards = render_cards(board_cards(job, moved, viewer=request.membership, stages=stages), oob=True)
     ctx = {"job": job, "oob": True, "columns": columns, "cards": cards, "query": params.urlencode()}
     # The dialog asking about an offer or a rejection email the drag set off (app.js opens it).
     ctx["confirm_url"] = confirm_url(entries, job=job, back=_board_url(request, job))
@@ -214,7 +216,7 @@ def undo_move(request, pk):
     stages = job_stages(job)
     changed = [s for s in stages if entry and s.pk in (entry.from_stage_id, entry.to_stage_id)]
     params = _board_params(request)
-    columns = build_columns(job, board_filters(params), changed)
+    columns = build_columns(job, board_filters(params), changed, viewer=request.membership)
     render_cards([card for column in columns for card in column["cards"]])
     ctx = {"job": job, "swap_columns": True, "columns": columns, "query": params.urlencode()}
     ctx["confirm_url"] = confirm_url([entry] if entry else [], job=job, back=_board_url(request, job))
@@ -245,7 +247,7 @@ def _respond(request, application, message=None, error=None, action=None, moves=
     elif message:
         messages.success(request, message)
     if request.htmx and action in CARD_ACTIONS:
-        [card] = render_cards(board_cards(application.job, [application.pk]))
+        [card] = render_cards(board_cards(application.job, [application.pk], viewer=request.membership))
         return render(request, "pipeline/board.html#one_card", {"card": card, "job": application.job})
     if request.htmx:
         confirm = confirm_url(moves, job=application.job, back=_board_url(request, application.job))
