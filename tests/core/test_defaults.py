@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from accounts.models import Membership, Organization
 from jobs.models import Job, Stage, StageTemplate
+from jobs.scorecards import DEFAULT_ATTRIBUTES
 from jobs.stages import DEFAULT_STAGES
 from mail.defaults import DEFAULT_TEMPLATES
 from pipeline.applications.models import DEFAULT_REJECTION_REASONS, Application, RejectionReason
@@ -243,6 +244,11 @@ def job_admin_form(organization, **overrides):
         "team-INITIAL_FORMS": "0",
         "team-MIN_NUM_FORMS": "0",
         "team-MAX_NUM_FORMS": "1000",
+        # The scorecard attributes inline, empty (a new job then gets the defaults; a changed one keeps its own).
+        "scorecard_attributes-TOTAL_FORMS": "0",
+        "scorecard_attributes-INITIAL_FORMS": "0",
+        "scorecard_attributes-MIN_NUM_FORMS": "0",
+        "scorecard_attributes-MAX_NUM_FORMS": "1000",
         **overrides,
     }
 
@@ -258,6 +264,7 @@ def test_a_job_added_in_django_admin_gets_its_form_and_stages(superuser_client, 
     default = StageTemplate.objects.get(organization=organization, is_default=True)
     assert [name for name, *_ in stage_shape(job)] == list(default.stages.values_list("name", flat=True))
     assert job.stages.count() == 8
+    assert list(job.scorecard_attributes.values_list("name", flat=True)) == [n for n, _ in DEFAULT_ATTRIBUTES]
 
 
 def test_changing_a_job_in_django_admin_adds_no_stages(superuser_client, organization):
@@ -273,3 +280,4 @@ def test_changing_a_job_in_django_admin_adds_no_stages(superuser_client, organiz
     job.refresh_from_db()
     assert job.title == "Senior Analyst"
     assert job.stages.count() == 7
+    assert job.scorecard_attributes.count() == len(DEFAULT_ATTRIBUTES)
