@@ -35,7 +35,7 @@ def assert_has_the_defaults(organization):
     assert reasons.count() == 9
     keys = organization.email_templates.values_list("key", flat=True)
     assert sorted(keys) == sorted(key for key, *_ in DEFAULT_TEMPLATES)
-    assert len(keys) == 10
+    assert len(keys) == 13
 
 
 def stage_shape(job):

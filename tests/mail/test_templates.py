@@ -24,6 +24,9 @@ DEFAULT_KEYS = {
     "screening_invitation",
     "phone_screen",
     "interview_invitation",
+    "interview_panel",
+    "interview_cancelled",
+    "interview_panel_cancelled",
     "reference_request",
     "offer",
     "welcome",
@@ -245,11 +248,11 @@ def test_a_multi_line_subject_becomes_one_line(organization):
 # --- Default templates ---------------------------------------------------------------------
 
 
-def test_ensure_default_templates_creates_the_ten_default_keys(db):
+def test_ensure_default_templates_creates_the_thirteen_default_keys(db):
     organization = OrganizationFactory(defaults=False)
     created = ensure_default_templates(organization)
 
-    assert created == 10
+    assert created == 13
     assert set(organization.email_templates.values_list("key", flat=True)) == DEFAULT_KEYS
     assert ensure_default_templates(organization) == 0
 
@@ -272,10 +275,10 @@ def test_load_email_templates_is_idempotent_and_keeps_edited_templates(db):
 
     call_command("load_email_templates", stdout=out)
 
-    assert out.getvalue().splitlines() == ["20 template(s) created.", "0 template(s) created."]
+    assert out.getvalue().splitlines() == ["26 template(s) created.", "0 template(s) created."]
     for organization in (first, second):
         assert set(organization.email_templates.values_list("key", flat=True)) == DEFAULT_KEYS
-        assert organization.email_templates.count() == 10
+        assert organization.email_templates.count() == 13
     offer.refresh_from_db()
     assert offer.subject == "Our edited offer subject"
 
@@ -286,7 +289,7 @@ def test_load_email_templates_restores_a_deleted_default_only(organization):
 
     call_command("load_email_templates", stdout=StringIO())
 
-    assert organization.email_templates.count() == 10
+    assert organization.email_templates.count() == 13
     assert organization.email_templates.filter(key="welcome").count() == 1
 
 
@@ -299,7 +302,7 @@ def test_the_list_shows_the_organisations_templates_with_the_defaults(owner_clie
     assert response.status_code == 200
     assert "Follow-up" in response.text
     assert "Interview reminder" in response.text
-    assert organization.email_templates.count() == 11
+    assert organization.email_templates.count() == 14
 
 
 def test_a_recruiter_can_view_the_list(client_for, recruiter, template):
