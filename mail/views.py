@@ -18,7 +18,7 @@ from accounts.permissions import ability_required
 
 from . import rendering, services
 from .forms import EmailTemplateForm
-from .models import EmailMessage, EmailTemplate
+from .models import EmailEvent, EmailMessage, EmailTemplate
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -83,13 +83,16 @@ def _message_for(request, pk):
 @ability_required("send_email", lookup=_message_for)
 def message_detail(request, pk):
     message = _message_for(request, pk)
+    events = list(message.events.all())
+    erased = any(event.kind == EmailEvent.Kind.ERASED for event in events)
+    # Names, types and sizes, the size from the database: the bytes are not read. A secret's message shows none.
+    attachments = message.attachments.defer("content").annotate(size=Length("content"))
     ctx = {
         "message": message,
-        "events": message.events.all(),
-        # Names, types and sizes (from the database: the bytes are not read). A secret's message shows none.
-        "attachments": []
-        if message.sensitive
-        else message.attachments.defer("content").annotate(size=Length("content")),
+        "events": events,
+        # An erased message has nothing left to send (services.retry refuses it): no Retry button.
+        "can_retry": message.status == EmailMessage.Status.FAILED and not erased,
+        "attachments": [] if message.sensitive else attachments,
     }
     return render(request, "mail/message_detail.html", ctx)
 

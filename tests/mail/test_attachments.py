@@ -243,6 +243,19 @@ def test_an_erased_message_cant_be_retried(organization):
     assert message.status == EmailMessage.Status.FAILED
 
 
+def test_an_erased_messages_page_offers_no_retry(recruiter_client, organization):
+    message = queue(organization, attachments=invitation())
+    erase_messages(organization=organization, addresses=["ada@example.com"])
+
+    response = recruiter_client.get(f"/mail/outbox/{message.pk}/")
+
+    assert response.status_code == 200
+    assert "<h1>(erased)</h1>" in response.text
+    assert "Erased before it was sent." in response.text
+    assert "Retry</button>" not in response.text
+    assert "Attachments</h2>" not in response.text
+
+
 def test_a_secrets_attachments_go_once_it_is_sent(organization, smtp_backend, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = queue(organization, attachments=invitation(), sensitive=True)
