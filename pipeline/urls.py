@@ -3,6 +3,7 @@ from django.urls import path
 from .applications.views import applications, apply, board, email, follow
 from .automation.views import actions, confirm, reject, runs, stages
 from .candidates import views as candidates
+from .interviews import feedback
 from .interviews import views as interviews
 from .privacy import views as privacy
 from .setup import views as setup
@@ -69,6 +70,7 @@ urlpatterns = [
     path("tasks/<int:pk>/reassign/", tasks.reassign_task, name="reassign_task"),
     path("tasks/<int:pk>/comments/", tasks.add_task_comment, name="add_task_comment"),
     path("interviews/<int:pk>/", interviews.interview_detail, name="interview"),
+    path("interviews/<int:pk>/feedback/", feedback.scorecard, name="scorecard"),
 ]
 
 # Public pages, mounted under /careers/ beside the jobs app's careers pages.
