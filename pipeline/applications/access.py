@@ -7,6 +7,7 @@ Interviews are a room above this one: the rule names them by relation ("intervie
 and imports nothing of theirs.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -26,6 +27,18 @@ def applications_visible_to(membership):
     if can(membership, "manage_applications"):
         return applications.filter(Q(job__team__user_id=membership.user_id) | on_a_panel)
     return applications.filter(on_a_panel)
+
+
+def applications_managed_by(membership):
+    """The applications whose decisions the member takes (moves, rejections, interviews): recruiters
+    and admins every one; hiring managers those of their jobs. Seeing one through an interview
+    panel only (another job's) is seeing it as an interviewer: no decisions."""
+    if membership is None or not can(membership, "manage_applications"):
+        return Application.objects.none()
+    applications = Application.objects.filter(job__organization_id=membership.organization_id)
+    if can(membership, "manage_candidates"):
+        return applications
+    return applications.filter(job__team__user_id=membership.user_id)
 
 
 def _interviewed_by(user_id):
@@ -68,6 +81,15 @@ def visible_applications(request):
 
 def get_application_for_user(request, pk):
     return get_object_or_404(visible_applications(request).select_related("job", "candidate", "current_stage"), pk=pk)
+
+
+def get_application_for_managing(request, pk):
+    """get_application_for_user (404 for what the member doesn't see), then 403 when they see it but
+    don't take its decisions (applications_managed_by)."""
+    application = get_application_for_user(request, pk)
+    if not applications_managed_by(request.membership).filter(pk=application.pk).exists():
+        raise PermissionDenied("You see this application as an interviewer: its decisions are the hiring team's.")
+    return application
 
 
 def get_answer_for_user(request, pk):

@@ -165,12 +165,19 @@ def _sender(run, application):
 
 def _people(action, application):
     """The members the action names (its team roles in their order, then named members) who may see
-    the application, as users."""
+    the application, as users. A meeting's panel is every active member it names: being on the
+    panel is what lets an interviewer see the application."""
     team = dict(
         HiringTeamMember.objects.filter(job_id=application.job_id, role__in=action.roles).values_list("user_id", "role")
     )
     wanted = set(team) | {member for member in action.members if isinstance(member, int)}
-    users = {m.user_id: m.user for m in members_who_see(application).filter(user_id__in=wanted).select_related("user")}
+    if action.kind == StageAction.Kind.MEETING:
+        members = Membership.objects.filter(
+            organization_id=application.job.organization_id, is_active=True, user__is_active=True
+        )
+    else:
+        members = members_who_see(application)
+    users = {m.user_id: m.user for m in members.filter(user_id__in=wanted).select_related("user")}
 
     def rank(user_id):
         if user_id in team:

@@ -1,7 +1,8 @@
 """Who may see which interview and which feedback: one rule each, for every page, download and the API.
 
 Owners, admins and recruiters see every interview of their organisation; hiring managers those of
-the applications they see (their jobs') and those they are on; an interviewer only those they are
+their jobs' applications and those they are on (not the others of another job's application they
+interview for); an interviewer only those they are
 on. Scheduling is for whoever may manage the applications they see (recruiters, and hiring
 managers on their jobs). Feedback is blind: a member on the panel of an interview of an
 application sees only their own scorecard there until they have submitted one for each of its
@@ -13,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.permissions import can
 
-from ..applications.access import applications_visible_to
+from ..applications.access import applications_managed_by
 from .models import Interview, PanelMember, Scorecard
 
 
@@ -25,7 +26,7 @@ def interviews_visible_to(membership):
         return interviews
     mine = Q(pk__in=PanelMember.objects.filter(user_id=membership.user_id).values("interview_id"))
     if can(membership, "manage_applications"):
-        return interviews.filter(mine | Q(application__in=applications_visible_to(membership).values("pk")))
+        return interviews.filter(mine | Q(application__in=applications_managed_by(membership).values("pk")))
     return interviews.filter(mine)
 
 
@@ -39,12 +40,9 @@ def get_interview_for_user(request, pk):
 
 
 def may_schedule(membership, application):
-    """May `membership` schedule (reschedule, cancel) an interview about `application`, which they see?"""
-    return (
-        membership is not None
-        and can(membership, "manage_applications")
-        and applications_visible_to(membership).filter(pk=application.pk).exists()
-    )
+    """May `membership` schedule (reschedule, cancel) an interview about `application`? Whoever takes
+    its decisions (a hiring manager on another job's panel is there as an interviewer)."""
+    return applications_managed_by(membership).filter(pk=application.pk).exists()
 
 
 def is_on_panel(user, interview):
@@ -69,7 +67,9 @@ def blinded_applications(membership, application_ids):
 
 def scorecards_visible_to(membership, application):
     """The scorecards of `application` (which the member sees) that the member may read."""
-    scorecards = Scorecard.objects.filter(interview__application=application)
+    scorecards = Scorecard.objects.filter(
+        interview__application=application, interview__organization_id=getattr(membership, "organization_id", None)
+    )
     if membership is None or not membership.is_active:
         return scorecards.none()
     if application.pk in blinded_applications(membership, [application.pk]):

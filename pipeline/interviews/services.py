@@ -105,8 +105,9 @@ def schedule_interview(*, application, starts_at, duration_minutes, interviewers
 
 
 def _locked(interview):
+    # of=("self",): the organiser is a nullable join, which PostgreSQL can't lock.
     locked = (
-        Interview.objects.select_for_update()
+        Interview.objects.select_for_update(of=("self",))
         .select_related("organization", "organizer", "application__job__organization", "application__candidate")
         .get(pk=interview.pk)
     )
@@ -216,7 +217,9 @@ def submit_scorecard(*, interview, author, recommendation, ratings=None, notes="
     `ratings` is {job attribute id: 1-5 or None}. Only the interview's panel writes one, once the
     interview has begun and unless it was cancelled. Returns the scorecard.
     """
-    interview = Interview.objects.select_for_update().select_related("application__job").get(pk=interview.pk)
+    interview = (
+        Interview.objects.select_for_update(of=("self",)).select_related("application__job").get(pk=interview.pk)
+    )
     if interview.status != Interview.Status.SCHEDULED:
         raise ValidationError("This interview was cancelled: there is no feedback to give.")
     if not PanelMember.objects.filter(interview=interview, user=author).exists():

@@ -21,7 +21,7 @@ from jobs.access import get_job_for_user
 from jobs.models import Stage
 
 from .. import services
-from ..access import get_application_for_user
+from ..access import get_application_for_managing, get_application_for_user
 from ..cards import render_cards
 from ..choices import MoveChoices
 from ..models import TAG_MAX_LENGTH, Application
@@ -199,7 +199,7 @@ def _drag_answer(request, job, stages, stage, entries, *, shown):
 @ability_required("manage_applications", lookup=get_application_for_user)
 def undo_move(request, pk):
     """Undo a drag (its toast's button): back to the stage it came from, unless it has moved since."""
-    application = get_application_for_user(request, pk)
+    application = get_application_for_managing(request, pk)
     job = application.job
     try:
         entry = services.undo_move(
@@ -260,7 +260,7 @@ def _respond(request, application, message=None, error=None, action=None, moves=
 @require_POST
 @ability_required("manage_applications", lookup=get_application_for_user)
 def move_application(request, pk):
-    application = get_application_for_user(request, pk)
+    application = get_application_for_managing(request, pk)
     stage_pk = request.POST.get("stage", "")
     stage = Stage.objects.filter(pk=to_int(stage_pk), job_id=application.job_id).first()
     if stage is None:
@@ -360,7 +360,7 @@ ACTIONS = {
 @ability_required("manage_applications", lookup=get_application_for_user)
 def application_action(request, pk, action):
     """One endpoint per decision, all through pipeline's services."""
-    application = get_application_for_user(request, pk)
+    application = get_application_for_managing(request, pk)
     if action not in ACTIONS:
         return _respond(request, application, error="Unknown action.")
     try:

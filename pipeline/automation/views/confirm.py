@@ -22,7 +22,7 @@ from accounts.permissions import ability_required
 from jobs.access import get_job_for_user
 
 from ...applications import emails
-from ...applications.access import get_application_for_user
+from ...applications.access import get_application_for_managing, get_application_for_user
 from ...applications.views.board import next_url
 from .. import services
 from ..forms import EmailTextForm
@@ -36,7 +36,7 @@ NAMED = 8
 @ability_required("manage_applications", lookup=get_application_for_user)
 def confirm_actions(request, pk):
     """The emails waiting for an answer about one application (a drag, "Move to…", the candidate page)."""
-    application = get_application_for_user(request, pk)
+    application = get_application_for_managing(request, pk)
     back = next_url(request, reverse("pipeline:candidate", args=[application.candidate_id]))
     ctx = {"url": reverse("pipeline:confirm_actions", args=[application.pk]), "back": back}
     return _confirm(request, waiting_for_user(request, application=application), ctx)

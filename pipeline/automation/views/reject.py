@@ -22,7 +22,7 @@ from jobs.access import get_job_for_user
 from mail.models import EmailTemplate
 
 from ...applications import emails, services
-from ...applications.access import get_application_for_user, visible_applications
+from ...applications.access import get_application_for_managing, get_application_for_user, visible_applications
 from ...applications.views.board import next_url
 from ..forms import RejectForm, when
 
@@ -95,7 +95,7 @@ def _default_back(request, default):
 @require_http_methods(["GET", "POST"])
 @ability_required("manage_applications", lookup=get_application_for_user)
 def reject_application(request, pk):
-    application = get_application_for_user(request, pk)
+    application = get_application_for_managing(request, pk)
     back = _default_back(request, reverse("pipeline:board", args=[application.job_id]))
     template = _template(request.organization)
     form = _form(request, template)

@@ -13,15 +13,6 @@ from pipeline.interviews import services
 from tests.factories import ApplicationFactory, MembershipFactory
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-# BUG (reported to the lead; not ours to fix): services._locked, used by reschedule_interview and
-# cancel_interview (and so by cancel_upcoming, that is by rejecting, withdrawing or hiring an application
-# with an interview to come), locks with select_for_update() while select_related() joins the nullable
-# `organizer`: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (NotSupportedError).
-# Needs select_for_update(of=("self",)). Remove this marker from the tests once it is fixed.
-postgresql_lock_bug = pytest.mark.xfail(
-    ON_POSTGRESQL, strict=True, reason="BUG: interviews.services._locked's FOR UPDATE over an outer join"
-)
-
 # A fixed clock for the tests that use `clock`: Monday 8 June 2026, 09:00 UTC (11:00 in Berlin).
 NOW = datetime(2026, 6, 8, 9, 0, tzinfo=UTC)
 # Wednesday 10 June 2026, 12:00 UTC: 14:00 CEST in Berlin, 08:00 EDT in New York.

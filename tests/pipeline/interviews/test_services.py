@@ -22,7 +22,6 @@ from .conftest import (
     attendees,
     message_for,
     only_event,
-    postgresql_lock_bug,
     reschedule,
     stored_invitation,
 )
@@ -219,7 +218,6 @@ def test_an_overlapping_interview_is_a_conflict_and_back_to_back_is_not(clock, a
     assert conflicts(START, START + HOUR, exclude=booked) == {}  # itself, when it is the one being moved
 
 
-@postgresql_lock_bug
 def test_a_cancelled_interview_is_no_conflict(clock, application, interviewer, schedule):
     booked = schedule(application, [interviewer])
     organization = application.job.organization
@@ -247,7 +245,6 @@ def test_another_organisations_interview_is_no_conflict(
 # --- Rescheduling -------------------------------------------------------------------------------
 
 
-@postgresql_lock_bug
 def test_a_new_time_is_the_same_events_with_the_next_sequence(clock, interview, organizer, team):
     Interview.objects.filter(pk=interview.pk).update(reminder_sent_at=NOW)
     clock.shift(HOUR)
@@ -268,7 +265,6 @@ def test_a_new_time_is_the_same_events_with_the_next_sequence(clock, interview, 
         assert str(after["STATUS"]) == "CONFIRMED"
 
 
-@postgresql_lock_bug
 def test_a_panel_change_cancels_for_who_left_and_invites_who_joined(
     clock, interview, organizer, hiring_manager, interviewer, organization, django_capture_on_commit_callbacks
 ):
@@ -301,7 +297,6 @@ def test_a_panel_change_cancels_for_who_left_and_invites_who_joined(
     assert scheduled_notices(hiring_manager).count() == 1
 
 
-@postgresql_lock_bug
 def test_nothing_changed_is_refused(interview, organizer):
     with pytest.raises(ValidationError) as raised:
         reschedule(interview, by=organizer, title="  Final   interview ")  # the same title, spaced out
@@ -312,7 +307,6 @@ def test_nothing_changed_is_refused(interview, organizer):
     assert message_for(interview, 1, "candidate") is None
 
 
-@postgresql_lock_bug
 def test_a_cancelled_interview_is_not_rescheduled(interview, organizer):
     cancel_interview(interview=interview, by=organizer)
 
@@ -327,7 +321,6 @@ def test_a_cancelled_interview_is_not_rescheduled(interview, organizer):
 # --- Cancelling ---------------------------------------------------------------------------------
 
 
-@postgresql_lock_bug
 def test_cancelling_sends_the_same_events_as_cancelled(clock, interview, organizer, team):
     clock.shift(HOUR)
 
@@ -348,7 +341,6 @@ def test_cancelling_sends_the_same_events_as_cancelled(clock, interview, organiz
         assert str(after["UID"]) == str(before["UID"])
 
 
-@postgresql_lock_bug
 def test_an_interview_already_over_is_cancelled_without_telling_anyone(clock, interview, organizer):
     clock.move_to(START + 2 * HOUR)
     messages = interview_messages(interview).count()
@@ -360,7 +352,6 @@ def test_an_interview_already_over_is_cancelled_without_telling_anyone(clock, in
     assert interview_messages(interview).count() == messages == 3
 
 
-@postgresql_lock_bug
 def test_rejecting_cancels_the_interviews_still_to_come(
     clock, application, other_application, team, schedule, recruiter, django_capture_on_commit_callbacks
 ):
@@ -436,7 +427,6 @@ def test_only_the_panel_gives_feedback(clock, interview, interviewer, organizer,
     assert list(Scorecard.objects.values_list("author", "recommendation")) == [(interviewer.pk, "no")]
 
 
-@postgresql_lock_bug
 def test_a_cancelled_interview_takes_no_feedback(clock, interview, interviewer, organizer):
     cancel_interview(interview=interview, by=organizer)
     clock.move_to(START + HOUR)

@@ -229,12 +229,6 @@ def test_running_the_action_again_makes_no_second_interview(
 
 
 @friday_afternoon
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (reported to the lead): pipeline.automation.runner._people keeps only members who already "
-    "see the application, so a member whose organisation role is Interviewer, on the job's hiring team as "
-    "Interviewer, is never put on the panel of a meeting action (seeing it is what the panel would give them).",
-)
 def test_a_member_with_the_interviewer_role_on_the_team_joins_the_panel(
     organization, recruiter, job, application, stages, team, django_capture_on_commit_callbacks, time_machine
 ):
