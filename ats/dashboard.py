@@ -14,6 +14,7 @@ from notifications.models import Category
 from notifications.selectors import notifications_of
 from pipeline.applications.access import applications_visible_to
 from pipeline.applications.models import Application
+from pipeline.interviews import selectors as interviews
 from pipeline.tasks import selectors as tasks
 
 SHOWN = 5
@@ -76,6 +77,31 @@ def open_tasks(membership, *, today):
     return {**counts, "rows": list(rows[:SHOWN]) if counts["count"] else []}
 
 
+def my_interviews(membership):
+    """An interviewer's home: their interviews in "My interviews"' three groups, a few of each."""
+    groups = interviews.my_interviews(membership, shown=SHOWN)
+    interviews.mark_visible_candidates([row for group in groups.values() for row in group["rows"]], membership)
+    return {
+        "groups": list(groups.values()),
+        "total": sum(group["count"] for group in groups.values()),
+    }
+
+
+def upcoming_interviews(membership):
+    """The next few interviews a recruiter may see, or a hiring manager is on or organised."""
+    return interviews.mark_visible_candidates(interviews.upcoming_for_dashboard(membership, shown=SHOWN), membership)
+
+
+def interviewer_home(request):
+    """An interviewer's dashboard: their interviews and their open tasks, nothing of the organisation's."""
+    today = tasks.local_today(request.user, request.organization)
+    return {
+        **my_interviews(request.membership),
+        "open_tasks": open_tasks(request.membership, today=today),
+        "today": today,
+    }
+
+
 def needs_you(request):
     """Everything the dashboard's "needs you" part shows, for the signed-in member."""
     new_count, new_rows = unread(request.user, request.organization, Category.NEW_APPLICATION)
@@ -88,5 +114,6 @@ def needs_you(request):
         "stuck": {"count": stuck_count, "rows": stuck_rows},
         "my_jobs": my_jobs(request.membership),
         "open_tasks": open_tasks(request.membership, today=today),
+        "upcoming_interviews": upcoming_interviews(request.membership),
         "today": today,
     }

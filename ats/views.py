@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.forms import OnboardingForm
 from accounts.middleware import SESSION_KEY
+from accounts.models import Membership
 from accounts.permissions import can, organization_required
 from jobs.access import visible_jobs
 from pipeline.applications.access import visible_applications
 
-from .dashboard import needs_you
+from .dashboard import interviewer_home, needs_you
 from .setup import create_organization_with_defaults
 
 STARTED_AT = time.time()
@@ -43,7 +44,10 @@ def onboarding(request):
 
 @organization_required
 def dashboard(request):
-    """What needs the member, by what they may see; the set-up checklist for admins until it is done."""
+    """What needs the member, by what they may see; the set-up checklist for admins until it is done.
+    An interviewer's is their interviews and tasks: the organisation's counts and jobs are not theirs to work."""
+    if request.membership.role == Membership.Role.INTERVIEWER:
+        return render(request, "core/dashboard.html", {**interviewer_home(request), "interviewer_home": True})
     organization = request.organization
     visible = visible_jobs(request)
     ctx = {

@@ -10,6 +10,7 @@ class PipelineConfig(AppConfig):
         from .applications import emails
         from .automation import selectors as runs
         from .candidates import extensions
+        from .interviews import candidate_page as interview_panels
         from .interviews import summary as interview_feedback
         from .tasks import candidate_page as task_panels
 
@@ -19,5 +20,6 @@ class PipelineConfig(AppConfig):
         extensions.register("timeline", runs.timeline_items)
         extensions.register("application_panels", runs.waiting_panels)
         task_panels.register()
+        interview_panels.register()
         # After the application's interviews: what their panels said.
         extensions.register("application_panels", interview_feedback.application_panels)

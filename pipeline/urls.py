@@ -69,8 +69,12 @@ urlpatterns = [
     path("tasks/<int:pk>/reopen/", tasks.reopen_task, name="reopen_task"),
     path("tasks/<int:pk>/reassign/", tasks.reassign_task, name="reassign_task"),
     path("tasks/<int:pk>/comments/", tasks.add_task_comment, name="add_task_comment"),
+    path("interviews/", interviews.my_interviews, name="interviews"),
+    path("applications/<int:pk>/interviews/new/", interviews.schedule_interview, name="schedule_interview"),
     path("interviews/<int:pk>/", interviews.interview_detail, name="interview"),
     path("interviews/<int:pk>/feedback/", feedback.scorecard, name="scorecard"),
+    path("interviews/<int:pk>/edit/", interviews.reschedule_interview, name="reschedule_interview"),
+    path("interviews/<int:pk>/cancel/", interviews.cancel_interview, name="cancel_interview"),
 ]
 
 # Public pages, mounted under /careers/ beside the jobs app's careers pages.

@@ -6,6 +6,8 @@ its application is (another organisation's, or an application they can't see, is
 
 from django.shortcuts import get_object_or_404
 
+from accounts.permissions import can
+
 from ..applications.access import visible_applications
 from .models import ActionRun
 
@@ -73,8 +75,9 @@ def timeline_items(candidate, *, applications, viewer):
 
 def waiting_panels(request, applications):
     """The candidate page's "waiting for your answer" in each application's card (extensions'
-    application_panels): {application id: (template, context)}. One query for all of them."""
-    if not applications:
+    application_panels): {application id: (template, context)}. One query for all of them. Only for
+    who may answer them (an interviewer sees a candidate's page through an interview's panel)."""
+    if not applications or not can(request.membership, "manage_applications"):
         return {}
     waiting = {}
     runs = ActionRun.objects.filter(

@@ -109,13 +109,17 @@ def test_a_mention_shows_until_read(client_for, world, organization, django_capt
     assert "mentioned you in a note on Ada Test" in response.text
 
 
-def test_an_interviewer_on_no_team_sees_nothing_of_the_organisation(client_for, world, organization):
+def test_an_interviewer_sees_nothing_of_the_organisation(client_for, world, organization):
+    """Their dashboard is their interviews and tasks (tests/core/test_dashboard_interviews.py)."""
     interviewer = MembershipFactory(organization=organization, role=Membership.Role.INTERVIEWER).user
+    HiringTeamMember.objects.create(job=world[2], user=interviewer, role=HiringTeamMember.Role.INTERVIEWER)
     ApplicationFactory(job=world[2])
 
     response = client_for(interviewer).get("/")
 
     assert response.status_code == 200
-    assert (response.context["active_applications"], response.context["open_jobs"]) == (0, 0)
-    assert response.context["my_jobs"] == []
-    assert "You're on no open job's hiring team yet." in response.text
+    assert response.context["interviewer_home"] is True
+    for name in ("new_applications", "mentions", "stuck", "my_jobs", "active_applications", "open_jobs"):
+        assert name not in response.context
+    assert "Active applications you see" not in response.text
+    assert "No interviews yet" in response.text

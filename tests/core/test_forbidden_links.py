@@ -26,7 +26,7 @@ from .test_url_matrix import build_organisation
 
 pytestmark = pytest.mark.django_db
 
-CRAWLED_ROLES = ("owner", "admin", "recruiter", "manager", "interviewer")
+CRAWLED_ROLES = ("owner", "admin", "recruiter", "manager", "interviewer", "panelist")
 PAGES_PER_ROLE = 400
 # Never followed: signing out ends the crawl's session; static files and uploads are no pages.
 SKIPPED_PREFIXES = ("/accounts/logout/", "/static/", "/media/")

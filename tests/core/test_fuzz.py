@@ -27,6 +27,7 @@ from notifications.models import Category
 from pipeline.automation.forms import FORMS as ACTION_FORMS
 from pipeline.automation.forms import RejectForm
 from pipeline.candidates.forms import CandidateForm
+from pipeline.interviews.forms import InterviewForm
 from tests.core.test_url_matrix import PUBLIC, build_organisation, fill, our_patterns
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ _JOB_FORM = list(JobEditForm.base_fields)
 _FIELD_FORM = list(FormFieldForm.base_fields)
 _ATTRIBUTE_FORM = list(ScorecardAttributeForm.base_fields)
 _CANDIDATE_FORM = list(CandidateForm.base_fields)
+_INTERVIEW_FORM = list(InterviewForm.base_fields)
 _REJECT_FORM = ["next", *RejectForm.base_fields]
 _ACTION_FORM = sorted({"kind", *(name for form in ACTION_FORMS.values() for name in form.base_fields)})
 _APPLY_FORM = [
@@ -177,6 +179,13 @@ FUZZ = {
     "pipeline:reopen_task": ((), ("next",)),
     "pipeline:reassign_task": ((), ("assignee",)),
     "pipeline:add_task_comment": ((), ("body",)),
+    "pipeline:interviews": (("view", "group", "page"), ()),
+    "pipeline:interview": ((), ()),
+    # The owner sits on no panel (a 403); test_scorecards.py posts hostile values as the panel.
+    "pipeline:scorecard": ((), ("recommendation", "notes", "rating-{scorecard_attribute}")),
+    "pipeline:schedule_interview": ((), _INTERVIEW_FORM),
+    "pipeline:reschedule_interview": ((), _INTERVIEW_FORM),
+    "pipeline:cancel_interview": ((), ("reason",)),
     # mail
     "mail:open": ((), ()),
     "mail:click": ((), ()),
@@ -207,6 +216,13 @@ FUZZ = {
 _JOB_BASE = {"title": "Engineer", "remote_type": "onsite", "employment_type": "full_time", "urgency": "medium"}
 _JOB_BASE |= {"openings": "1", "salary_currency": "EUR"}
 _CANDIDATE_BASE = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
+# The day after tomorrow at 10:00 (the world's interview is tomorrow); a panel of nobody, so no clash to confirm.
+_INTERVIEW_BASE = {
+    "title": "Final interview",
+    "starts_at": f"{date.today() + timedelta(days=2)}T10:00",
+    "duration_minutes": "60",
+    "location": "https://meet.example.com/abc",
+}
 # Valid bodies: the per-field pass puts one hostile value into one of them at a time. A list is several.
 BASES = {
     "accounts:profile": {"name": "Ada", "timezone": "UTC"},
@@ -268,6 +284,9 @@ BASES = {
     "pipeline:task_edit": {"title": "Call the references", "priority": "low", "due_on": "2026-12-24"},
     "pipeline:reassign_task": {"assignee": ""},
     "pipeline:add_task_comment": {"body": "Called both."},
+    "pipeline:schedule_interview": _INTERVIEW_BASE,
+    "pipeline:reschedule_interview": {**_INTERVIEW_BASE, "title": "Second interview"},
+    "pipeline:cancel_interview": {"reason": "The candidate asked to move it"},
     "notifications:mark_read": {"id": "{notification}", "next": "/notifications/"},
     "notifications:preferences": {
         "send_at": "08:00",

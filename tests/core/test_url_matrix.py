@@ -4,9 +4,9 @@ The table is the permission rules in one place a reviewer can read: a new URL wi
 a row fails `test_every_url_has_a_row`, and a changed rule shows as one cell. The rules it
 encodes: an object the member may not see is a 404 whatever their role (another
 organisation's, a job whose hiring team a hiring manager is not on, any candidate,
-application or file for an interviewer); a role without the ability is a 403 on what it
-can see; signed-out visitors are sent to log in on member pages; the careers site, the
-mail tracking endpoints and invitation links are public.
+application or file for an interviewer on none of its interviews' panels); a role without
+the ability is a 403 on what it can see; signed-out visitors are sent to log in on member
+pages; the careers site, the mail tracking endpoints and invitation links are public.
 
 Views that refuse GET (405) are POSTed with an empty (or minimal) body; every request runs
 in a savepoint that is rolled back, so what one role's POST changes never reaches the next.
@@ -14,6 +14,7 @@ in a savepoint that is rolled back, so what one role's POST changes never reache
 
 import io
 import re
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Membership
@@ -30,6 +32,7 @@ from mail.models import EmailMessage, EmailTemplate
 from notifications.models import Category, Notification
 from pipeline.applications.models import ApplicationFormAnswer
 from pipeline.automation.models import ActionRun, StageAction
+from pipeline.interviews.models import Interview, PanelMember
 from pipeline.tasks.models import Task
 from tests.factories import (
     ApplicationFactory,
@@ -170,6 +173,16 @@ EXPECTED = {
     "pipeline:reopen_task": (302, 302, 302, 302, 404, 302, 404, 302),
     "pipeline:reassign_task": (302, 302, 302, 302, 404, 403, 404, 302),
     "pipeline:add_task_comment": (400, 400, 400, 400, 404, 400, 404, 302),
+    # pipeline: interviews. The world's interview is about the application; `interviewer` is on no panel
+    # (so sees none of it), `panelist` on its panel (see PANELIST). Arranging follows the application's
+    # rule for who manages it (may_schedule); "My interviews" is everyone's own.
+    "pipeline:interviews": (200, 200, 200, 200, 200, 200, 200, 302),
+    "pipeline:interview": (200, 200, 200, 200, 404, 404, 404, 302),
+    # Feedback is the panel's own: whoever sees the interview but sits on no seat of it is refused.
+    "pipeline:scorecard": (403, 403, 403, 403, 404, 404, 404, 302),
+    "pipeline:schedule_interview": (200, 200, 200, 200, 404, 404, 404, 302),
+    "pipeline:reschedule_interview": (200, 200, 200, 200, 404, 404, 404, 302),
+    "pipeline:cancel_interview": (302, 302, 302, 302, 404, 404, 404, 302),
     # mail: tracking, public (the recipient's mail client calls them)
     "mail:open": (200, 200, 200, 200, 200, 200, 200, 200),
     "mail:click": (302, 302, 302, 302, 302, 302, 302, 302),
@@ -191,6 +204,52 @@ EXPECTED = {
     "notifications:preferences": (200, 200, 200, 200, 200, 200, 200, 302),
     "notifications:open": (302, 404, 404, 404, 404, 404, 404, 302),
 }
+
+# `panelist`: an interviewer like `interviewer` (on the job's team), and on the panel of the world's
+# interview. They get what `interviewer` gets but for these rows. The seat opens the application to them
+# (pipeline.applications.access): its candidate, resume and files, the interview; everything done to an
+# application is a 403 (theirs to see, not to do). The world's task is `interviewer`'s, not theirs.
+PANELIST = {
+    "pipeline:email_application": 403,
+    "pipeline:move_application": 403,
+    "pipeline:undo_move": 403,
+    "pipeline:application_action": 403,
+    "pipeline:download_answer_file": 200,
+    "pipeline:follow_application": 302,
+    "pipeline:confirm_actions": 403,
+    "pipeline:reject_application": 403,
+    "pipeline:retry_run": 403,
+    "pipeline:cancel_run": 403,
+    "pipeline:candidate": 200,
+    "pipeline:candidate_edit": 403,
+    "pipeline:add_note": 403,
+    "pipeline:mention_suggestions": 403,
+    "pipeline:merge_candidate": 403,
+    "pipeline:download_resume": 200,
+    "pipeline:extend_retention": 403,
+    "pipeline:erase_candidate": 403,
+    "pipeline:export_candidate": 403,
+    "pipeline:task_create": 200,
+    "pipeline:task": 404,
+    "pipeline:task_edit": 404,
+    "pipeline:complete_task": 404,
+    "pipeline:reopen_task": 404,
+    "pipeline:reassign_task": 404,
+    "pipeline:add_task_comment": 404,
+    "pipeline:interview": 200,
+    "pipeline:scorecard": 200,  # the form's page (tomorrow's interview: it says when feedback opens)
+    "pipeline:schedule_interview": 403,
+    "pipeline:reschedule_interview": 403,
+    "pipeline:cancel_interview": 403,
+}
+
+
+def expected_status(name, role, table=EXPECTED):
+    """The status `role` gets from URL `name` (from `table`, a dict of rows like EXPECTED's)."""
+    if role == "panelist":
+        return PANELIST[name] if name in PANELIST else table[name][ROLES.index("interviewer")]
+    return table[name][ROLES.index(role)]
+
 
 # Django admin and allauth are not ours: a short smoke list. Signed in, allauth's pages send you on.
 SMOKE = {
@@ -236,6 +295,7 @@ _BY_SEGMENT = {
     "notifications": "notification",
     "tasks": "task",
     "runs": "action_run",
+    "interviews": "interview",
 }
 _TOKENS = {
     "invitations": ("invitation", "token"),
@@ -319,20 +379,23 @@ def _png():
 def build_organisation(name):
     """An organisation with a member of each role and an object for every URL parameter.
 
-    The job's hiring team holds `manager` (hiring manager) and `interviewer`; `outsider` is a
-    hiring manager on no team. `membership` is a recruiter others may change.
+    The job's hiring team holds `manager` (hiring manager), `interviewer` and `panelist` (interviewers);
+    `panelist` is on the panel of the application's interview; `outsider` is a hiring manager on no
+    team. `membership` is a recruiter others may change.
     """
     organization = OrganizationFactory(name=name)
     organization.logo.save("logo.png", ContentFile(_png()), save=True)
     Role = Membership.Role
     roles = {"owner": Role.OWNER, "admin": Role.ADMIN, "recruiter": Role.RECRUITER}
     roles |= {"manager": Role.HIRING_MANAGER, "outsider": Role.HIRING_MANAGER, "interviewer": Role.INTERVIEWER}
+    roles["panelist"] = Role.INTERVIEWER
     users = {key: MembershipFactory(organization=organization, role=role).user for key, role in roles.items()}
     job = make_job(organization, title=f"{name} Engineer", created_by=users["owner"])
     team_member = HiringTeamMember.objects.create(
         job=job, user=users["manager"], role=HiringTeamMember.Role.HIRING_MANAGER
     )
-    HiringTeamMember.objects.create(job=job, user=users["interviewer"], role=HiringTeamMember.Role.INTERVIEWER)
+    for key in ("interviewer", "panelist"):
+        HiringTeamMember.objects.create(job=job, user=users[key], role=HiringTeamMember.Role.INTERVIEWER)
     stage = job.stages.order_by("order").first()
     candidate = CandidateFactory(organization=organization, resume=pdf_content("cv.pdf"), resume_name="cv.pdf")
     application = ApplicationFactory(job=job, candidate=candidate, current_stage=stage)
@@ -360,7 +423,14 @@ def build_organisation(name):
     action_run = ActionRun.objects.create(
         application=application, kind="email", label="Email “Offer” to the candidate", status="failed"
     )
+    # Tomorrow's interview about the application, with `panelist` on its panel (written directly: no invitations).
+    interview = Interview.objects.create(
+        organization=organization, application=application, title="Final interview", organizer=users["recruiter"],
+        starts_at=timezone.now() + timedelta(days=1), created_by=users["recruiter"],
+    )  # fmt: skip
+    PanelMember.objects.create(interview=interview, user=users["panelist"])
     return SimpleNamespace(
+        interview=interview,
         action_run=action_run,
         task=task,
         notification=notification,
@@ -410,29 +480,28 @@ def test_every_url_has_a_row():
     assert [f"remove the row for {name}" for name in sorted(set(EXPECTED) - names)] == []
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [*ROLES, "panelist"])
 def test_each_role_gets_the_status_in_the_table(role, ours, theirs):
     client = client_as(role, ours, theirs)
-    column = ROLES.index(role)
     wrong = []
     for name, route in our_patterns():
         if name not in EXPECTED:
             continue  # test_every_url_has_a_row names it
         response = request(client, name, route, ours)
-        if response.status_code != EXPECTED[name][column]:
-            wrong.append(f"{name}: expected {EXPECTED[name][column]}, got {response.status_code}")
+        if response.status_code != expected_status(name, role):
+            wrong.append(f"{name}: expected {expected_status(name, role)}, got {response.status_code}")
         elif role == "anonymous" and name not in PUBLIC and not response.get("Location", LOGIN).startswith(LOGIN):
             # Signed out, a member page asks you to log in, and brings you back.
             wrong.append(f"{name}: redirected to {response['Location']}, not to the login page")
-    for path, statuses in SMOKE.items():
+    for path in SMOKE:
         status = client.get(path).status_code
-        if status != statuses[column]:
-            wrong.append(f"{path}: expected {statuses[column]}, got {status}")
+        if status != expected_status(path, role, SMOKE):
+            wrong.append(f"{path}: expected {expected_status(path, role, SMOKE)}, got {status}")
 
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("role", MEMBERS)
+@pytest.mark.parametrize("role", [*MEMBERS, "panelist"])
 def test_another_organisations_objects_are_404_for_every_member(role, ours, theirs):
     client = client_as(role, ours, theirs)
     wrong = []

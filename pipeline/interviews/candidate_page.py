@@ -1,0 +1,73 @@
+"""What interviews add to a candidate's page: each application's interviews (with "Schedule interview")
+in its card, and their scheduling and cancelling in the activity timeline (registered with
+pipeline.candidates.extensions from PipelineConfig.ready())."""
+
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from accounts.permissions import can
+
+from ..applications.models import Application
+from ..candidates import extensions
+from . import selectors
+
+PANEL = "pipeline/interviews/application_panel.html"
+
+
+def application_panels(request, applications):
+    """{application id: (template, context)}: three queries for all the applications (none without any)."""
+    if not applications:
+        return {}
+    found = selectors.for_applications(request.user, applications)
+    selectors.mark_busy([interview for interviews in found.values() for interview in interviews])
+    # The page lists only the applications the viewer sees: access.may_schedule comes down to the role.
+    schedules = can(request.membership, "manage_applications")
+    panels = {}
+    for application in applications:
+        interviews = found[application.pk]
+        if not interviews and not schedules:
+            continue
+        panels[application.pk] = (
+            PANEL,
+            {
+                "application": application,
+                "interviews": interviews,
+                "schedule_url": (
+                    reverse("pipeline:schedule_interview", args=[application.pk])
+                    if schedules and application.status == Application.Status.ACTIVE
+                    else ""
+                ),
+            },
+        )
+    return panels
+
+
+def _when(interview):
+    """Its start on the viewer's clock (the zone the request activated), with the zone's abbreviation."""
+    return formats.date_format(timezone.localtime(interview.starts_at), "D j M Y, H:i T")
+
+
+def timeline_items(candidate, *, applications, viewer):
+    """Each interview of `applications` the viewer may see: when it was scheduled and, if it was, cancelled.
+    One query for all of them."""
+    job_of = {application.pk: application.job for application in applications}
+    found = selectors.for_applications(viewer, applications, panel=False)
+    items = []
+    for interviews in found.values():
+        for interview in interviews:
+            job = job_of[interview.application_id]
+            items.append({
+                "at": interview.created_at, "kind": "interview_scheduled", "actor": interview.created_by, "job": job,
+                "text": f"Interview scheduled: {interview.title}, {_when(interview)}",
+            })  # fmt: skip
+            if interview.is_cancelled and interview.cancelled_at:
+                items.append({
+                    "at": interview.cancelled_at, "kind": "interview_cancelled", "job": job,
+                    "text": f"Interview cancelled: {interview.title}", "note": interview.cancel_reason,
+                })  # fmt: skip
+    return items
+
+
+def register():
+    extensions.register("application_panels", application_panels)
+    extensions.register("timeline", timeline_items)
