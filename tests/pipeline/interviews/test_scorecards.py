@@ -301,6 +301,20 @@ def test_a_recruiter_sees_every_scorecard_and_who_owes_one(past, ann, ben, recru
     assert "Give feedback" not in html
 
 
+def test_the_interview_page_shows_the_section_under_the_blind_rule(client_for, past, ann, ben, recruiter):
+    give(past, ben, "strong_yes", notes=NOTES_B)
+
+    blind = client_for(ann).get(f"/interviews/{past.pk}/")
+    seen = client_for(recruiter).get(f"/interviews/{past.pk}/")
+
+    assert blind.status_code == seen.status_code == 200
+    assert "You'll see the others' feedback once you've given yours." in blind.text
+    assert f'href="{url(past)}"' in blind.text
+    assert "Ben&#x27;s notes" not in blind.text
+    assert "Ben&#x27;s notes: would hire." in seen.text
+    assert "Not yet: Ann Arbor" in seen.text
+
+
 def test_before_it_begins_the_panel_is_told_when_feedback_opens(application, ann):
     interview = schedule(application, [ann], starts_at=timezone.now() + timedelta(days=1))
 
