@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership
 from accounts.permissions import can, roles_with
+from jobs.models import HiringTeamMember
 
 from .models import Application, ApplicationFormAnswer
 
@@ -25,7 +26,9 @@ def applications_visible_to(membership):
         return applications
     on_a_panel = Q(pk__in=_interviewed_by(membership.user_id))
     if can(membership, "manage_applications"):
-        return applications.filter(Q(job__team__user_id=membership.user_id) | on_a_panel)
+        # A subquery, not a join: joined, the team's other members would repeat each panel's row.
+        team_jobs = HiringTeamMember.objects.filter(user_id=membership.user_id).values("job_id")
+        return applications.filter(Q(job_id__in=team_jobs) | on_a_panel)
     return applications.filter(on_a_panel)
 
 

@@ -83,6 +83,20 @@ def test_a_hiring_manager_sees_their_jobs_interviews_and_those_they_are_on(manag
     assert "another organisation's" not in seen(manager_on_team, interviews)
 
 
+def test_a_hiring_manager_on_the_team_and_the_panel_sees_the_application_once(
+    job, application, manager_on_team, schedule, clock
+):
+    # A team of three: joined rather than asked through a subquery, the team's rows would repeat it.
+    for role in (Membership.Role.HIRING_MANAGER, Membership.Role.RECRUITER):
+        member = MembershipFactory(organization=job.organization, role=role).user
+        HiringTeamMember.objects.create(job=job, user=member, role=HiringTeamMember.Role.INTERVIEWER)
+    schedule(application, [manager_on_team])
+
+    visible = applications_visible_to(membership(manager_on_team)).filter(candidate=application.candidate)
+
+    assert list(visible.values_list("pk", flat=True)) == [application.pk]
+
+
 def test_a_hiring_manager_on_another_jobs_panel_sees_only_that_interview(manager_on_team, interviews):
     assert "Dee's, with the manager" in seen(manager_on_team, interviews)
     assert "Dee's, without the manager" not in seen(manager_on_team, interviews)
