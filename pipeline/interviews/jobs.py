@@ -61,7 +61,11 @@ def sweep(*, now=None):
             sent += 1
     for interview in _scheduled().filter(feedback_requested_at=None, ends_at__lte=now)[:BATCH]:
         if _claim(interview, "feedback_requested_at", now):
-            sent += _ask_feedback(interview, overdue=False)
+            # Found only once already overdue (the sweeper was off): one request, the overdue one.
+            overdue = interview.ends_at <= now - FEEDBACK_OVERDUE_AFTER and _claim(
+                interview, "feedback_reminded_at", now
+            )
+            sent += _ask_feedback(interview, overdue=bool(overdue))
     overdue = _scheduled().filter(feedback_reminded_at=None, ends_at__lte=now - FEEDBACK_OVERDUE_AFTER)
     for interview in overdue[:BATCH]:
         if _claim(interview, "feedback_reminded_at", now):

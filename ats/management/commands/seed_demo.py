@@ -171,6 +171,7 @@ class Command(BaseCommand):
                 starts_at=starts_at, duration_minutes=45 if index % 2 else 60, time_zone=zone.key,
                 location="https://meet.acme.test/hiring" if index % 2 else "Acme office, 2nd floor",
                 organizer=recruiter, created_by=recruiter, scheduled_at=starts_at - timedelta(days=4),
+                reminder_sent_at=now,  # no email to these made-up people
             )  # fmt: skip
             panel = [interviewer, recruiter] + ([manager] if index == 0 else [])
             PanelMember.objects.bulk_create(PanelMember(interview=interview, user=user) for user in panel)

@@ -541,6 +541,15 @@ def test_the_panel_is_asked_for_feedback_after_the_end_then_once_more_when_overd
     assert feedback_notices(organizer) == []
 
 
+def test_feedback_found_owed_only_once_overdue_is_asked_for_once(clock, interview, interviewer):
+    # The sweeper was off for days: one request (the overdue one), not a request and a reminder at once.
+    clock.move_to(START + 3 * DAY)
+
+    assert jobs.sweep() == 1
+    assert jobs.sweep() == 0
+    assert feedback_notices(interviewer) == ["Overdue: your feedback on Ada Example (Final interview)"]
+
+
 def test_no_feedback_request_when_everyone_gave_theirs(clock, interview, hiring_manager, interviewer):
     clock.move_to(START + 30 * MINUTE)
     for user in (hiring_manager, interviewer):
