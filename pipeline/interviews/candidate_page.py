@@ -5,8 +5,7 @@ pipeline.candidates.extensions from PipelineConfig.ready())."""
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from accounts.permissions import can
-
+from ..applications.access import applications_managed_by
 from ..applications.models import Application
 from ..candidates import extensions
 from . import selectors
@@ -15,16 +14,21 @@ PANEL = "pipeline/interviews/application_panel.html"
 
 
 def application_panels(request, applications):
-    """{application id: (template, context)}: three queries for all the applications (none without any)."""
+    """{application id: (template, context)}: four queries for all the applications (none without any)."""
     if not applications:
         return {}
-    found = selectors.for_applications(request.user, applications)
+    found = selectors.for_applications(request.membership, applications)
     selectors.mark_busy([interview for interviews in found.values() for interview in interviews])
-    # The page lists only the applications the viewer sees: access.may_schedule comes down to the role.
-    schedules = can(request.membership, "manage_applications")
+    # access.may_schedule of each application, asked at once.
+    managed = set(
+        applications_managed_by(request.membership)
+        .filter(pk__in=[application.pk for application in applications])
+        .values_list("pk", flat=True)
+    )
     panels = {}
     for application in applications:
         interviews = found[application.pk]
+        schedules = application.pk in managed
         if not interviews and not schedules:
             continue
         panels[application.pk] = (
@@ -49,9 +53,13 @@ def _when(interview):
 
 def timeline_items(candidate, *, applications, viewer):
     """Each interview of `applications` the viewer may see: when it was scheduled and, if it was, cancelled.
-    One query for all of them."""
+    Two queries for all of them: the viewer's membership (interviews_visible_to's rule is a member's),
+    then the interviews."""
+    if not applications:
+        return []
     job_of = {application.pk: application.job for application in applications}
-    found = selectors.for_applications(viewer, applications, panel=False)
+    membership = selectors.membership_of(viewer, candidate.organization_id)
+    found = selectors.for_applications(membership, applications, panel=False)
     items = []
     for interviews in found.values():
         for interview in interviews:

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Pre
 from django.utils import timezone
 
 from accounts.models import Membership
-from accounts.permissions import can, roles_with
+from accounts.permissions import can
 
 from ..candidates.access import candidates_visible_to, sees_every_candidate
 from .access import interviews_visible_to
@@ -118,32 +118,26 @@ def upcoming_for_dashboard(membership, *, shown=5, now=None):
     return list(listed(upcoming)[:shown])
 
 
-def for_applications(viewer, applications, *, panel=True):
-    """{application id: [interview]} of `applications` (those the viewer sees), upcoming first (soonest
-    first), then what is over or cancelled (the most recent first). One query, and one for their panels.
-
-    Of an application the viewer sees, interviews_visible_to shows a member who manages applications
-    every interview (an application they see), and anyone else those they are on: the same rule,
-    asked of `viewer` (a user) in the query itself, so the candidate's timeline needs no membership.
-    """
+def for_applications(membership, applications, *, panel=True):
+    """{application id: [interview]} of `applications` that the member may see (interviews_visible_to),
+    upcoming first (soonest first), then what is over or cancelled (the most recent first). One query,
+    and one for their panels."""
     ids = [application.pk for application in applications]
     found = {pk: [] for pk in ids}
     if not ids:
         return found
-    manages = Membership.objects.filter(
-        user_id=viewer.pk,
-        organization_id=OuterRef("organization_id"),
-        is_active=True,
-        role__in=roles_with("manage_applications"),
-    )
-    seated = PanelMember.objects.filter(user_id=viewer.pk).values("interview_id")
-    interviews = Interview.objects.filter(application_id__in=ids).filter(Exists(manages) | Q(pk__in=seated))
+    interviews = interviews_visible_to(membership).filter(application_id__in=ids)
     interviews = interviews.select_related("organizer", "created_by")
     if panel:
         interviews = interviews.prefetch_related(_PANEL)
     for interview in sorted(interviews, key=_upcoming_first):
         found[interview.application_id].append(interview)
     return found
+
+
+def membership_of(user, organization_id):
+    """`user`'s active membership of the organisation (the candidate timeline's providers are given a user)."""
+    return Membership.objects.filter(user_id=user.pk, organization_id=organization_id, is_active=True).first()
 
 
 def _upcoming_first(interview):

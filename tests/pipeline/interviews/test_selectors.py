@@ -124,10 +124,12 @@ def test_a_candidates_interviews_are_what_the_viewer_may_see(
     soon = make_interview(application, [recruiter], starts_at=at(1, 9))
     elsewhere = make_interview(other_application, [recruiter], starts_at=at(1, 9))
 
+    recruiters, ivans = membership(recruiter), membership(ivan)
+
     with django_assert_num_queries(2):
-        everyone = selectors.for_applications(recruiter, [application, other_application])
+        everyone = selectors.for_applications(recruiters, [application, other_application])
     with django_assert_num_queries(1):
-        only_his = selectors.for_applications(ivan, [application, other_application], panel=False)
+        only_his = selectors.for_applications(ivans, [application, other_application], panel=False)
 
     assert everyone == {application.pk: [soon, his, past], other_application.pk: [elsewhere]}
     assert only_his == {application.pk: [his], other_application.pk: []}
@@ -141,7 +143,7 @@ def test_busy_elsewhere_is_an_overlap_of_a_scheduled_interview_in_one_query(
     make_interview(other_application, [ivan], starts_at=at(2, 11))  # right after: no clash
     make_interview(other_application, [recruiter], starts_at=at(2, 10), status="cancelled")
     past = make_interview(application, [ivan], starts_at=at(-1, 10))
-    rows = selectors.for_applications(recruiter, [application])[application.pk]
+    rows = selectors.for_applications(membership(recruiter), [application])[application.pk]
 
     with django_assert_num_queries(1):
         selectors.mark_busy(rows)

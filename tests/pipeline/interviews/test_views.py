@@ -560,6 +560,22 @@ def test_a_panel_member_sees_their_interview_on_the_candidate_page(client_for, o
     assert f'href="/jobs/{final.job_id}/board/"' not in response.text  # the board is not theirs either
 
 
+def test_a_hiring_manager_on_another_jobs_panel_sees_theirs_and_schedules_none(
+    client_for, organizer, final, hiring_manager
+):
+    """Seeing the application through a seat, not the job's team: as an interviewer would."""
+    theirs = make_interview(final, [hiring_manager], starts_at=at(2, 9), title="With the manager")
+    make_interview(final, [organizer], starts_at=at(3, 9), title="Without the manager")
+
+    response = client_for(hiring_manager).get(f"/candidates/{final.candidate_id}/")
+
+    assert response.status_code == 200
+    assert f'href="/interviews/{theirs.pk}/"' in response.text
+    assert "Without the manager" not in response.text
+    assert "/interviews/new/" not in response.text
+    assert client_for(hiring_manager).get(schedule_url(final)).status_code == 403
+
+
 def test_the_candidate_page_costs_the_same_queries_however_many_interviews(client_for, organizer, final, ivan):
     client = client_for(organizer)
 
