@@ -18,7 +18,7 @@ from accounts.streaming import streamed
 from jobs.access import visible_jobs
 from jobs.models import Stage
 
-from ..applications.access import visible_applications
+from ..applications.access import applications_managed_by, visible_applications
 from ..applications.models import Tag
 from ..applications.notices import followed_among
 from ..applications.selectors import distinct_values
@@ -61,7 +61,14 @@ def candidate_detail(request, pk):
         steps_by_job.setdefault(stage.job_id, []).append(stage)
     followed = followed_among(applications, request.user)
     panels = extensions.application_panels(request, applications)
+    # Decisions per application: one seen only through an interview panel is seen as an interviewer.
+    managed = set(
+        applications_managed_by(request.membership)
+        .filter(pk__in=[a.pk for a in applications])
+        .values_list("pk", flat=True)
+    )
     for application in applications:
+        application.can_decide = application.pk in managed
         application.stage_choices = steps_by_job.get(application.job_id, [])
         application.is_followed = application.pk in followed
         application.panels = panels[application.pk]

@@ -3,8 +3,9 @@
 Owners, admins and recruiters see every task of their organisation. Hiring managers see their own
 (assigned to them or made by them) and the tasks about applications they may see. Interviewers see
 only the tasks assigned to them. Whoever sees a task may complete, reopen and comment on it.
-Making or handing over a task about an application is for whoever may see that application; a task
-about no application is the recruiters'. Another organisation's task is a 404.
+Making or handing over a task about an application is for whoever takes its decisions
+(applications_managed_by: not an interviewer who sees it through a panel); a task about no
+application is the recruiters'. Another organisation's task is a 404.
 """
 
 from django.contrib.auth import get_user_model
@@ -13,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.permissions import can
 
-from ..applications.access import applications_visible_to, members_who_see
+from ..applications.access import applications_managed_by, applications_visible_to, members_who_see
 from .models import Task
 
 User = get_user_model()
@@ -47,13 +48,10 @@ def get_task_for_user(request, pk):
 
 
 def may_assign(membership, application):
-    """May `membership` make a task about `application` (None: about nothing), or hand one over?
-
-    `application` comes from a scoped lookup (the member sees it) or from a task they see.
-    """
+    """May `membership` make a task about `application` (None: about nothing), or hand one over?"""
     if application is None:
         return sees_every_task(membership)
-    return applications_visible_to(membership).filter(pk=application.pk).exists()
+    return applications_managed_by(membership).filter(pk=application.pk).exists()
 
 
 def assignee_choices(organization, application):

@@ -27,6 +27,11 @@ from .forms import CommentForm, ReassignForm, TaskEditForm, TaskForm
 from .models import Task
 
 _ABOUT_NO_ONE = "Only recruiters make tasks about no candidate: start from the candidate's page."
+_NOT_THE_TEAM = "Tasks about this application are for its hiring team."
+
+
+def _refusal(application):
+    return _ABOUT_NO_ONE if application is None else _NOT_THE_TEAM
 
 
 def _back(request, default):
@@ -107,8 +112,9 @@ def task_create(request):
     if source.get("application"):
         application = get_application_for_user(request, to_int(source["application"]))
     allowed = may_assign(request.membership, application)
+    refusal = _refusal(application)
     if not allowed and request.method != "POST":
-        raise PermissionDenied(_ABOUT_NO_ONE)
+        raise PermissionDenied(refusal)
     assignees = assignee_choices(request.organization, application)
     initial = {"assignee": request.user.pk if assignees.filter(pk=request.user.pk).exists() else None}
     form = TaskForm(request.POST if request.method == "POST" else None, initial=initial, assignees=assignees)
@@ -118,7 +124,7 @@ def task_create(request):
         messages.success(request, f"Task “{task.title}” created.")
         return redirect(_back(request, reverse("pipeline:task", args=[task.pk])))
     if request.method == "POST" and not allowed:
-        form.add_error(None, _ABOUT_NO_ONE)
+        form.add_error(None, refusal)
     ctx = {"form": form, "application": application, "next": _back(request, "")}
     return render(request, "pipeline/tasks/task_form.html", ctx, status=400 if form.errors else 200)
 
@@ -127,7 +133,7 @@ def task_create(request):
 def task_edit(request, pk):
     task = get_task_for_user(request, pk)
     if not may_assign(request.membership, task.application):
-        raise PermissionDenied("Only those who may see the application change its tasks.")
+        raise PermissionDenied(_refusal(task.application))
     fields = ("title", "description", "due_on", "priority")
     form = TaskEditForm(request.POST if request.method == "POST" else None, initial=model_to_dict(task, fields))
     if request.method == "POST" and form.is_valid():
@@ -187,7 +193,7 @@ def reopen_task(request, pk):
 def reassign_task(request, pk):
     task = get_task_for_user(request, pk)
     if not may_assign(request.membership, task.application):
-        raise PermissionDenied("Only those who may see the application hand its tasks over.")
+        raise PermissionDenied(_refusal(task.application))
     assignees = assignee_choices(request.organization, task.application)
     form = ReassignForm(request.POST, assignees=assignees)
     if not form.is_valid():

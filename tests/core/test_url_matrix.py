@@ -229,7 +229,7 @@ PANELIST = {
     "pipeline:extend_retention": 403,
     "pipeline:erase_candidate": 403,
     "pipeline:export_candidate": 403,
-    "pipeline:task_create": 200,
+    "pipeline:task_create": 403,  # about the world's application: its tasks are the hiring team's
     "pipeline:task": 404,
     "pipeline:task_edit": 404,
     "pipeline:complete_task": 404,

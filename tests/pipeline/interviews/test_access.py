@@ -303,3 +303,22 @@ def test_the_panel_opens_the_candidates_page_and_resume(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert not_on_it.get(page).status_code == 404
     assert not_on_it.get(resume).status_code == 404
+
+
+def test_the_candidate_page_offers_decisions_only_on_applications_the_member_decides(
+    manager_on_team, application, designer_application, interviews, client_for
+):
+    # Dee's card is there for the interview; the board, Advance and New task are her job's team's.
+    client = client_for(manager_on_team)
+    theirs = client.get(reverse("pipeline:candidate", args=[application.candidate_id]))
+    dees = client.get(reverse("pipeline:candidate", args=[designer_application.candidate_id]))
+
+    assert theirs.status_code == dees.status_code == 200
+    advance = reverse("pipeline:application_action", args=[application.pk, "advance"])
+    assert reverse("pipeline:board", args=[application.job_id]) in theirs.text
+    assert advance in theirs.text
+    assert f"application={application.pk}" in theirs.text  # New task
+    assert "Designer" in dees.text
+    assert reverse("pipeline:board", args=[designer_application.job_id]) not in dees.text
+    assert reverse("pipeline:application_action", args=[designer_application.pk, "advance"]) not in dees.text
+    assert f"application={designer_application.pk}" not in dees.text
