@@ -27,7 +27,8 @@ def timeline_items(candidate, *, applications, viewer):
 
 
 def application_panels(request, applications):
-    """{application id: [(template name, context)]} to include in each application's card:
+    """{application id: [(template name, context)]} to include in each application's card (each
+    application carries `can_decide`: whether the viewer takes its decisions, applications_managed_by):
     provider(request, applications) -> {application id: (template name, context)}."""
     panels = {application.pk: [] for application in applications}
     for provider in _providers["application_panels"]:

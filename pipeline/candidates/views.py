@@ -60,8 +60,8 @@ def candidate_detail(request, pk):
     for stage in stages:
         steps_by_job.setdefault(stage.job_id, []).append(stage)
     followed = followed_among(applications, request.user)
-    panels = extensions.application_panels(request, applications)
     # Decisions per application: one seen only through an interview panel is seen as an interviewer.
+    # Asked once here; the panels below read it.
     managed = set(
         applications_managed_by(request.membership)
         .filter(pk__in=[a.pk for a in applications])
@@ -69,6 +69,8 @@ def candidate_detail(request, pk):
     )
     for application in applications:
         application.can_decide = application.pk in managed
+    panels = extensions.application_panels(request, applications)
+    for application in applications:
         application.stage_choices = steps_by_job.get(application.job_id, [])
         application.is_followed = application.pk in followed
         application.panels = panels[application.pk]

@@ -5,7 +5,6 @@ pipeline.candidates.extensions from PipelineConfig.ready())."""
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from ..applications.access import applications_managed_by
 from ..applications.models import Application
 from ..candidates import extensions
 from . import selectors
@@ -14,21 +13,15 @@ PANEL = "pipeline/interviews/application_panel.html"
 
 
 def application_panels(request, applications):
-    """{application id: (template, context)}: four queries for all the applications (none without any)."""
+    """{application id: (template, context)}: three queries for all the applications (none without any)."""
     if not applications:
         return {}
     found = selectors.for_applications(request.membership, applications)
     selectors.mark_busy([interview for interviews in found.values() for interview in interviews])
-    # access.may_schedule of each application, asked at once.
-    managed = set(
-        applications_managed_by(request.membership)
-        .filter(pk__in=[application.pk for application in applications])
-        .values_list("pk", flat=True)
-    )
     panels = {}
     for application in applications:
         interviews = found[application.pk]
-        schedules = application.pk in managed
+        schedules = application.can_decide  # access.may_schedule, as the candidate page asked it
         if not interviews and not schedules:
             continue
         panels[application.pk] = (

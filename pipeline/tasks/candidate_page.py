@@ -4,7 +4,6 @@
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..applications.access import applications_managed_by
 from ..candidates import extensions
 from .selectors import local_today, open_for_applications
 
@@ -17,12 +16,6 @@ def application_panels(request, applications):
         return {}
     found = open_for_applications(request.membership, applications)
     today = local_today(request.user, request.organization)
-    # access.may_assign, for every application at once.
-    managed = set(
-        applications_managed_by(request.membership)
-        .filter(pk__in=[a.pk for a in applications])
-        .values_list("pk", flat=True)
-    )
     panels = {}
     for application in applications:
         query = urlencode({"application": application.pk, "next": f"{request.path}#application-{application.pk}"})
@@ -30,7 +23,8 @@ def application_panels(request, applications):
             **found[application.pk],
             "application": application,
             "today": today,
-            "new_url": f"{reverse('pipeline:task_create')}?{query}" if application.pk in managed else "",
+            # access.may_assign, as the candidate page asked it.
+            "new_url": f"{reverse('pipeline:task_create')}?{query}" if application.can_decide else "",
         }
         panels[application.pk] = (PANEL, context)
     return panels
