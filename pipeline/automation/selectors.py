@@ -4,11 +4,12 @@ Every lookup goes through pipeline.applications.access: a run is the viewer's to
 its application is (another organisation's, or an application they can't see, is a 404).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import can
 
-from ..applications.access import visible_applications
+from ..applications.access import applications_managed_by, visible_applications
 from .models import ActionRun
 
 WAITING_PANEL = "pipeline/automation/runs_waiting_panel.html"
@@ -26,6 +27,14 @@ def get_run_for_user(request, pk):
     return get_object_or_404(
         ActionRun.objects.select_related("application"), pk=pk, application__in=visible_applications(request)
     )
+
+
+def get_run_for_managing(request, pk):
+    """get_run_for_user, then 403 unless the member takes its application's decisions."""
+    run = get_run_for_user(request, pk)
+    if not applications_managed_by(request.membership).filter(pk=run.application_id).exists():
+        raise PermissionDenied("You see this application as an interviewer: its decisions are the hiring team's.")
+    return run
 
 
 def waiting_for_user(request, *, application=None, job=None, stage=None, ids=None):
@@ -57,8 +66,9 @@ def by_action(runs):
 
 def timeline_items(candidate, *, applications, viewer):
     """The candidate timeline's provider (pipeline.candidates.extensions): each run of `applications`
-    (those the viewer may see), what it is and where it stands. One query for all of them."""
-    job_of = {application.pk: application.job for application in applications}
+    the viewer decides on (can_decide: not those seen through an interview panel only), what it is
+    and where it stands. One query for all of them."""
+    job_of = {application.pk: application.job for application in applications if application.can_decide}
     runs = ActionRun.objects.filter(application_id__in=list(job_of)).select_related("created_by")
     return [
         {

@@ -11,16 +11,15 @@ from .mentions import note_html
 from .models import Note
 
 
-def candidate_timeline(candidate, *, viewer, jobs, applications=None):
+def candidate_timeline(candidate, *, viewer, jobs, applications):
     """Applications, stage changes, notes (team ones, and the viewer's private ones) and other events,
     and what the rooms above add (extensions: stage actions' runs, tasks).
 
     Only what concerns `jobs` (the jobs the viewer can see) or the person as a whole; `applications`
-    are the candidate's applications the viewer may see, if the caller has them already.
+    are the candidate's applications the viewer may see, each marked `can_decide` (see the candidate
+    page): emails show only on those.
     """
     items = []
-    if applications is None:
-        applications = list(candidate.applications.filter(job__in=jobs).select_related("job"))
     jobs_of = {a.pk: a.job for a in applications}
     for application in applications:
         items.append({"at": application.applied_at, "kind": "applied", "job": application.job,
@@ -45,8 +44,11 @@ def candidate_timeline(candidate, *, viewer, jobs, applications=None):
     for event in candidate.events.filter(visible).select_related("actor", "application__job"):
         items.append({"at": event.created_at, "kind": event.kind, "text": event.text, "actor": event.actor,
                       "job": event.application.job if event.application else None})  # fmt: skip
+    # What was written to and about them is the hiring team's to read: not an interviewer's, who sees
+    # the application through a panel only (the candidate page marks each application's can_decide).
+    decided = [a.pk for a in applications if a.can_decide]
     emails = EmailMessage.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application), object_id__in=list(jobs_of)
+        content_type=ContentType.objects.get_for_model(Application), object_id__in=decided
     ).select_related("sent_by")
     for email in emails:
         state = "opened" if email.opened_at else email.get_status_display().lower()

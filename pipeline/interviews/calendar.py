@@ -45,12 +45,13 @@ def _organizer(interview):
     return _address(email.rstrip(">") or name_address, name.strip().strip('"'))
 
 
-def build(interview, *, audience, attendees, method=REQUEST, summary, description="", url=""):
+def build(interview, *, audience, attendees, method=REQUEST, summary, description="", url="", uninvite=False):
     """The .ics bytes of `interview` for `audience` (CANDIDATE or PANEL), as `method` (REQUEST or CANCEL).
 
-    `attendees` is [(email, name)]. Times are written in the interview's zone with its VTIMEZONE
-    (icalendar's add_missing_timezones), so a calendar shows the organiser's 10:00 as the
-    organiser meant it, whatever the DST rules do in between.
+    `attendees` is [(email, name)]. `uninvite`: a CANCEL to `attendees` only, taken off an event
+    that goes on for others, which carries no STATUS (RFC 5546, 3.2.5). Times are written in the
+    interview's zone with its VTIMEZONE (icalendar's add_missing_timezones), so a calendar shows
+    the organiser's 10:00 as the organiser meant it, whatever the DST rules do in between.
     """
     zone = zone_named(interview.time_zone)
     calendar = Calendar()
@@ -78,7 +79,8 @@ def build(interview, *, audience, attendees, method=REQUEST, summary, descriptio
             {"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE", "CUTYPE": "INDIVIDUAL"}
         )
         event.add("attendee", attendee, encode=0)
-    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
+    if not uninvite:
+        event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -91,8 +91,9 @@ def to_candidate(interview, *, method=calendar.REQUEST, template_key=None, prefi
     )  # fmt: skip
 
 
-def to_panel(interview, users, *, attendees, method=calendar.REQUEST, prefix=""):
-    """Each of `users` gets the panel's event (listing `attendees`, users), in their own zone."""
+def to_panel(interview, users, *, attendees, method=calendar.REQUEST, prefix="", uninvite=False):
+    """Each of `users` gets the panel's event (listing `attendees`, users), in their own zone;
+    `uninvite`: a cancellation for them alone (see calendar.build)."""
     if not users:
         return []
     candidate = interview.application.candidate
@@ -101,6 +102,7 @@ def to_panel(interview, users, *, attendees, method=calendar.REQUEST, prefix="")
         interview, audience=calendar.PANEL, attendees=[(user.email, user.name or user.email) for user in attendees],
         method=method, summary=f"{interview.title}: {candidate.full_name}",
         description=f"{interview.application.job.title}. The candidate, and your scorecard: {url}", url=url,
+        uninvite=uninvite,
     )  # fmt: skip
     template_key = PANEL_CANCELLATION if method == calendar.CANCEL else PANEL_INVITATION
     organization = interview.organization

@@ -79,7 +79,8 @@ def _claim(interview, field, now):
 
 def _ask_feedback(interview, *, overdue):
     """Ask each interviewer who hasn't given feedback on `interview` for it; 1 if anyone was asked."""
-    given = Scorecard.objects.filter(interview=interview).values("author_id")
+    # Not NULL (a former member's): `user NOT IN (…, NULL)` would be true for nobody.
+    given = Scorecard.objects.filter(interview=interview, author__isnull=False).values("author_id")
     owing = [
         seat.user
         for seat in PanelMember.objects.filter(interview=interview).exclude(user__in=given).select_related("user")

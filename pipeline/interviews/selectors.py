@@ -111,9 +111,7 @@ def upcoming_for_dashboard(membership, *, shown=5, now=None):
         interviews = interviews_visible_to(membership)
     else:
         seats = PanelMember.objects.filter(user_id=membership.user_id).values("interview_id")
-        interviews = Interview.objects.filter(organization_id=membership.organization_id).filter(
-            Q(pk__in=seats) | Q(organizer_id=membership.user_id)
-        )
+        interviews = interviews_visible_to(membership).filter(Q(pk__in=seats) | Q(organizer_id=membership.user_id))
     upcoming = interviews.filter(status=Interview.Status.SCHEDULED, ends_at__gt=now).order_by("starts_at", "pk")
     return list(listed(upcoming)[:shown])
 

@@ -154,37 +154,49 @@ def reschedule_interview(*, interview, by, starts_at, duration_minutes, intervie
         emails.to_panel(interview, interviewers, attendees=interviewers, prefix="Updated: ")
     else:
         emails.to_panel(interview, interviewers, attendees=interviewers)
-    emails.to_panel(interview, removed, attendees=removed, method=calendar.CANCEL)
+    emails.to_panel(interview, removed, attendees=removed, method=calendar.CANCEL, uninvite=True)
     if added:
         reactions.interview_scheduled(interview, [user.pk for user in added], by=by)
     return interview
 
 
 @transaction.atomic
-def cancel_interview(*, interview, by, reason=""):
-    """Cancel an interview: the candidate and the panel get a cancellation of the same event
-    (unless it is over: nothing left in anyone's calendar to take away)."""
+def cancel_interview(*, interview, by, reason="", tell_candidate=True):
+    """Cancel an interview still to come: the candidate (unless not `tell_candidate`) and the panel
+    get a cancellation of the same event. One that has begun took place: it can't be cancelled
+    (its panel owes feedback, and the blind rule waits for it)."""
     interview = _locked(interview)
+    now = timezone.now()
+    if interview.starts_at <= now:
+        raise ValidationError("This interview has begun: it can't be cancelled any more.")
     interview.status = Interview.Status.CANCELLED
     interview.sequence += 1
-    interview.cancelled_at = timezone.now()
+    interview.cancelled_at = now
     interview.cancel_reason = " ".join((reason or "").split())[:300]
     interview.save(update_fields=["status", "sequence", "cancelled_at", "cancel_reason", "updated_at"])
-    if interview.ends_at > interview.cancelled_at:
-        panel = list(interview.interviewers.all())
+    panel = list(interview.interviewers.all())
+    if tell_candidate:
         emails.to_candidate(interview, method=calendar.CANCEL)
-        emails.to_panel(interview, panel, attendees=panel, method=calendar.CANCEL)
+    emails.to_panel(interview, panel, attendees=panel, method=calendar.CANCEL)
     return interview
 
 
 def cancel_upcoming(application, *, reason):
     """An application decided (rejected, withdrawn, hired): its interviews still to come are cancelled.
-    Called in the decision's transaction, by dotted path from pipeline.reactions."""
+    Called in the decision's transaction, by dotted path from pipeline.reactions.
+
+    Only the panel is told: the candidate hears of the decision itself, when it is sent (a
+    rejection email may wait days, and a cancellation now would tell them first). One cancelled or
+    begun meanwhile by someone else is left as it is.
+    """
     upcoming = Interview.objects.filter(
-        application=application, status=Interview.Status.SCHEDULED, ends_at__gt=timezone.now()
+        application=application, status=Interview.Status.SCHEDULED, starts_at__gt=timezone.now()
     )
     for interview in upcoming:
-        cancel_interview(interview=interview, by=None, reason=reason)
+        try:
+            cancel_interview(interview=interview, by=None, reason=reason, tell_candidate=False)
+        except ValidationError:
+            continue
 
 
 # --- Scorecards --------------------------------------------------------------------------------

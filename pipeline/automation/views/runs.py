@@ -11,7 +11,7 @@ from accounts.permissions import ability_required
 
 from ...applications.views.board import next_url
 from .. import services
-from ..selectors import get_run_for_user
+from ..selectors import get_run_for_managing, get_run_for_user
 
 
 def _back(request, run):
@@ -29,7 +29,7 @@ def _back(request, run):
 @require_POST
 @ability_required("manage_applications", lookup=get_run_for_user)
 def retry_run(request, pk):
-    run = get_run_for_user(request, pk)
+    run = get_run_for_managing(request, pk)
     try:
         services.retry_run(run=run, by=request.user)
     except ValidationError as error:
@@ -42,7 +42,7 @@ def retry_run(request, pk):
 @require_POST
 @ability_required("manage_applications", lookup=get_run_for_user)
 def cancel_run(request, pk):
-    run = get_run_for_user(request, pk)
+    run = get_run_for_managing(request, pk)
     try:
         services.cancel_run(run=run, by=request.user)
     except ValidationError as error:

@@ -94,6 +94,8 @@ def test_the_timeline_reads_every_run_in_one_query(application, job, stages, dja
         make_run(application, status)
         make_run(other, status)
     applications = [application, other]
+    for each in applications:
+        each.can_decide = True  # as the candidate page marks those the viewer decides on
 
     with django_assert_num_queries(1):
         items = timeline_items(application.candidate, applications=applications, viewer=None)

@@ -1,13 +1,17 @@
 """Who sees what about interviews: pipeline.interviews.access, and the application and candidate rules
 (pipeline.applications.access, pipeline.candidates.access) that a seat on a panel opens."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.models import Membership
 from jobs.models import HiringTeamMember
+from mail.services import queue_email
 from pipeline.applications.access import applications_visible_to, can_view_application, members_who_see
+from pipeline.automation.models import ActionRun
 from pipeline.candidates.access import can_view_candidate, candidates_visible_to, members_who_see_candidate
 from pipeline.interviews.access import (
     blinded_applications,
@@ -237,7 +241,8 @@ def test_a_member_sees_their_own_scorecard_while_blinded(
 
 
 def test_a_cancelled_interview_owes_no_feedback(clock, schedule, held, application, interviewer, manager_on_team):
-    second = schedule(application, [interviewer], starts_at=START, title="Second interview")
+    # A second interview for tomorrow, cancelled before it begins: nothing is owed on it.
+    second = schedule(application, [interviewer], starts_at=START + timedelta(days=1), title="Second interview")
     theirs = submit_scorecard(interview=held, author=manager_on_team, recommendation="yes")
     mine = submit_scorecard(interview=held, author=interviewer, recommendation="no")
     assert list(scorecards_visible_to(membership(interviewer), application)) == [mine]
@@ -322,3 +327,33 @@ def test_the_candidate_page_offers_decisions_only_on_applications_the_member_dec
     assert reverse("pipeline:board", args=[designer_application.job_id]) not in dees.text
     assert reverse("pipeline:application_action", args=[designer_application.pk, "advance"]) not in dees.text
     assert f"application={designer_application.pk}" not in dees.text
+
+
+def test_a_hiring_manager_on_another_jobs_panel_may_not_cancel_its_actions(
+    manager_on_team, designer_application, interviews, client_for, recruiter
+):
+    run = ActionRun.objects.create(
+        application=designer_application, kind="email", label="Offer to Dee", status=ActionRun.Status.PENDING
+    )
+    url = reverse("pipeline:cancel_run", args=[run.pk])
+
+    assert client_for(manager_on_team).post(url).status_code == 403
+    run.refresh_from_db()
+    assert run.status == ActionRun.Status.PENDING
+    assert client_for(recruiter).post(url).status_code == 302
+    run.refresh_from_db()
+    assert run.status == ActionRun.Status.CANCELLED
+
+
+def test_a_panel_member_reads_no_email_of_the_application_they_interview_for(
+    interviewer, recruiter, application, interviews, client_for
+):
+    queue_email(organization=application.job.organization, to=[application.candidate.email],
+                subject="Your offer, Ada", text="Hi", related=application)  # fmt: skip
+    url = reverse("pipeline:candidate", args=[application.candidate_id])
+
+    theirs, recruiters = client_for(interviewer).get(url), client_for(recruiter).get(url)
+
+    assert theirs.status_code == recruiters.status_code == 200
+    assert "Your offer, Ada" in recruiters.text
+    assert "Your offer, Ada" not in theirs.text

@@ -276,12 +276,12 @@ def test_a_panel_change_cancels_for_who_left_and_invites_who_joined(
     interview.refresh_from_db()
     assert interview.sequence == 1
     assert [seat.user for seat in interview.panel.all()] == [hiring_manager, newcomer]
-    # Who left: the panel's event, cancelled, naming only them.
+    # Who left: the panel's event, cancelled for them alone (no STATUS: the event goes on, RFC 5546 3.2.5).
     left = message_for(interview, 1, interviewer)
     assert left.subject == "Cancelled: interview with Ada Example, Wednesday 10 June 2026"
     calendar = stored_invitation(left)
     event = only_event(calendar)
-    assert (calendar["METHOD"], str(event["STATUS"]), event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 1)
+    assert (calendar["METHOD"], event["SEQUENCE"], "STATUS" in event) == ("CANCEL", 1, False)
     assert attendees(event) == [interviewer.email]
     # Who joined, and who stayed: the event as it now stands.
     for user in (newcomer, hiring_manager):
@@ -341,14 +341,17 @@ def test_cancelling_sends_the_same_events_as_cancelled(clock, interview, organiz
         assert str(after["UID"]) == str(before["UID"])
 
 
-def test_an_interview_already_over_is_cancelled_without_telling_anyone(clock, interview, organizer):
+def test_an_interview_that_has_begun_is_not_cancelled(clock, interview, organizer):
+    # It took place: its panel owes feedback (and the blind rule waits for it).
     clock.move_to(START + 2 * HOUR)
     messages = interview_messages(interview).count()
 
-    cancel_interview(interview=interview, by=organizer, reason="Recorded by mistake")
+    with pytest.raises(ValidationError) as raised:
+        cancel_interview(interview=interview, by=organizer, reason="Recorded by mistake")
 
+    assert raised.value.messages == ["This interview has begun: it can't be cancelled any more."]
     interview.refresh_from_db()
-    assert (interview.status, interview.sequence) == (Interview.Status.CANCELLED, 1)
+    assert (interview.status, interview.sequence) == (Interview.Status.SCHEDULED, 0)
     assert interview_messages(interview).count() == messages == 3
 
 
@@ -368,7 +371,9 @@ def test_rejecting_cancels_the_interviews_still_to_come(
     assert (coming.status, coming.sequence, coming.cancel_reason) == (
         Interview.Status.CANCELLED, 1, "Rejected: Not a fit.",
     )  # fmt: skip
-    assert stored_invitation(message_for(coming, 1, "candidate"))["METHOD"] == "CANCEL"
+    # The panel's calendars lose it; the candidate hears of the decision itself, not from a cancellation first.
+    assert stored_invitation(message_for(coming, 1, team[0]))["METHOD"] == "CANCEL"
+    assert message_for(coming, 1, "candidate") is None
     held.refresh_from_db()
     bos.refresh_from_db()
     assert (held.status, held.sequence, bos.status) == (Interview.Status.SCHEDULED, 0, Interview.Status.SCHEDULED)
@@ -548,6 +553,17 @@ def test_feedback_found_owed_only_once_overdue_is_asked_for_once(clock, intervie
     assert jobs.sweep() == 1
     assert jobs.sweep() == 0
     assert feedback_notices(interviewer) == ["Overdue: your feedback on Ada Example (Final interview)"]
+
+
+def test_a_former_members_scorecard_leaves_the_others_asked(clock, interview, hiring_manager, interviewer):
+    # A scorecard whose author was deleted (author NULL) must not hide who still owes theirs.
+    clock.move_to(START + 30 * MINUTE)
+    submit_scorecard(interview=interview, author=hiring_manager, recommendation="yes")
+    Scorecard.objects.filter(interview=interview).update(author=None)
+
+    clock.move_to(START + HOUR)
+    assert jobs.sweep() == 1
+    assert feedback_notices(interviewer) == ["Your feedback on Ada Example (Final interview)"]
 
 
 def test_no_feedback_request_when_everyone_gave_theirs(clock, interview, hiring_manager, interviewer):
