@@ -86,12 +86,16 @@ def get_application_for_user(request, pk):
     return get_object_or_404(visible_applications(request).select_related("job", "candidate", "current_stage"), pk=pk)
 
 
-def get_application_for_managing(request, pk):
-    """get_application_for_user (404 for what the member doesn't see), then 403 when they see it but
-    don't take its decisions (applications_managed_by)."""
-    application = get_application_for_user(request, pk)
-    if not applications_managed_by(request.membership).filter(pk=application.pk).exists():
+def require_managing(membership, application_id):
+    """403 unless the member takes the decisions of application `application_id` (which they see)."""
+    if not applications_managed_by(membership).filter(pk=application_id).exists():
         raise PermissionDenied("You see this application as an interviewer: its decisions are the hiring team's.")
+
+
+def get_application_for_managing(request, pk):
+    """get_application_for_user (404 for what the member doesn't see), then require_managing (403)."""
+    application = get_application_for_user(request, pk)
+    require_managing(request.membership, application.pk)
     return application
 
 

@@ -4,12 +4,11 @@ Every lookup goes through pipeline.applications.access: a run is the viewer's to
 its application is (another organisation's, or an application they can't see, is a 404).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import can
 
-from ..applications.access import applications_managed_by, visible_applications
+from ..applications.access import require_managing, visible_applications
 from .models import ActionRun
 
 WAITING_PANEL = "pipeline/automation/runs_waiting_panel.html"
@@ -32,8 +31,7 @@ def get_run_for_user(request, pk):
 def get_run_for_managing(request, pk):
     """get_run_for_user, then 403 unless the member takes its application's decisions."""
     run = get_run_for_user(request, pk)
-    if not applications_managed_by(request.membership).filter(pk=run.application_id).exists():
-        raise PermissionDenied("You see this application as an interviewer: its decisions are the hiring team's.")
+    require_managing(request.membership, run.application_id)
     return run
 
 

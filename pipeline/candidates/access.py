@@ -34,6 +34,17 @@ def members_who_see_candidate(candidate):
     )
 
 
+def visible_candidate_ids(membership, candidate_ids):
+    """Which of `candidate_ids` the member may open (one query at most): for lists that name people
+    and link only the names the viewer can follow."""
+    candidate_ids = set(candidate_ids)
+    if not candidate_ids:
+        return set()
+    if sees_every_candidate(membership):
+        return candidate_ids
+    return set(candidates_visible_to(membership).filter(pk__in=candidate_ids).values_list("pk", flat=True))
+
+
 def can_view_candidate(membership, candidate):
     return candidates_visible_to(membership).filter(pk=candidate.pk).exists()
 

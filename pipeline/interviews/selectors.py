@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.permissions import can
 
-from ..candidates.access import candidates_visible_to, sees_every_candidate
+from ..candidates.access import visible_candidate_ids
 from .access import interviews_visible_to
 from .models import Interview, PanelMember, Scorecard
 
@@ -201,14 +201,7 @@ def mark_busy(interviews):
 def mark_visible_candidates(interviews, membership):
     """Set `interview.sees_candidate` on each (one query at most): a name links only where the viewer may
     open it. A cancelled interview no longer shows its candidate to the panel."""
-    candidate_ids = {interview.application.candidate_id for interview in interviews}
-    if not candidate_ids:
-        seen = set()
-    elif sees_every_candidate(membership):
-        seen = candidate_ids
-    else:
-        visible = candidates_visible_to(membership).filter(pk__in=candidate_ids)
-        seen = set(visible.values_list("pk", flat=True))
+    seen = visible_candidate_ids(membership, {interview.application.candidate_id for interview in interviews})
     for interview in interviews:
         interview.sees_candidate = interview.application.candidate_id in seen
     return interviews

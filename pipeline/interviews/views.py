@@ -36,6 +36,12 @@ def _names(people):
     return f"{', '.join(people[:-1])} and {people[-1]}"
 
 
+def _interview_form(request, initial, zone):
+    """The scheduling form (bound on POST), its times in `zone`, its panel the organisation's members."""
+    data = request.POST if request.method == "POST" else None
+    return InterviewForm(data, initial=initial, zone=zone, members=selectors.member_choices(request.organization))
+
+
 @require_GET
 @organization_required
 def my_interviews(request):
@@ -124,16 +130,13 @@ def schedule_interview(request, pk):
     if not may_schedule(request.membership, application):
         raise PermissionDenied(_NOT_YOURS)
     zone = organizer_zone(request.user, request.organization)
-    members = selectors.member_choices(request.organization)
     initial = {
         "title": application.current_stage.name if application.current_stage else "Interview",
         "starts_at": next_working_day_at(zone),
         "duration_minutes": DEFAULT_MINUTES,
         "interviewers": [request.user.pk],
     }
-    form = InterviewForm(
-        request.POST if request.method == "POST" else None, initial=initial, zone=zone, members=members
-    )
+    form = _interview_form(request, initial, zone)
     conflicts = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,10 +187,7 @@ def reschedule_interview(request, pk):
         "interviewers": [user.pk for user in before],
         "location": interview.location,
     }
-    members = selectors.member_choices(request.organization)
-    form = InterviewForm(
-        request.POST if request.method == "POST" else None, initial=initial, zone=zone, members=members
-    )
+    form = _interview_form(request, initial, zone)
     conflicts = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,7 +8,7 @@ from accounts.middleware import viewer_zone
 from accounts.params import to_int
 from accounts.permissions import can
 
-from ..candidates.access import candidates_visible_to, sees_every_candidate
+from ..candidates.access import visible_candidate_ids
 from .access import tasks_visible_to
 from .models import Task
 
@@ -108,14 +108,7 @@ def mark_visible_candidates(tasks, membership):
 
     An interviewer's task may be about someone they can't open: they still read who it is about.
     """
-    candidate_ids = {task.application.candidate_id for task in tasks if task.application_id}
-    if not candidate_ids:
-        seen = set()
-    elif sees_every_candidate(membership):
-        seen = candidate_ids
-    else:
-        visible = candidates_visible_to(membership).filter(pk__in=candidate_ids)
-        seen = set(visible.values_list("pk", flat=True))
+    seen = visible_candidate_ids(membership, {task.application.candidate_id for task in tasks if task.application_id})
     for task in tasks:
         task.sees_candidate = bool(task.application_id) and task.application.candidate_id in seen
     return tasks
