@@ -56,9 +56,8 @@ def _template(organization, key):
     raise LookupError(key)
 
 
-def _queue(interview, *, key, to, values, template_key, ics=None, method=calendar.REQUEST, prefix="", sender):
+def _queue(interview, *, key, to, values, template, ics=None, method=calendar.REQUEST, prefix="", sender):
     organization = interview.organization
-    template = _template(organization, template_key)
     subject, html, text = mail.render_template(template, values)
     return mail.queue_email(
         organization=organization, to=to, subject=f"{prefix}{subject}", html=html, text=text,
@@ -86,8 +85,9 @@ def to_candidate(interview, *, method=calendar.REQUEST, template_key=None, prefi
     if template_key is None:
         template_key = CANCELLATION if method == calendar.CANCEL else INVITATION
     return _queue(
-        interview, key=_key(interview, "candidate"), to=[candidate.email], values=values, template_key=template_key,
-        ics=ics, method=method, prefix=prefix, sender=sender,
+        interview, key=_key(interview, "candidate"), to=[candidate.email], values=values,
+        template=_template(interview.organization, template_key), ics=ics, method=method, prefix=prefix,
+        sender=sender,
     )  # fmt: skip
 
 
@@ -104,8 +104,9 @@ def to_panel(interview, users, *, attendees, method=calendar.REQUEST, prefix="",
         description=f"{interview.application.job.title}. The candidate, and your scorecard: {url}", url=url,
         uninvite=uninvite,
     )  # fmt: skip
-    template_key = PANEL_CANCELLATION if method == calendar.CANCEL else PANEL_INVITATION
     organization = interview.organization
+    # One template for the whole panel; the values are each member's (their own zone).
+    template = _template(organization, PANEL_CANCELLATION if method == calendar.CANCEL else PANEL_INVITATION)
     messages = []
     for user in users:
         values = values_for(
@@ -113,7 +114,7 @@ def to_panel(interview, users, *, attendees, method=calendar.REQUEST, prefix="",
         )
         message = _queue(
             interview, key=_key(interview, f"user:{user.pk}"), to=[user.email], values=values,
-            template_key=template_key, ics=ics, method=method, prefix=prefix, sender=interview.organizer,
+            template=template, ics=ics, method=method, prefix=prefix, sender=interview.organizer,
         )  # fmt: skip
         messages.append(message)
     return messages
@@ -126,5 +127,5 @@ def reminder(interview):
     values = values_for(interview, zone=zone_named(interview.time_zone), sender=sender)
     return _queue(
         interview, key=_key(interview, "reminder"), to=[interview.application.candidate.email], values=values,
-        template_key=REMINDER, sender=sender,
+        template=_template(interview.organization, REMINDER), sender=sender,
     )  # fmt: skip

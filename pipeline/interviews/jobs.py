@@ -35,11 +35,12 @@ def notify_scheduled(interview_id, user_ids, actor_id=None):
         return
     users = User.objects.filter(pk__in=user_ids, panel_seats__interview=interview)
     candidate = interview.application.candidate
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     for user in users:
         date, time = emails.when(interview, zone_named(user.timezone or interview.organization.timezone))
         notify(
             category=Category.INTERVIEW_SCHEDULED, recipients=[user], organization=interview.organization,
-            actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
+            actor=actor,
             key=f"interview:{interview.pk}:{interview.sequence}:scheduled",
             title=f"{interview.title} with {candidate.full_name}",
             body=f"{date}, {time}", url=_url(interview), target=interview.application,
