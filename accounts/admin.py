@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
-from .models import Invitation, Membership, Organization, RateCounter, User
+from .models import ApiKey, Invitation, Membership, Organization, RateCounter, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -69,3 +69,27 @@ class RateCounterAdmin(admin.ModelAdmin):
 
     list_display = ["key", "count", "expires_at"]
     search_fields = ["key"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created on the organisation's API keys page (shown once there); here they are read and revoked."""
+
+    list_display = ["name", "prefix", "organization", "role", "read_only", "created_by", "last_used_at", "revoked_at"]
+    list_filter = ["role", "read_only", "revoked_at"]
+    search_fields = ["name", "prefix", "organization__name", "created_by__email"]
+    fields = [
+        "organization",
+        "name",
+        "role",
+        "read_only",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = ["organization", "prefix", "created_by", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -259,3 +259,35 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class ApiKey(models.Model):
+    """A script's credential: acts in one organisation with the role chosen at creation.
+
+    The key itself is shown once and never stored: only its SHA-256 (a random 256-bit secret needs no
+    slow hash) and a short prefix that names it in lists. It acts as the member who created it, with
+    its own role, and stops working when revoked or when that member leaves.
+    """
+
+    PREFIX = "ats_"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=20, choices=Membership.Role.choices, default=Membership.Role.RECRUITER)
+    read_only = models.BooleanField(default=True)
+    prefix = models.CharField(max_length=16, help_text="The key's first characters, to tell keys apart.")
+    hashed = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization", "-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -1,9 +1,19 @@
 """Reading numbers, days and words out of request parameters without ever raising."""
 
+import re
 import unicodedata
 from datetime import date
 
 MAX_ID = 2**63 - 1
+
+# NUL (PostgreSQL refuses it in any text), and the UTF-16 surrogate halves that are not characters
+# on their own (no database or encoder accepts them): refused wherever input arrives (ats.input for
+# pages, accounts.api.parsers for JSON).
+_REFUSED = re.compile("[\x00\ud800-\udfff]")
+
+
+def is_refused_text(text):
+    return bool(_REFUSED.search(text))
 
 
 def to_int(value, *, maximum=MAX_ID):

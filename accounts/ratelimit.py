@@ -7,8 +7,10 @@ or without.
 """
 
 import hashlib
+import math
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -18,12 +20,25 @@ from .models import RateCounter
 _KEY_LENGTH = RateCounter._meta.get_field("key").max_length
 
 
+def client_address(request):
+    """The address a request came from: behind our proxy, the entry the proxy appended."""
+    if settings.SECURE_PROXY_SSL_HEADER and request.headers.get("X-Forwarded-For"):
+        # The last entry is the one our proxy appended; earlier ones are the client's to invent.
+        return request.headers["X-Forwarded-For"].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def hit(key, *, limit, window):
     """Count a hit on `key`; True when it is more than `limit` hits in the key's window of `window` seconds.
 
     The window is fixed: it starts at the first hit and the first hit after it ends starts a new one.
     Refused hits count too, so a client that keeps trying stays refused until its window ends.
     """
+    return retry_after(key, limit=limit, window=window) is not None
+
+
+def retry_after(key, *, limit, window):
+    """Count a hit as `hit` does; None when allowed, else the seconds until the key's window ends."""
     key = _storable(key)
     now = timezone.now()
     ends = now + timedelta(seconds=window)
@@ -38,7 +53,8 @@ def hit(key, *, limit, window):
                 expires_at=Case(When(expired, then=Value(ends)), default=F("expires_at")),
             )
             if updated:
-                return counter.values_list("count", flat=True).get() > limit
+                count, expires_at = counter.values_list("count", "expires_at").get()
+                return _wait(expires_at, now) if count > limit else None
             try:
                 with transaction.atomic():
                     RateCounter.objects.create(key=key, count=1, expires_at=ends)
@@ -47,7 +63,11 @@ def hit(key, *, limit, window):
             # A new key is a cheap moment to drop the counters whose window has ended (an indexed
             # range), so the table holds about one row per key seen in the last window.
             RateCounter.objects.filter(expires_at__lte=now).delete()
-            return limit < 1
+            return window if limit < 1 else None
+
+
+def _wait(expires_at, now):
+    return max(1, math.ceil((expires_at - now).total_seconds()))
 
 
 def _storable(key):

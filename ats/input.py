@@ -10,12 +10,10 @@ Uploaded files are not read: only request.GET and, for form posts, request.POST 
 request.FILES). Reading POST here is what CsrfViewMiddleware already does before us.
 """
 
-import re
-
 from django.http import HttpResponseBadRequest
 
-# NUL, and the UTF-16 surrogate halves that are not characters on their own.
-_REFUSED = re.compile("[\x00\ud800-\udfff]")
+from accounts.params import is_refused_text
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MESSAGE = (
     "Your request contained a null character (or another character that is not text), "
@@ -23,17 +21,15 @@ MESSAGE = (
 )
 
 
-def _refused(text):
-    return bool(_REFUSED.search(text))
-
-
 def _any_refused(querydict):
-    return any(_refused(key) or any(_refused(value) for value in values) for key, values in querydict.lists())
+    return any(
+        is_refused_text(key) or any(is_refused_text(value) for value in values) for key, values in querydict.lists()
+    )
 
 
 def has_refused_characters(request):
     """True if the path or a GET or POST key or value holds a NUL or a lone surrogate."""
-    if _refused(request.path) or _any_refused(request.GET):
+    if is_refused_text(request.path) or _any_refused(request.GET):
         return True
     if request.method == "POST" and request.content_type in FORM_TYPES:
         return _any_refused(request.POST)

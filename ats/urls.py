@@ -4,7 +4,7 @@ from django.urls import include, path
 from jobs import careers_urls
 from pipeline import urls as pipeline_urls
 
-from . import views
+from . import api_urls, views
 
 admin.site.site_header = "ATS administration"
 admin.site.site_title = "ATS admin"
@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("pipeline.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    *api_urls.urlpatterns,
 ]

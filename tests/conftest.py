@@ -6,6 +6,7 @@ from django.db import connections
 from django.test import Client
 
 from accounts.models import Membership
+from accounts.permissions import can
 
 from .factories import ApplicationFactory, MembershipFactory, OrganizationFactory, UserFactory, make_job
 
@@ -46,6 +47,46 @@ def client_for(db):
     def make(user):
         client = Client()
         client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db):
+    """`api_for(user, organization=None)`: a DRF client sending a JWT access token, as after POST /api/login/."""
+    from rest_framework.test import APIClient
+
+    from accounts.api.authentication import tokens_for
+
+    def make(user, organization=None):
+        refresh, _ = tokens_for(user, organization)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_key_for(db):
+    """`api_key_for(membership, role=None, read_only=False)`: a DRF client sending a new API key.
+
+    The key is of the member's organisation, with their role unless told; an admin issues it (the
+    member, if they may), and it acts as whoever issued it.
+    """
+    from rest_framework.test import APIClient
+
+    from accounts.api_keys import issue_key
+
+    def make(membership, role=None, read_only=False, keyword="Bearer"):
+        issuer = membership
+        if not can(issuer, "manage_members"):  # keys are issued by an admin; they act as their creator
+            issuer = Membership.objects.filter(organization=membership.organization, role=Membership.Role.OWNER).first()
+            issuer = issuer or MembershipFactory(organization=membership.organization, role=Membership.Role.OWNER)
+        _, raw = issue_key(membership=issuer, name="test key", role=role or membership.role, read_only=read_only)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"{keyword} {raw}")
         return client
 
     return make

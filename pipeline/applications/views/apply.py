@@ -16,17 +16,10 @@ from ..pending import keep_upload, kept_upload
 from ..services import AlreadyApplied, submit_application
 
 
-def _client_address(request):
-    if settings.SECURE_PROXY_SSL_HEADER and request.headers.get("X-Forwarded-For"):
-        # The last entry is the one our proxy appended; earlier ones are the client's to invent.
-        return request.headers["X-Forwarded-For"].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _rate_limited(request):
     """True once an address has sent too many applications in the window (counted in the database: any process)."""
     limit, window = settings.APPLY_RATE_LIMIT
-    return ratelimit.hit(f"apply:{_client_address(request)}", limit=limit, window=window)
+    return ratelimit.hit(f"apply:{ratelimit.client_address(request)}", limit=limit, window=window)
 
 
 def _source(request):

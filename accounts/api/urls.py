@@ -1,0 +1,2 @@
+urlpatterns = []  # under /api/
+v1_urlpatterns = []  # under /api/v1/

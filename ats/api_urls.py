@@ -1,0 +1,47 @@
+"""The JSON API (docs/api.md): each app's endpoints at the original system's paths, and the schema.
+
+Accounts, email and notifications under /api/ (originally the auth, email and notification
+services); recruiting under /api/v1/ (the application service) with what was added since.
+"""
+
+from csp.constants import SELF
+from csp.decorators import csp_update
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from accounts.api import urls as accounts_api
+from jobs import api_urls as jobs_api
+from mail import api_urls as mail_api
+from notifications import api_urls as notifications_api
+from pipeline import api_urls as pipeline_api
+from pipeline.automation import api_urls as automation_api
+from pipeline.webhooks import api_urls as webhooks_api
+
+# ReDoc builds its styles at run time and renders in a blob: worker; only its page is loosened.
+redoc = csp_update(
+    {"style-src": [SELF, "'unsafe-inline'"], "worker-src": [SELF, "blob:"], "img-src": [SELF, "data:", "https:"]}
+)
+
+docs = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/swagger-ui/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("schema/redoc/", redoc(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+]
+
+# jobs/complete/ (automation: it writes stages' actions) before jobs/<id>/.
+v1 = [
+    *automation_api.urlpatterns,
+    *jobs_api.urlpatterns,
+    *pipeline_api.urlpatterns,
+    *webhooks_api.urlpatterns,
+    *accounts_api.v1_urlpatterns,
+]
+
+urlpatterns = [
+    path("api/", include((docs, "api"))),
+    path("api/v1/", include((v1, "api-v1"))),
+    path(
+        "api/",
+        include(([*accounts_api.urlpatterns, *mail_api.urlpatterns, *notifications_api.urlpatterns], "api-root")),
+    ),
+]
