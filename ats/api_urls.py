@@ -17,6 +17,8 @@ from pipeline import api_urls as pipeline_api
 from pipeline.automation import api_urls as automation_api
 from pipeline.webhooks import api_urls as webhooks_api
 
+from . import api as ats_api
+
 # ReDoc builds its styles at run time and renders in a blob: worker; only its page is loosened.
 redoc = csp_update(
     {"style-src": [SELF, "'unsafe-inline'"], "worker-src": [SELF, "blob:"], "img-src": [SELF, "data:", "https:"]}
@@ -42,6 +44,16 @@ urlpatterns = [
     path("api/v1/", include((v1, "api-v1"))),
     path(
         "api/",
-        include(([*accounts_api.urlpatterns, *mail_api.urlpatterns, *notifications_api.urlpatterns], "api-root")),
+        include(
+            (
+                [
+                    *ats_api.urlpatterns,
+                    *accounts_api.urlpatterns,
+                    *mail_api.urlpatterns,
+                    *notifications_api.urlpatterns,
+                ],
+                "api-root",
+            )
+        ),
     ),
 ]

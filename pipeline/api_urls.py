@@ -1,1 +1,8 @@
-urlpatterns = []
+"""Pipeline's part of /api/v1/: each room's endpoints (the room's own api_urls), side by side."""
+
+from .applications import api_urls as applications
+from .candidates import api_urls as candidates
+from .interviews import api_urls as interviews
+from .tasks import api_urls as tasks
+
+urlpatterns = [*candidates.urlpatterns, *applications.urlpatterns, *tasks.urlpatterns, *interviews.urlpatterns]
