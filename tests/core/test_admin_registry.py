@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.api_keys import issue_key
 from accounts.models import Membership
 from accounts.ratelimit import hit
 from jobs.models import HiringTeamMember
@@ -67,6 +68,7 @@ def rows(organization):
     invite = Attachment("invite.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar; method=REQUEST")
     queue_email(organization=organization, to=["ada@example.com"], subject="Interview", text="Hi", attachments=[invite])
     hit("apply:203.0.113.9", limit=10, window=600)
+    issue_key(membership=Membership.objects.get(user=owner), name="Nightly export", role="recruiter", read_only=True)
     extend_retention(candidate=application.candidate, until=date(2040, 1, 1), reason="Talent pool", by=owner)
     gone = submit_application(
         job=job,
