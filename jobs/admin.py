@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from .models import FormField, HiringTeamMember, Job, JobForm, ScorecardAttribute, Stage, StageTemplate
+from .models import FormField, HiringTeamMember, Job, JobForm, JobSite, ScorecardAttribute, Stage, StageTemplate
 from .scorecards import add_default_attributes
 
 
@@ -112,3 +112,12 @@ class StageAdmin(admin.ModelAdmin):
     search_fields = ["name", "job__title", "template__name"]
     raw_id_fields = ["job", "template"]
     list_select_related = ["job", "template"]
+
+
+@admin.register(JobSite)
+class JobSiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "job", "is_live", "url", "created_at"]
+    list_filter = ["is_live"]
+    search_fields = ["name", "url", "job__title", "job__organization__name"]
+    raw_id_fields = ["job"]
+    list_select_related = ["job"]

@@ -303,3 +303,20 @@ class Stage(models.Model):
         if self.job_id:
             return Stage.objects.filter(job_id=self.job_id)
         return Stage.objects.filter(template_id=self.template_id)
+
+
+class JobSite(models.Model):
+    """A place where the job is posted (a job board, the company's own site): the original's "sites"."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=100)
+    url = models.URLField("site address", max_length=500, blank=True)
+    job_link = models.URLField("the job's address there", max_length=2000, blank=True)
+    is_live = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name}: {self.job}"

@@ -8,7 +8,7 @@ from accounts.ordering import swap_with_neighbour
 
 from . import extensions, scorecards
 from .forms import ALWAYS_REQUIRED, STANDARD_FIELDS, new_field_key
-from .models import FormField, HiringTeamMember, Job, JobForm
+from .models import FormField, HiringTeamMember, Job, JobForm, JobSite
 
 
 def add_standard_form(job):
@@ -48,7 +48,10 @@ def create_job(*, organization, created_by, **fields):
 
 @transaction.atomic
 def duplicate_job(*, job, created_by):
-    """A draft copy of `job`: same details, form, scorecard and hiring team; no applications."""
+    """A draft copy of `job`: same details, form, scorecard, hiring team and sites; no applications.
+
+    The copy is a draft nobody has posted yet: its sites are where to post it, not live, without a link.
+    """
     copy = Job.objects.get(pk=job.pk)
     copy.pk = None
     copy.slug = ""
@@ -78,6 +81,7 @@ def duplicate_job(*, job, created_by):
     HiringTeamMember.objects.bulk_create(
         HiringTeamMember(job=copy, user_id=m.user_id, role=m.role) for m in job.team.all()
     )
+    JobSite.objects.bulk_create(JobSite(job=copy, name=site.name, url=site.url) for site in job.sites.all())
     return copy
 
 

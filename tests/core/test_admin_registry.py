@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.api_keys import issue_key
 from accounts.models import Membership
 from accounts.ratelimit import hit
-from jobs.models import HiringTeamMember
+from jobs.models import HiringTeamMember, JobSite
 from mail.services import Attachment, queue_email
 from notifications.digest import send_digest
 from notifications.failures import notify_failed_deliveries
@@ -58,6 +58,7 @@ def rows(organization):
     organization.save()
     job = make_job(organization, created_by=owner)
     HiringTeamMember.objects.create(job=job, user=owner, role=HiringTeamMember.Role.HIRING_MANAGER)
+    JobSite.objects.create(job=job, name="LinkedIn", url="https://www.linkedin.com/jobs", is_live=True)
     values = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
     application = submit_application(job=job, values=values, files={"resume": pdf_upload()})
     ApplicationFormAnswer.objects.create(application=application, key="notice", label="Notice period", value="1 month")
