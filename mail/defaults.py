@@ -67,6 +67,9 @@ DEFAULT_TEMPLATES = [
      "<p>Hello,</p><p>A hiring task for {{ candidate.full_name }} ({{ job.title }}) is waiting for you.</p>" + _SIGN),
 ]  # fmt: skip
 
+# What the system sends by key (applications, interviews, rejections): switched off, never deleted.
+SYSTEM_KEYS = frozenset(key for key, *_ in DEFAULT_TEMPLATES)
+
 
 def ensure_default_templates(organization):
     """Create the default templates the organisation lacks. Never overwrites an edited template."""

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.background import enqueue_on_commit
 
 from . import rendering
+from .defaults import SYSTEM_KEYS
 from .models import EmailAttachment, EmailEvent, EmailMessage, EmailTemplate
 from .sending import Sender, UnclearDelivery, describe
 
@@ -584,3 +585,145 @@ def _queue_rendered(*, organization, template, rendered, reply_to, sent_by):
     EmailEvent.objects.bulk_create(EmailEvent(message=m, kind=EmailEvent.Kind.QUEUED) for m in messages)
     enqueue_batches([m.pk for m in messages])
     return messages
+
+
+# --- Sending to addresses (the JSON API's send/) ------------------------------------------------
+# An integration names its recipients itself: one message each (nobody sees the others' addresses,
+# and each is tracked and retried on its own), queued as the pages queue theirs.
+
+MAX_RECIPIENTS = 50
+MAX_CONTEXT_VALUES = 100
+MAX_CONTEXT_VALUE_LENGTH = 10_000
+
+
+def recipients(addresses):
+    """`addresses` cleaned (see clean_addresses): at least one, at most MAX_RECIPIENTS; ValidationError keyed "to"."""
+    try:
+        found = clean_addresses(addresses, limit=MAX_RECIPIENTS)
+    except ValidationError as error:
+        raise ValidationError({"to": error.messages}) from error
+    if not found:
+        raise ValidationError({"to": ["Give at least one recipient."]})
+    return found
+
+
+def find_template(*, organization, name_or_key):
+    """The organisation's active template with this key, else the one with this name (any case).
+
+    ValidationError keyed "template" when there is none, or when several share the name (the key is unique).
+    """
+    active = EmailTemplate.objects.filter(organization=organization, is_active=True)
+    template = active.filter(key=name_or_key).first()
+    if template is not None:
+        return template
+    named = list(active.filter(name__iexact=name_or_key)[:2])
+    if len(named) > 1:
+        raise ValidationError({"template": [f"Several templates are named “{name_or_key}”: name it by its key."]})
+    if not named:
+        raise ValidationError({"template": [f"No active template has the key or name “{name_or_key}”."]})
+    return named[0]
+
+
+def context_values(context):
+    """A caller's context as the flat values templates read ("candidate.first_name": "Ada").
+
+    Both spellings are accepted: flat names, or one level of objects ({"candidate": {"first_name": "Ada"}}).
+    Values are text, numbers, booleans or null; ValidationError keyed "context" for anything else.
+    """
+    if not isinstance(context, dict):
+        raise ValidationError({"context": ['Give an object of values, e.g. {"candidate": {"first_name": "Ada"}}.']})
+    flat, errors = {}, []
+    for name, value in context.items():
+        items = (
+            [(f"{name}.{leaf}", inner) for leaf, inner in value.items()] if isinstance(value, dict) else [(name, value)]
+        )
+        for full_name, inner in items:
+            if inner is not None and not isinstance(inner, (str, int, float, bool)):
+                errors.append(f"“{full_name}” must be text, a number, true/false or null.")
+            elif len(str(inner)) > MAX_CONTEXT_VALUE_LENGTH:
+                errors.append(f"“{full_name}” is longer than {MAX_CONTEXT_VALUE_LENGTH:,} characters.")
+            else:
+                flat[full_name] = "" if inner is None else str(inner)
+    if len(flat) > MAX_CONTEXT_VALUES:
+        errors.append(f"At most {MAX_CONTEXT_VALUES} values, please (there are {len(flat)}).")
+    if errors:
+        raise ValidationError({"context": errors})
+    return flat
+
+
+@transaction.atomic
+def queue_template_to(*, organization, to, template, context, sent_by=None):
+    """Queue `template` filled with `context` (see context_values) to each of the addresses `to`.
+
+    The organisation's and the sender's own values (organization.name, sender.email...) are ours, not
+    the caller's. A template these values can't fill is refused (ValidationError keyed "context")
+    and nothing is queued. Returns the messages.
+    """
+    addresses = recipients(to)
+    values = {**context_values(context), **rendering.base_values(organization, sender=sent_by)}
+    try:
+        subject, html, text = render_template(template, values)
+    except Exception as error:  # over the budget, or a filter that fails on this value: say so, never a 500
+        raise ValidationError(
+            {"context": [f"The template can't be filled in with these values: {_reason(error)}"]}
+        ) from error
+    return _queue_to(organization, addresses, template=template, values=values, rendered=(subject, html, text),
+                     sent_by=sent_by)  # fmt: skip
+
+
+@transaction.atomic
+def queue_written_to(*, organization, to, subject, body_html="", body_text="", sent_by=None):
+    """Queue a caller's own email to each of the addresses `to`, checked as render_written checks a person's.
+
+    Subject and bodies are template sources over mail's own variables (the organisation, the sender);
+    the HTML is cleaned by nh3. Without `body_text` the plain part is made from the HTML; without
+    `body_html` the message is plain text. ValidationError keyed to, subject, body_html or body_text.
+    """
+    addresses = recipients(to)
+    values = rendering.base_values(organization, sender=sent_by)
+    if not (body_html or "").strip() and not (body_text or "").strip():
+        raise ValidationError({"body_html": ["Write an HTML body, a text body, or both."]})
+    if (body_html or "").strip():
+        try:
+            subject, html, text = render_written(subject=subject, body=body_html, values=values)
+        except ValidationError as error:
+            raise ValidationError(
+                {"body_html" if field == "body" else field: messages for field, messages in error.message_dict.items()}
+            ) from error
+    else:
+        html, text = "", ""
+        subject = " ".join(_render_text(subject, values, field="subject", label="Subject").split())
+        if not subject:
+            raise ValidationError({"subject": ["Subject: write something."]})
+    if (body_text or "").strip():
+        text = _render_text(body_text, values, field="body_text", label="Text body")
+    return _queue_to(organization, addresses, template=None, values=values, rendered=(subject, html, text),
+                     sent_by=sent_by)  # fmt: skip
+
+
+def _render_text(source, values, *, field, label):
+    """A person's plain-text template source rendered: unknown variables are errors (see render_written)."""
+    if problems := rendering.check(source or "", label=label, strict=True)[0]:
+        raise ValidationError({field: problems})
+    try:
+        return str(rendering.render(source, values, html_output=False)).strip()
+    except Exception as error:  # as in _render_checked
+        raise ValidationError({field: [f"{label}: {_reason(error)}"]}) from error
+
+
+def _queue_to(organization, addresses, *, template, values, rendered, sent_by):
+    rows = [(address, values, None, *rendered) for address in addresses]
+    reply_to = sent_by.email if sent_by else ""
+    return _queue_rendered(organization=organization, template=template, rendered=rows, reply_to=reply_to,
+                           sent_by=sent_by)  # fmt: skip
+
+
+def delete_template(*, template):
+    """Delete a template the system does not send by its key; its messages stay in the log, without it.
+
+    The default templates (mail.defaults) are what applications, interviews and rejections send:
+    those are switched off (is_active), never deleted (ValidationError keyed "key").
+    """
+    if template.key in SYSTEM_KEYS:
+        raise ValidationError({"key": ["The system sends this template by its key: switch it off instead."]})
+    template.delete()
