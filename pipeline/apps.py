@@ -12,6 +12,7 @@ class PipelineConfig(AppConfig):
         from .candidates import extensions
         from .interviews import candidate_page as interview_panels
         from .interviews import summary as interview_feedback
+        from .privacy import services as privacy
         from .tasks import candidate_page as task_panels
 
         job_pages.register()
@@ -23,3 +24,5 @@ class PipelineConfig(AppConfig):
         interview_panels.register()
         # After the application's interviews: what their panels said.
         extensions.register("application_panels", interview_feedback.application_panels)
+        # The API's DELETE of a candidate is their erasure (candidates can't import privacy, above them).
+        extensions.register("erase", privacy.erase_candidate)

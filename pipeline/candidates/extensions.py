@@ -1,11 +1,12 @@
 """What the rooms above candidates add to a candidate's page: each application's tasks and the
-runs of its stage actions, in its card and in the activity timeline.
+runs of its stage actions, in its card and in the activity timeline; and how a person is erased
+(pipeline.privacy), for the API's DELETE of a candidate.
 
 The candidate page lives in this room, below tasks and automation, so it can't import them; they
 register providers here from PipelineConfig.ready(), as jobs.extensions does for the apps above jobs.
 """
 
-_providers = {"timeline": [], "application_panels": []}
+_providers = {"timeline": [], "application_panels": [], "erase": []}
 
 
 def register(slot, provider):
@@ -35,3 +36,10 @@ def application_panels(request, applications):
         for application_id, panel in provider(request, applications).items():
             panels[application_id].append(panel)
     return panels
+
+
+def erase(candidate, *, by, reason):
+    """Erase the person's data as the privacy page does: provider(candidate=..., by=..., reason=...),
+    pipeline.privacy.services.erase_candidate (a room above this one)."""
+    [provider] = _providers["erase"]
+    return provider(candidate=candidate, by=by, reason=reason)

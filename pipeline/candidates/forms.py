@@ -40,11 +40,11 @@ class CandidateForm(forms.ModelForm):
         ]
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        taken = Candidate.objects.filter(organization=self.instance.organization, email=email)
-        if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another candidate already has this email. Merge them instead.")
-        return email
+        return normalise_email(self.cleaned_data["email"])
+
+    def validate_unique(self):
+        # Unique per organisation by email: the view's service (update_candidate) checks that.
+        pass
 
 
 class NoteForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from accounts.params import to_date, to_int, to_text
+from jobs.models import Stage
 
 from ..applications.models import Application, normalise_tag
 
@@ -76,6 +77,17 @@ def candidate_filters(params):
         "applied_to": day("applied_to"),
         "sort": sort if sort in CANDIDATE_SORTS else "",
     }
+
+
+def within_jobs(filters, jobs):
+    """`filters` without a job or stage outside `jobs` (those the viewer can open): filtering by one
+    would tell who applied to it."""
+    filters = dict(filters)
+    if filters["job"] and not jobs.filter(pk=filters["job"]).exists():
+        filters["job"] = None
+    if filters["stage"] and not Stage.objects.filter(pk=filters["stage"], job__in=jobs).exists():
+        filters["stage"] = None
+    return filters
 
 
 def filter_candidates(candidates, filters, *, organization, jobs=None):

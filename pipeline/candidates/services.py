@@ -58,8 +58,10 @@ def add_note(*, candidate, author, body, visibility=Note.Visibility.TEAM, applic
 
 
 class DuplicateCandidate(ValidationError):
+    """Keyed by `email`: the field a form or the API shows it on."""
+
     def __init__(self, candidate):
-        super().__init__(f"{candidate.full_name} already has this email address.")
+        super().__init__({"email": f"{candidate.full_name} already has this email address."})
         self.candidate = candidate
 
 
@@ -101,6 +103,33 @@ def _add_candidate(*, organization, by, values, resume, job, written):
     TimelineEvent.objects.create(candidate=candidate, actor=by, kind="added", text="Added by hand")
     if resume:
         reactions.resume_received(candidate)
+    return candidate
+
+
+TAKEN_EMAIL = "Another candidate already has this email. Merge them instead."
+
+
+@transaction.atomic
+def update_candidate(*, candidate, values):
+    """Change `candidate`'s profile to `values` (field -> value); the address stays unique in the organisation.
+
+    Refused for an erased candidate (there is no profile left to edit). ValidationError keyed by field.
+    """
+    if candidate.erased_at is not None:
+        raise ValidationError("This candidate's data was erased: there is no profile to edit.")
+    if "email" in values:
+        values = {**values, "email": normalise_email(values["email"])}
+        taken = Candidate.objects.filter(organization_id=candidate.organization_id, email=values["email"])
+        if taken.exclude(pk=candidate.pk).exists():
+            raise ValidationError({"email": TAKEN_EMAIL})
+    for field, value in values.items():
+        setattr(candidate, field, value)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        # The address was taken a moment ago (the check above saw it free).
+        raise ValidationError({"email": TAKEN_EMAIL}) from None
     return candidate
 
 

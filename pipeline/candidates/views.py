@@ -28,7 +28,7 @@ from . import extensions, mentions, services
 from .access import get_candidate_for_user, sees_every_candidate, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
 from .models import Candidate
-from .selectors import CANDIDATE_SORTS, candidate_filters, candidate_page, filter_candidates
+from .selectors import CANDIDATE_SORTS, candidate_filters, candidate_page, filter_candidates, within_jobs
 from .timeline import candidate_timeline
 
 User = get_user_model()
@@ -98,9 +98,13 @@ def candidate_edit(request, pk):
         return redirect("pipeline:candidate", candidate.pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Profile saved.")
-        return redirect("pipeline:candidate", candidate.pk)
+        try:
+            services.update_candidate(candidate=candidate, values=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("pipeline:candidate", candidate.pk)
     return render(request, "pipeline/candidate_form.html", {"candidate": candidate, "form": form})
 
 
@@ -142,12 +146,7 @@ def add_note(request, pk):
 @organization_required
 def candidate_list(request):
     jobs = visible_jobs(request).order_by("title")
-    filters = candidate_filters(request.GET)
-    # Filtering by a job one can't open would tell who applied to it.
-    if filters["job"] and not jobs.filter(pk=filters["job"]).exists():
-        filters["job"] = None
-    if filters["stage"] and not Stage.objects.filter(pk=filters["stage"], job__in=jobs).exists():
-        filters["stage"] = None
+    filters = within_jobs(candidate_filters(request.GET), jobs)
     # Erased candidates are tombstones kept for counts: their applications show them, the list does not.
     people = visible_candidates(request).filter(erased_at=None)
     # Each row lists only the applications to jobs the viewer can open, with their tags.
@@ -262,7 +261,7 @@ def candidate_create(request):
                 organization=request.organization, by=request.user, values=data, resume=resume, job=job
             )
         except services.DuplicateCandidate as error:
-            form.add_error("email", error)
+            form.add_error(None, error)  # keyed by email
             ctx = {"form": form, "existing": error.candidate}
             return render(request, "pipeline/candidate_create.html", ctx, status=400)
         messages.success(request, f"{candidate.full_name} was added{f' to {job.title}' if job else ''}.")
