@@ -47,6 +47,27 @@ def create_job(*, organization, created_by, **fields):
 
 
 @transaction.atomic
+def update_job(*, job, status=None, **fields):
+    """Change a job's details (checked as on its edit page), then its status through its lifecycle."""
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.full_clean(exclude=["slug"])
+    job.save()
+    change_status(job=job, status=status)
+    return job
+
+
+def change_status(*, job, status):
+    """Move `job` to `status` (Job.set_status's transitions); None or the same status changes nothing."""
+    if status is None or status == job.status:
+        return
+    try:
+        job.set_status(status)
+    except ValidationError as error:
+        raise ValidationError({"status": error.messages}) from error
+
+
+@transaction.atomic
 def duplicate_job(*, job, created_by):
     """A draft copy of `job`: same details, form, scorecard, hiring team and sites; no applications.
 
