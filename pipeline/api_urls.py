@@ -3,6 +3,14 @@
 from .applications import api_urls as applications
 from .candidates import api_urls as candidates
 from .interviews import api_urls as interviews
+from .setup import api_urls as setup
 from .tasks import api_urls as tasks
 
-urlpatterns = [*candidates.urlpatterns, *applications.urlpatterns, *tasks.urlpatterns, *interviews.urlpatterns]
+# setup: jobs/ and jobs/<id>/ (a job is made with its stages); jobs/complete/ is automation's, mounted first.
+urlpatterns = [
+    *setup.urlpatterns,
+    *candidates.urlpatterns,
+    *applications.urlpatterns,
+    *tasks.urlpatterns,
+    *interviews.urlpatterns,
+]
