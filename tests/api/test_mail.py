@@ -423,7 +423,7 @@ def log(organization, other_organization):
         "sent": make_message(organization, "Offer for Ada", template=offer),
         "failed": make_message(
             organization, "Bounced", status=Status.FAILED, to=["bob@example.com"], last_error="550 no such user"
-        ),  # fmt: skip
+        ),
         "theirs": make_message(other_organization, "Globex private"),
     }
 
