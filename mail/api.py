@@ -27,8 +27,6 @@ from .serializers import (
 )
 
 MAY_SEND = ability("send_email", safe_methods_too=True)
-# Ids in paths are digits: anything else is a 404 from the URL, never a lookup.
-ID = r"[0-9]{1,19}"
 
 
 class TemplateFilter(filters.FilterSet):
@@ -43,7 +41,6 @@ class TemplateViewSet(viewsets.ModelViewSet):
     queryset = EmailTemplate.objects.none()  # for the schema; get_queryset scopes to the organisation
     serializer_class = EmailTemplateSerializer
     permission_classes = [MAY_SEND, ability("manage_templates")]
-    lookup_value_regex = ID
     filterset_class = TemplateFilter
     search_fields = ["name", "key", "subject"]
     ordering_fields = ["name", "key", "created_at", "updated_at"]
@@ -80,7 +77,6 @@ class EmailViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = EmailMessage.objects.none()  # for the schema; get_queryset scopes to the organisation
     permission_classes = [MAY_SEND]
-    lookup_value_regex = ID
     filterset_class = EmailFilter
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-pk"]
