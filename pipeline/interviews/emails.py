@@ -91,19 +91,25 @@ def to_candidate(interview, *, method=calendar.REQUEST, template_key=None, prefi
     )  # fmt: skip
 
 
-def to_panel(interview, users, *, attendees, method=calendar.REQUEST, prefix="", uninvite=False):
-    """Each of `users` gets the panel's event (listing `attendees`, users), in their own zone;
-    `uninvite`: a cancellation for them alone (see calendar.build)."""
-    if not users:
-        return []
+def panel_calendar(interview, attendees, *, method=calendar.REQUEST, uninvite=False):
+    """The panel's event (.ics bytes) listing `attendees` (users): what the panel's invitations carry,
+    and what the API's download gives a member (never the candidate's event)."""
     candidate = interview.application.candidate
     url = page_url(interview)
-    ics = calendar.build(
+    return calendar.build(
         interview, audience=calendar.PANEL, attendees=[(user.email, user.name or user.email) for user in attendees],
         method=method, summary=f"{interview.title}: {candidate.full_name}",
         description=f"{interview.application.job.title}. The candidate, and your scorecard: {url}", url=url,
         uninvite=uninvite,
     )  # fmt: skip
+
+
+def to_panel(interview, users, *, attendees, method=calendar.REQUEST, prefix="", uninvite=False):
+    """Each of `users` gets the panel's event (listing `attendees`, users), in their own zone;
+    `uninvite`: a cancellation for them alone (see calendar.build)."""
+    if not users:
+        return []
+    ics = panel_calendar(interview, attendees, method=method, uninvite=uninvite)
     organization = interview.organization
     # One template for the whole panel; the values are each member's (their own zone).
     template = _template(organization, PANEL_CANCELLATION if method == calendar.CANCEL else PANEL_INVITATION)

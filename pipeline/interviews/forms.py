@@ -9,12 +9,10 @@ from accounts.params import to_int
 
 from .models import Interview
 from .services import MAX_MINUTES, MIN_MINUTES
+from .slots import bookable_window
 
 # A wall time typed in a form is read in the organiser's zone, in this format (what datetime-local sends).
 WALL_TIME = "%Y-%m-%dT%H:%M"
-# How far from today an interview may be set: far enough for any real plan, near enough that a slip
-# of the year (2062 for 2026) is caught.
-EARLIEST, LATEST = datetime.timedelta(days=366), datetime.timedelta(days=3 * 366)
 
 
 class WallTimeField(forms.DateTimeField):
@@ -101,8 +99,7 @@ class InterviewForm(forms.Form):
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
-        today = timezone.now()
-        first, last = today - EARLIEST, today + LATEST
+        first, last = bookable_window()
         if not first <= starts_at <= last:
             shown = [formats.date_format(day.astimezone(self.zone), "j M Y") for day in (first, last)]
             raise ValidationError(f"Choose a time between {shown[0]} and {shown[1]}.")

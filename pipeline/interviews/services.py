@@ -40,6 +40,20 @@ def find_conflicts(*, organization, users, starts_at, ends_at, exclude=None):
     return found
 
 
+def panel_conflicts(*, organization, interviewers, starts_at, duration_minutes, interview=None):
+    """find_conflicts for what a scheduling brings: the whole panel for a new interview or a new time;
+    for a reschedule at the same time, only those joining the panel (the others were asked before)."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    if interview is not None and (starts_at, duration_minutes) == (interview.starts_at, interview.duration_minutes):
+        before = set(interview.interviewers.all())
+        interviewers = [user for user in interviewers if user not in before]
+    if not interviewers:
+        return {}
+    return find_conflicts(
+        organization=organization, users=interviewers, starts_at=starts_at, ends_at=ends_at, exclude=interview
+    )
+
+
 def _check(*, organization, application, starts_at, duration_minutes, interviewers, title, location):
     errors = {}
     if application.status != Application.Status.ACTIVE:

@@ -9,6 +9,15 @@ from accounts.middleware import viewer_zone
 
 WORKING_DAYS = range(0, 5)  # Monday to Friday
 DEFAULT_HOUR = 10
+# How far from now an interview may be set: far enough for any real plan, near enough that a slip
+# of the year (2062 for 2026) is caught.
+EARLIEST, LATEST = datetime.timedelta(days=366), datetime.timedelta(days=3 * 366)
+
+
+def bookable_window(now=None):
+    """(first, last): the instants an interview may be set between, as typed in a form or an API call."""
+    now = now or timezone.now()
+    return now - EARLIEST, now + LATEST
 
 
 def organizer_zone(organizer, organization):

@@ -141,9 +141,10 @@ def schedule_interview(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         panel = list(data["interviewers"])
-        conflicts = services.find_conflicts(
-            organization=request.organization, users=panel, starts_at=data["starts_at"], ends_at=form.ends_at
-        )
+        conflicts = services.panel_conflicts(
+            organization=request.organization, interviewers=panel, starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"],
+        )  # fmt: skip
         if not conflicts or data["schedule_anyway"]:
             try:
                 services.schedule_interview(
@@ -192,17 +193,10 @@ def reschedule_interview(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         panel = list(data["interviewers"])
-        moved = (data["starts_at"], data["duration_minutes"]) != (interview.starts_at, interview.duration_minutes)
-        # Only what this change brings: a new time for everyone, or the newcomers at the same time.
-        asked = panel if moved else [user for user in panel if user not in before]
-        if asked:
-            conflicts = services.find_conflicts(
-                organization=request.organization,
-                users=asked,
-                starts_at=data["starts_at"],
-                ends_at=form.ends_at,
-                exclude=interview,
-            )
+        conflicts = services.panel_conflicts(
+            organization=request.organization, interviewers=panel, starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"], interview=interview,
+        )  # fmt: skip
         if not conflicts or data["schedule_anyway"]:
             try:
                 services.reschedule_interview(
