@@ -15,6 +15,7 @@ from .candidates.models import Candidate, Note, TimelineEvent, delete_file_on_co
 from .interviews.models import Interview, PanelMember, Scorecard
 from .privacy.models import ErasureRecord, RetentionExtension
 from .tasks.models import Task, TaskComment
+from .webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def _stored_files(model, queryset):
@@ -271,3 +272,25 @@ class ScorecardAdmin(admin.ModelAdmin):
     search_fields = ["author__email", "interview__title", "notes"]
     raw_id_fields = ["interview", "author"]
     list_select_related = ["interview", "author"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "organization", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "description", "organization__name"]
+    raw_id_fields = ["organization", "created_by"]
+    # The secrets sign requests: shown to the organisation's admins once, never in a list or form here.
+    exclude = ["secret", "previous_secret"]
+    readonly_fields = ["rotated_at", "created_at"]
+    list_select_related = ["organization"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "endpoint", "status", "attempts", "last_status_code", "created_at", "delivered_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["=event_id", "endpoint__url", "error"]
+    raw_id_fields = ["endpoint", "candidate", "application"]
+    readonly_fields = ["event_id", "created_at"]
+    list_select_related = ["endpoint"]

@@ -15,3 +15,4 @@ from .candidates.models import Candidate, Note, TimelineEvent  # noqa: F401
 from .interviews.models import Interview, PanelMember, Scorecard  # noqa: F401
 from .privacy.models import ErasureRecord, RetentionExtension  # noqa: F401
 from .tasks.models import Task, TaskComment  # noqa: F401
+from .webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401

@@ -19,7 +19,9 @@ reaches pipeline.automation by dotted path, like the tasks, so it still imports 
 cancels the application's interviews still to come the same way (their cancellations are written
 to the outbox with the decision).
 
-Later steps add here: webhooks (12).
+Webhooks: each event an organisation's endpoints may hear of queues one task with the ids of the
+records that set it off (pipeline.webhooks.events reads them); that task writes a delivery per
+subscribed endpoint and sends each through the worker.
 """
 
 from django.utils.module_loading import import_string
@@ -34,6 +36,7 @@ NOTIFY_DECISION = "pipeline.applications.tasks.notify_decision"
 NOTIFY_MENTIONS = "pipeline.candidates.tasks.notify_mentions"
 NOTIFY_TASK_ASSIGNED = "pipeline.tasks.jobs.notify_assigned"
 NOTIFY_INTERVIEW_SCHEDULED = "pipeline.interviews.jobs.notify_scheduled"
+SEND_WEBHOOKS = "pipeline.webhooks.tasks.send_event"
 TASK_PATHS = (
     PARSE_RESUME,
     NOTIFY_NEW_APPLICATION,
@@ -42,6 +45,7 @@ TASK_PATHS = (
     NOTIFY_MENTIONS,
     NOTIFY_TASK_ASSIGNED,
     NOTIFY_INTERVIEW_SCHEDULED,
+    SEND_WEBHOOKS,
 )
 # Called in the caller's transaction (see above), not queued.
 START_STAGE_ACTIONS = "pipeline.automation.services.start_stage_actions"
@@ -70,7 +74,13 @@ def application_created(application, history, *, applied):
     """
     _now(START_STAGE_ACTIONS, [history], candidate_emails=applied)
     enqueue_on_commit(NOTIFY_NEW_APPLICATION, application.pk)
+    enqueue_on_commit(SEND_WEBHOOKS, "application.created", application.pk)
     live.stages_changed(application.job_id, [application.current_stage_id])
+
+
+def candidate_created(candidate):
+    """A person is new to the organisation (they applied, or a recruiter added them)."""
+    enqueue_on_commit(SEND_WEBHOOKS, "candidate.created", candidate.pk)
 
 
 def resume_received(candidate):
@@ -89,6 +99,7 @@ def stages_entered(entries, choices=None):
         return []
     waiting = _now(START_STAGE_ACTIONS, entries, choices=choices)
     enqueue_on_commit(NOTIFY_STAGE_ENTERED, *[entry.pk for entry in entries])
+    enqueue_on_commit(SEND_WEBHOOKS, "application.stage_changed", *[entry.pk for entry in entries])
     stages = {stage for entry in entries for stage in (entry.from_stage_id, entry.to_stage_id)}
     live.stages_changed(entries[0].application.job_id, stages)
     return waiting
@@ -106,6 +117,7 @@ def application_rejected(application, event, *, email=None):
     rejection email the person chose to send, at once or later.
     """
     _decided(application, event)
+    enqueue_on_commit(SEND_WEBHOOKS, "application.rejected", event.pk)
     if email is not None:
         _now(QUEUE_REJECTION_EMAIL, application, email, by=event.actor)
 
@@ -118,6 +130,7 @@ def application_withdrawn(application, event):
 def application_hired(application, event):
     """An application was hired."""
     _decided(application, event)
+    enqueue_on_commit(SEND_WEBHOOKS, "application.hired", event.pk)
 
 
 def application_unrejected(application, event):
@@ -148,9 +161,14 @@ def interview_scheduled(interview, user_ids, *, by=None):
     """Members were put on an interview's panel (scheduled, or added later): they hear of it.
     Their invitations are already in the outbox: the interview's service wrote them with it."""
     enqueue_on_commit(NOTIFY_INTERVIEW_SCHEDULED, interview.pk, list(user_ids), getattr(by, "pk", None))
+    if interview.sequence == 0:  # a new interview (a reschedule, which may add to the panel, counts up)
+        enqueue_on_commit(SEND_WEBHOOKS, "interview.scheduled", interview.pk)
 
 
 def scorecard_submitted(scorecard, *, created):
-    """Feedback was given (or changed): open boards redraw the card's recommendation tally."""
+    """Feedback was given (or changed): open boards redraw the card's recommendation tally. Webhooks
+    hear of the first submission only (a change is the same scorecard, by the same person)."""
     application = scorecard.interview.application
     live.stages_changed(application.job_id, [application.current_stage_id])
+    if created:
+        enqueue_on_commit(SEND_WEBHOOKS, "scorecard.submitted", scorecard.pk)

@@ -8,6 +8,7 @@ from .interviews import views as interviews
 from .privacy import views as privacy
 from .setup import views as setup
 from .tasks import views as tasks
+from .webhooks import views as webhooks
 
 app_name = "pipeline"
 
@@ -75,6 +76,13 @@ urlpatterns = [
     path("interviews/<int:pk>/feedback/", feedback.scorecard, name="scorecard"),
     path("interviews/<int:pk>/edit/", interviews.reschedule_interview, name="reschedule_interview"),
     path("interviews/<int:pk>/cancel/", interviews.cancel_interview, name="cancel_interview"),
+    path("organization/webhooks/", webhooks.webhooks, name="webhooks"),
+    path("organization/webhooks/new/", webhooks.webhook_create, name="webhook_create"),
+    path("organization/webhooks/<int:pk>/", webhooks.webhook, name="webhook"),
+    path("organization/webhooks/<int:pk>/edit/", webhooks.webhook_edit, name="webhook_edit"),
+    path("organization/webhooks/<int:pk>/rotate-secret/", webhooks.rotate_webhook_secret, name="rotate_webhook_secret"),
+    path("organization/webhooks/<int:pk>/delete/", webhooks.delete_webhook, name="delete_webhook"),
+    path("organization/webhooks/deliveries/<int:pk>/redeliver/", webhooks.redeliver_webhook, name="redeliver_webhook"),
 ]
 
 # Public pages, mounted under /careers/ beside the jobs app's careers pages.

@@ -106,7 +106,9 @@ def _submit(*, job, standard, custom, source, written):
     profile = {key: standard[key] for key in CANDIDATE_FIELDS if standard.get(key)}
 
     candidate, created = find_or_create_candidate(organization, standard["email"], profile)
-    if not created:
+    if created:
+        reactions.candidate_created(candidate)
+    else:
         if Application.objects.filter(job=job, candidate=candidate).exists():
             raise AlreadyApplied
         # Fill what is empty; never overwrite what a recruiter (or an earlier application) wrote.

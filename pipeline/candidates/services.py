@@ -97,6 +97,7 @@ def _add_candidate(*, organization, by, values, resume, job, written):
     except IntegrityError:
         # Added by someone else a moment ago (or a double submit).
         raise DuplicateCandidate(Candidate.objects.get(organization=organization, email=email)) from None
+    reactions.candidate_created(candidate)
     if job:
         open_application(job=job, candidate=candidate, applied=False, by=by, note="Added by a recruiter",
                          source=candidate.source)  # fmt: skip

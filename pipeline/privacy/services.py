@@ -25,6 +25,7 @@ from ..automation.models import ActionRun
 from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
 from ..interviews.models import Interview, Scorecard
 from ..tasks.models import Task, TaskComment
+from ..webhooks.services import erase_deliveries
 from .models import ErasureRecord, RetentionExtension
 
 # An application in these keeps the person's data past their date: the process is still running.
@@ -48,7 +49,8 @@ def erase_candidate(*, candidate, by=None, reason):
     their comments), their interviews (panels and scorecards with them: the feedback is about the
     person; nobody is told, as a cancellation would name them again), what their stage actions' runs say
     (those not yet run are cancelled: nothing more goes out to or about them), what the outbox says
-    about them (mail.erasure, attachments included), the notifications about them and the digests that
+    about them (mail.erasure, attachments included), the webhook deliveries about them (payloads and
+    receivers' answers), the notifications about them and the digests that
     listed one (notifications.erasure), the Django admin's log lines naming them, and the reasons given
     for keeping them longer. Stays: the Candidate row as a tombstone ("Erased candidate", an
     erased-<id>@erased.invalid address, erased_at) with its applications, statuses, stages and history
@@ -96,6 +98,7 @@ def erase_candidate(*, candidate, by=None, reason):
     runs.update(result=ERASED_TEXT, error="", email_subject="", email_body="")
     Task.objects.filter(pk__in=[task.pk for task in tasks]).delete()
     interviews.delete()
+    erase_deliveries(candidate=candidate)
     answers.delete()
     candidate.notes.all().delete()
     candidate.events.update(text=ERASED_TEXT)

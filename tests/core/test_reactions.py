@@ -73,10 +73,12 @@ def test_applying_with_a_new_resume_queues_the_acknowledgement_and_resume_parsin
     acknowledgement = ActionRun.objects.get(application=application)
     assert acknowledgement.status == ActionRun.Status.PENDING
     assert acknowledgement.action.email_template.key == "acknowledgement"
-    assert len(callbacks) == 3
+    assert len(callbacks) == 5
     assert queued == [
+        (reactions.SEND_WEBHOOKS, ("candidate.created", candidate.pk)),
         (RUN_ACTIONS, ([acknowledgement.pk],)),
         (reactions.NOTIFY_NEW_APPLICATION, (application.pk,)),
+        (reactions.SEND_WEBHOOKS, ("application.created", application.pk)),
         (reactions.PARSE_RESUME, (candidate.pk,)),
     ]
 
@@ -94,12 +96,14 @@ def test_applying_again_with_a_resume_on_file_queues_only_the_acknowledgement(
         response = _apply(client, second_job, email="Jane.Doe@example.com")
 
     assert response.status_code == 302
-    # The candidate's resume on file is not new: this one is kept with the application, not parsed.
+    # The candidate's resume on file is not new: this one is kept with the application, not parsed;
+    # nor is the candidate (no candidate.created webhook).
     application = Candidate.objects.get().applications.get(job=second_job)
     acknowledgement = ActionRun.objects.get(application=application)
     assert queued == [
         (RUN_ACTIONS, ([acknowledgement.pk],)),
         (reactions.NOTIFY_NEW_APPLICATION, (application.pk,)),
+        (reactions.SEND_WEBHOOKS, ("application.created", application.pk)),
     ]
 
 
@@ -123,7 +127,13 @@ def test_a_broker_failing_after_the_commit_neither_fails_the_applicant_nor_skips
     assert response.url.endswith("/thanks/")
     candidate = Candidate.objects.get()
     # The callback after the failing one still ran, and the acknowledgement's run waits for the sweeper.
-    assert reached == [RUN_ACTIONS, reactions.NOTIFY_NEW_APPLICATION, reactions.PARSE_RESUME]
+    assert reached == [
+        reactions.SEND_WEBHOOKS,
+        RUN_ACTIONS,
+        reactions.NOTIFY_NEW_APPLICATION,
+        reactions.SEND_WEBHOOKS,
+        reactions.PARSE_RESUME,
+    ]
     acknowledgement = ActionRun.objects.get(application=candidate.applications.get())
     assert acknowledgement.status == ActionRun.Status.PENDING
     assert not EmailMessage.objects.exists()

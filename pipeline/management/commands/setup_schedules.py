@@ -12,6 +12,11 @@ SCHEDULES = [
     ("Interview reminders and feedback requests", "pipeline.interviews.jobs.sweep", 5),
     ("Send daily notification digests whose local time has come", "notifications.tasks.send_digests", 15),
     ("Tell senders of emails that could not be delivered", "notifications.tasks.notify_failed_deliveries", 5),
+    (
+        "Send webhook retries whose time has come; empty delivery bodies past 30 days",
+        "pipeline.webhooks.tasks.sweep",
+        1,
+    ),
     ("Erase candidates past their retention date", "pipeline.privacy.tasks.erase_expired_candidates", Schedule.DAILY),
 ]
 
