@@ -304,7 +304,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Choice sets that share a field name ("status") get a name of their own, not a hash.
-    "ENUM_NAME_OVERRIDES": {"EmailStatusEnum": "mail.models.EmailMessage.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "EmailStatusEnum": "mail.models.EmailMessage.Status",
+        # Notifications call it "type" (as the original) and "category" (preferences): one enum.
+        "NotificationTypeEnum": "notifications.models.Category",
+    },
 }
 # Outgoing webhooks may reach private addresses only when this says so (tests and development).
 WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", "false")
