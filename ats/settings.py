@@ -308,6 +308,9 @@ SPECTACULAR_SETTINGS = {
         "EmailStatusEnum": "mail.models.EmailMessage.Status",
         # Notifications call it "type" (as the original) and "category" (preferences): one enum.
         "NotificationTypeEnum": "notifications.models.Category",
+        # A job's status and a hiring team's roles beside tasks' statuses and members' roles.
+        "JobStatusEnum": "jobs.models.Job.Status",
+        "HiringTeamRoleEnum": "jobs.models.HiringTeamMember.Role",
     },
 }
 # Outgoing webhooks may reach private addresses only when this says so (tests and development).
