@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ats.metrics.MetricsMiddleware",  # first: every request counted, its latency the whole stack's (/metrics/)
     "django.middleware.security.SecurityMiddleware",
     "ats.limits.RequestSizeLimitMiddleware",  # before anything reads a body (CsrfViewMiddleware does)
     "whitenoise.middleware.WhiteNoiseMiddleware",

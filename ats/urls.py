@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/health/", views.health),
     path("api/v1/health/", views.health),
     path("status/", views.status, name="status"),
+    path("metrics/", views.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("jobs/", include("jobs.urls")),
     path("careers/", include(careers)),

@@ -1,3 +1,4 @@
+import ipaddress
 import time
 
 from allauth.mfa.models import Authenticator
@@ -9,19 +10,22 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from accounts.forms import OnboardingForm
 from accounts.middleware import SESSION_KEY
 from accounts.models import Membership
 from accounts.permissions import can, organization_required
+from accounts.ratelimit import client_address
 from jobs.access import visible_jobs
 from pipeline.applications.access import visible_applications
 
+from . import metrics as site_metrics
 from .dashboard import interviewer_home, needs_you
 from .setup import create_organization_with_defaults
 
@@ -149,19 +153,9 @@ def _check_static():
     return "ok"
 
 
-def _queue_depth():
-    """Tasks waiting for a worker, or None when the broker can't be reached."""
-    from django_q.brokers import get_broker
-
-    try:
-        return get_broker().queue_size()
-    except Exception:
-        return None
-
-
 def _health():
     checks = {"database": _check_database(), "cache": _check_cache(), "static": _check_static()}
-    depth = _queue_depth() if checks["database"] == "ok" or settings.Q_CLUSTER.get("redis") else None
+    depth = site_metrics.queue_depth() if checks["database"] == "ok" or settings.Q_CLUSTER.get("redis") else None
     checks["queue"] = "ok" if depth is not None else "error: broker unreachable"
     healthy = all(value == "ok" for value in checks.values())
     return {"status": "ok" if healthy else "degraded", "checks": checks, "cache_backend": _cache_backend()}, depth
@@ -204,3 +198,20 @@ def status(request):
         queue_broker="redis" if settings.Q_CLUSTER.get("redis") else "orm",
     )
     return JsonResponse(body, status=_http_status(body))
+
+
+def _from_private_address(request):
+    """A scraper inside our network (loopback or a private range), by the rate limiter's address rule."""
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    if not (_from_private_address(request) or _may_see_status(request)):
+        raise Http404  # as /status/: nothing here for the public
+    return HttpResponse(site_metrics.render(), content_type=CONTENT_TYPE_LATEST)

@@ -72,6 +72,7 @@ FUZZ = {
     "api/health/": ((), ()),
     "api/v1/health/": ((), ()),
     "status": ((), ()),
+    "metrics": ((), ()),
     # accounts
     "accounts:profile": ((), ("name", "timezone")),
     "accounts:organization_settings": (

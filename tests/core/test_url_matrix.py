@@ -65,6 +65,8 @@ EXPECTED = {
     "api/health/": (200, 200, 200, 200, 200, 200, 200, 200),
     "api/v1/health/": (200, 200, 200, 200, 200, 200, 200, 200),
     "status": (404, 404, 404, 404, 404, 404, 404, 404),  # staff or OPS_TOKEN only (test_health.py)
+    # Private addresses (the test client's 127.0.0.1); others need OPS_TOKEN or staff (test_metrics.py)
+    "metrics": (200, 200, 200, 200, 200, 200, 200, 200),
     # accounts
     "accounts:profile": (200, 200, 200, 200, 200, 200, 200, 302),
     "accounts:organization_settings": (200, 200, 403, 403, 403, 403, 200, 302),
