@@ -312,6 +312,9 @@ SPECTACULAR_SETTINGS = {
         # A job's status and a hiring team's roles beside tasks' statuses and members' roles.
         "JobStatusEnum": "jobs.models.Job.Status",
         "HiringTeamRoleEnum": "jobs.models.HiringTeamMember.Role",
+        # Tasks' and interviews' statuses, each its own.
+        "TaskStatusEnum": "pipeline.tasks.models.Task.Status",
+        "InterviewStatusEnum": "pipeline.interviews.models.Interview.Status",
     },
 }
 # Outgoing webhooks may reach private addresses only when this says so (tests and development).
