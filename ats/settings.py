@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         # A job's status and a hiring team's roles beside tasks' statuses and members' roles.
         "JobStatusEnum": "jobs.models.Job.Status",
         "HiringTeamRoleEnum": "jobs.models.HiringTeamMember.Role",
+        "MemberRoleEnum": "accounts.models.Membership.Role",
+        "TaskStatusEnum": "pipeline.tasks.models.Task.Status",
         # Tasks' and interviews' statuses, each its own.
         "TaskStatusEnum": "pipeline.tasks.models.Task.Status",
         "InterviewStatusEnum": "pipeline.interviews.models.Interview.Status",
