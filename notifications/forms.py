@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import Category, Email
+from .services import DIGEST_NEEDS_IN_APP, digest_conflicts
 
 
 class PreferencesForm(forms.Form):
@@ -28,13 +29,9 @@ class PreferencesForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for category in self.categories:
-            if cleaned.get(f"{category}-email") == Email.DIGEST and not cleaned.get(f"{category}-in_app"):
-                self.add_error(
-                    f"{category}-email",
-                    "The digest gathers what is unread in the app: switch “in the app” on, or choose"
-                    " another email option.",
-                )
+        chosen = {c: (cleaned.get(f"{c}-in_app"), cleaned.get(f"{c}-email")) for c in self.categories}
+        for category in digest_conflicts(chosen):
+            self.add_error(f"{category}-email", DIGEST_NEEDS_IN_APP)
         return cleaned
 
     def rows(self):

@@ -1,12 +1,16 @@
 """Telling members: notify() and what reading does. The apps above decide whom to tell about what."""
 
+from uuid import uuid4
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.permissions import can
 from mail import services as mail
 
 from . import live
@@ -70,6 +74,32 @@ def notify(*, category, recipients, organization, key, title, actor=None, body="
     return rows
 
 
+def notify_member(*, organization, sender, user_id, category, title, body=""):
+    """A message from `sender` to one member of `organization` (the JSON API's POST), told as they chose.
+
+    Each call is its own event (a fresh key). The sender is its actor, unless they write to themselves
+    (notify never tells an actor of their own act). ValidationError keyed "user_id" when that is no
+    active member here, "category" when they can't receive it. Returns the in-app row, or None when
+    the member turned in-app notifications of this category off.
+    """
+    membership = (
+        Membership.objects.filter(organization=organization, user_id=user_id, is_active=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"user_id": ["No active member of your organisation has this id."]})
+    if category not in categories_for(membership):
+        raise ValidationError({"category": ["Only those who manage members are told of this category."]})
+    key = f"message:{uuid4().hex}"
+    notify(
+        category=category, recipients=[membership.user], organization=organization, key=key, title=title, body=body,
+        actor=sender if sender.pk != membership.user_id else None,
+    )  # fmt: skip
+    # notify's rows carry no ids (written ignoring conflicts): the one row is read back by its key.
+    return Notification.objects.filter(recipient=membership.user, key=key).select_related("actor").first()
+
+
 def _email(user, *, organization, key, title, body, url, target):
     """One notification's email. No sender: a notification email that fails tells nobody (no loop)."""
     context = {
@@ -108,9 +138,30 @@ def mark_read(*, recipient, notifications):
     return changed
 
 
+def categories_for(membership):
+    """The categories a member can receive: only those who manage members hear who joined."""
+    hidden = set() if can(membership, "manage_members") else {Category.MEMBER_JOINED}
+    return [category for category in Category.values if category not in hidden]
+
+
+DIGEST_NEEDS_IN_APP = (
+    "The digest gathers what is unread in the app: switch “in the app” on, or choose another email option."
+)
+
+
+def digest_conflicts(choices):
+    """The categories of `choices` ({category: (in_app, email)}) whose digest could hold nothing: in-app off."""
+    return [category for category, (in_app, email) in choices.items() if email == Email.DIGEST and not in_app]
+
+
 @transaction.atomic
 def save_preferences(*, user, choices, send_at):
-    """Store `user`'s choices ({category: (in_app, email)}) and their digest's local time."""
+    """Store `user`'s choices ({category: (in_app, email)}) and their digest's local time.
+
+    ValidationError keyed "choices" for a digest without in-app notifications (see digest_conflicts).
+    """
+    if conflicts := digest_conflicts(choices):
+        raise ValidationError({"choices": [f"{Category(c).label}: {DIGEST_NEEDS_IN_APP}" for c in conflicts]})
     for category, (in_app, email) in choices.items():
         NotificationPreference.objects.update_or_create(
             user=user, category=category, defaults={"in_app": in_app, "email": email}

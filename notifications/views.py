@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.params import to_int
-from accounts.permissions import can, organization_required
+from accounts.permissions import organization_required
 
 from . import services
 from .forms import PreferencesForm
@@ -20,12 +20,6 @@ LATEST = 10
 
 def _mine(request):
     return notifications_of(request.user, request.organization)
-
-
-def _categories(request):
-    """The categories a member can receive: only admins hear who joined."""
-    hidden = set() if can(request.membership, "manage_members") else {Category.MEMBER_JOINED}
-    return [category for category in Category.values if category not in hidden]
 
 
 def _is_our_path(url, request):
@@ -51,7 +45,7 @@ def inbox(request):
         "groups": grouped(page.object_list),
         "unread_only": unread_only,
         "category": category,
-        "categories": [(value, Category(value).label) for value in _categories(request)],
+        "categories": [(value, Category(value).label) for value in services.categories_for(request.membership)],
         "filtered": unread_only or bool(category),
     }
     return render(request, "notifications/inbox.html", ctx)
@@ -107,7 +101,7 @@ def mark_read(request):
 @organization_required
 def preferences(request):
     schedule = DigestSchedule.objects.filter(user=request.user).first() or DigestSchedule(user=request.user)
-    categories = _categories(request)
+    categories = services.categories_for(request.membership)
     choices = services.choices_of(request.user)
     form = PreferencesForm(request.POST or None, categories=categories, choices=choices, schedule=schedule)
     if request.method == "POST" and form.is_valid():
