@@ -65,7 +65,6 @@ class TaskViewSet(viewsets.ModelViewSet):
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter]
     search_fields = ["title", "description"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         tasks = tasks_visible_to(self.request.membership).select_related("assignee", "application")
@@ -132,7 +131,6 @@ class TaskCommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     serializer_class = TaskCommentSerializer
     filterset_class = TaskCommentFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         comments = TaskComment.objects.filter(task__in=tasks_visible_to(self.request.membership).values("pk"))
