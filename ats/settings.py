@@ -314,8 +314,12 @@ SPECTACULAR_SETTINGS = {
         "HiringTeamRoleEnum": "jobs.models.HiringTeamMember.Role",
         "MemberRoleEnum": "accounts.models.Membership.Role",
         "TaskStatusEnum": "pipeline.tasks.models.Task.Status",
+        # jobs/ says remote_type, jobs/complete/ the original's remoteStatus: one set.
+        "RemoteTypeEnum": "jobs.models.Job.RemoteType",
         # Tasks' and interviews' statuses, each its own.
         "TaskStatusEnum": "pipeline.tasks.models.Task.Status",
+        # jobs/ says remote_type, jobs/complete/ the original's remoteStatus: one set.
+        "RemoteTypeEnum": "jobs.models.Job.RemoteType",
         "InterviewStatusEnum": "pipeline.interviews.models.Interview.Status",
     },
 }
