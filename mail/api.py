@@ -17,13 +17,13 @@ from accounts.params import MAX_ID
 from . import selectors, services
 from .models import EmailMessage, EmailTemplate
 from .serializers import (
-    AnalyticsSerializer,
+    EmailAnalyticsSerializer,
     EmailMessageDetailSerializer,
     EmailMessageSerializer,
+    EmailQueueStatusSerializer,
+    EmailSendResultSerializer,
+    EmailSendSerializer,
     EmailTemplateSerializer,
-    QueueStatusSerializer,
-    SendResultSerializer,
-    SendSerializer,
 )
 
 MAY_SEND = ability("send_email", safe_methods_too=True)
@@ -94,10 +94,10 @@ class EmailViewSet(viewsets.ReadOnlyModelViewSet):
 class SendView(APIView):
     permission_classes = [ability("send_email")]
 
-    @extend_schema(request=SendSerializer, responses={202: SendResultSerializer})
+    @extend_schema(request=EmailSendSerializer, responses={202: EmailSendResultSerializer})
     def post(self, request):
         """Queue an email to each address: a template filled with `context`, or your own subject and body."""
-        serializer = SendSerializer(data=request.data)
+        serializer = EmailSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if "template" in data:
@@ -117,16 +117,16 @@ class SendView(APIView):
 class AnalyticsView(APIView):
     permission_classes = [MAY_SEND]
 
-    @extend_schema(responses={200: AnalyticsSerializer})
+    @extend_schema(responses={200: EmailAnalyticsSerializer})
     def get(self, request):
         """Totals and rates (sent, failed, opened, clicked) overall, per template and per day: the analytics page's."""
-        return Response(AnalyticsSerializer(selectors.analytics_data(request.organization)).data)
+        return Response(EmailAnalyticsSerializer(selectors.analytics_data(request.organization)).data)
 
 
 class QueueStatusView(APIView):
     permission_classes = [MAY_SEND]
 
-    @extend_schema(responses={200: QueueStatusSerializer})
+    @extend_schema(responses={200: EmailQueueStatusSerializer})
     def get(self, request):
         """The outbox by status and whether the worker is alive: the queue page's."""
-        return Response(QueueStatusSerializer(selectors.queue_status(request.organization)).data)
+        return Response(EmailQueueStatusSerializer(selectors.queue_status(request.organization)).data)

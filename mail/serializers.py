@@ -109,7 +109,7 @@ class EmailMessageDetailSerializer(EmailMessageSerializer):
         return None if message.sensitive else message.html_body
 
 
-class SendSerializer(serializers.Serializer):
+class EmailSendSerializer(serializers.Serializer):
     """Either a template (by key or name) and its values, or the message itself: exactly one of the two."""
 
     to = serializers.ListField(child=serializers.CharField(max_length=254, allow_blank=True), max_length=1000)
@@ -136,11 +136,11 @@ class SendSerializer(serializers.Serializer):
         return attrs
 
 
-class SendResultSerializer(serializers.Serializer):
+class EmailSendResultSerializer(serializers.Serializer):
     message_ids = serializers.ListField(child=serializers.IntegerField(), help_text="One message per recipient.")
 
 
-class CountsSerializer(serializers.Serializer):
+class EmailCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     sent = serializers.IntegerField()
     failed = serializers.IntegerField()
@@ -151,21 +151,21 @@ class CountsSerializer(serializers.Serializer):
     failure_rate = serializers.IntegerField(help_text="Percent of the finished (sent or failed) messages that failed.")
 
 
-class TemplateCountsSerializer(CountsSerializer):
+class EmailTemplateCountsSerializer(EmailCountsSerializer):
     template = serializers.CharField(source="template__name", allow_null=True, help_text="Null: written by hand.")
 
 
-class DayCountsSerializer(CountsSerializer):
+class EmailDayCountsSerializer(EmailCountsSerializer):
     day = serializers.DateField(help_text="A day in the organisation's time zone.")
 
 
-class AnalyticsSerializer(serializers.Serializer):
-    totals = CountsSerializer()
-    per_template = TemplateCountsSerializer(many=True)
-    per_day = DayCountsSerializer(many=True, help_text="The last 30 days, oldest first, each day present.")
+class EmailAnalyticsSerializer(serializers.Serializer):
+    totals = EmailCountsSerializer()
+    per_template = EmailTemplateCountsSerializer(many=True)
+    per_day = EmailDayCountsSerializer(many=True, help_text="The last 30 days, oldest first, each day present.")
 
 
-class QueueStatusSerializer(serializers.Serializer):
+class EmailQueueStatusSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
     sending = serializers.IntegerField()
     failed = serializers.IntegerField()
