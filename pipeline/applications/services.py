@@ -8,12 +8,12 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jobs.forms import clean_submission
-from jobs.models import Job, Stage
+from jobs.models import FormField, Job, Stage
 
 from .. import reactions
 from ..candidates.models import Candidate, TimelineEvent, normalise_email
@@ -137,6 +137,17 @@ def _submit(*, job, standard, custom, source, written):
         answer.file.save(resume.name, resume, save=False)
         written.append(answer.file.name)
         stored.append(answer)
+    _store_answers(application, custom, written=written, stored=stored)
+
+    if resume_kept_on_candidate:
+        reactions.resume_received(candidate)
+    return application
+
+
+def _store_answers(application, custom, *, written, stored=()):
+    """The custom questions' answers (clean_submission's [(FormField, value)]) as rows, with `stored`
+    ones already made; files written on the way are added to `written`."""
+    stored = list(stored)
     for index, (field, value) in enumerate(custom):
         answer = ApplicationFormAnswer(
             application=application, field=field, key=field.key, label=field.label, order=index
@@ -150,9 +161,71 @@ def _submit(*, job, standard, custom, source, written):
         stored.append(answer)
     ApplicationFormAnswer.objects.bulk_create(stored)
 
-    if resume_kept_on_candidate:
-        reactions.resume_received(candidate)
+
+# The standard questions that are the person's profile (jobs.forms.STANDARD_FIELDS), and the others
+# a member may give about them: what an application entered for someone may say of the person.
+PROFILE_FIELDS = (
+    "first_name", "last_name", "email", "phone", "address", "city", "country", "linkedin_url", "portfolio_url",
+    "cover_letter", "skills", "experience_years", "education", "work_experience", "certifications", "languages",
+)  # fmt: skip
+
+
+def add_application(*, job, by, candidate=None, profile=None, answers=None, notes="", source="", tags=()):
+    """An application a member enters for `job` (the API): for `candidate`, or for the person `profile`
+    describes (PROFILE_FIELDS -> value), found by email or created as applying does, their empty
+    fields filled.
+
+    The answers are checked as the apply form checks them (clean_submission, the job's active form):
+    a required question left out is a ValidationError keyed by its key. The standard questions are
+    the person's profile, checked in `profile` and not asked again of a known `candidate`. Files
+    can't come this way, so file questions (the resume) are not required. The person did not apply
+    themselves: as with "Add candidate", the first stage's candidate emails don't go and no consent
+    is recorded. Raises AlreadyApplied when they are in this job already.
+    """
+    if (candidate is None) == (profile is None):
+        raise ValueError("add_application takes a candidate or a profile, not both")
+    if job.status == Job.Status.ARCHIVED:
+        raise ValidationError({"job": "This job is archived: it takes no more applications."})
+    if candidate is not None and candidate.erased_at is not None:
+        raise ValidationError({"candidate_id": "This candidate's data was erased."})
+    not_asked = Q(field_type=FormField.Type.FILE)
+    if candidate is not None:
+        not_asked |= Q(is_standard=True)
+    optional = set(job.application_form.fields.filter(not_asked).values_list("key", flat=True))
+    standard, custom = clean_submission(job, values=profile or {}, answers=answers or {}, files={}, optional=optional)
+    with transaction.atomic():
+        if candidate is None:
+            # The form's cleaning of the standard questions (a URL's scheme, say) wins over the raw value.
+            candidate = _found_or_created(job, {**profile, **{k: v for k, v in standard.items() if k in profile}})
+        elif Application.objects.filter(job=job, candidate=candidate).exists():
+            raise AlreadyApplied
+        candidate.source = candidate.source or source
+        candidate.save()
+        application = open_application(
+            job=job, candidate=candidate, applied=False, by=by, note="Added through the API", source=source,
+            notes=notes, cover_letter=(profile or {}).get("cover_letter", ""),
+        )  # fmt: skip
+        _store_answers(application, custom, written=[])
+        if tags:
+            add_tags(applications=[application], tags=tags)
     return application
+
+
+def _found_or_created(job, profile):
+    """The person `profile` describes, by email: a new candidate, or theirs with its empty fields filled.
+    Raises AlreadyApplied when they are in `job` already."""
+    values = {key: value for key, value in profile.items() if key != "email" and value not in ("", None, [])}
+    candidate, created = find_or_create_candidate(job.organization, profile["email"], values)
+    if created:
+        reactions.candidate_created(candidate)
+    else:
+        if Application.objects.filter(job=job, candidate=candidate).exists():
+            raise AlreadyApplied
+        # Fill what is empty; never overwrite what a recruiter (or an earlier application) wrote.
+        for key, value in values.items():
+            if getattr(candidate, key) in ("", None, []):
+                setattr(candidate, key, value)
+    return candidate
 
 
 # --- Moving through the pipeline ---------------------------------------------
@@ -247,8 +320,23 @@ def next_stage(application):
     )
 
 
+def stage_of(job, ref):
+    """The stage of `job` that `ref` names: its id (an int), or its name (a str) in any casing.
+    ValidationError keyed by stage_id when the job has no such stage."""
+    stages = Stage.objects.filter(job=job)
+    if isinstance(ref, int):
+        stage = stages.filter(pk=ref).first()
+    else:
+        stage = stages.filter(name__iexact=" ".join(str(ref).split())).order_by("order", "pk").first()
+    if stage is None:
+        raise ValidationError({"stage_id": "This job has no stage with that id or name."})
+    return stage
+
+
 def advance_application(*, application, by=None, note=""):
-    """Move to the next active stage; ValidationError at the last one."""
+    """Move to the next active stage; ValidationError at the last one, or for a closed application."""
+    if application.status in (Application.Status.REJECTED, Application.Status.WITHDRAWN):
+        raise ValidationError("This application is closed: bring it back before moving it on.")
     stage = next_stage(application)
     if stage is None:
         raise ValidationError("This application is already at the last stage.")
@@ -398,9 +486,10 @@ def set_status(*, application, status, by=None):
 
 
 @transaction.atomic
-def toggle_star(*, application):
+def toggle_star(*, application, starred=None):
+    """Star or unstar; `starred` says which (None: the other way from now)."""
     locked = _locked(application)
-    locked.is_starred = not locked.is_starred
+    locked.is_starred = not locked.is_starred if starred is None else starred
     locked.save(update_fields=["is_starred", "updated_at"])
     application.is_starred = locked.is_starred
 
@@ -462,6 +551,40 @@ def remove_tag(*, application, tag):
     removed, _ = ApplicationTag.objects.filter(application=application, tag__normalised=normalise_tag(tag)).delete()
     if removed:
         Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+
+
+def set_tags(*, application, tags):
+    """The application's tags become `tags` (as typed): those missing are added, the others taken off."""
+    add_tags(applications=[application], tags=tags)
+    kept = {normalise_tag(tag) for tag in tags}
+    removed, _ = ApplicationTag.objects.filter(application=application).exclude(tag__normalised__in=kept).delete()
+    if removed:
+        Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+
+
+# An application's own text: no rule beyond its length (the model's).
+APPLICATION_TEXT = ("notes", "internal_notes", "source")
+
+
+@transaction.atomic
+def update_application(*, application, changes, by=None):
+    """An edit of several of an application's own fields at once (the API's PATCH), each through the
+    service the board uses for it: rating (rate), tags (set_tags: the whole list), is_starred
+    (toggle_star), is_archived (set_archived, which writes the timeline); and its text."""
+    if "rating" in changes:
+        rate(application=application, rating=changes["rating"])
+    if "tags" in changes:
+        set_tags(application=application, tags=changes["tags"])
+    if "is_starred" in changes:
+        toggle_star(application=application, starred=changes["is_starred"])
+    if "is_archived" in changes and changes["is_archived"] != application.is_archived:
+        set_archived(application=application, archived=changes["is_archived"], by=by)
+    text = {field: changes[field] for field in APPLICATION_TEXT if field in changes}
+    if text:
+        Application.objects.filter(pk=application.pk).update(**text, updated_at=timezone.now())
+        for field, value in text.items():
+            setattr(application, field, value)
+    return application
 
 
 def set_archived(*, application, archived, by=None):
