@@ -29,7 +29,8 @@ class ChoiceByNameField(serializers.ChoiceField):
     def __init__(self, choices_class, *, answer_labels=False, **kwargs):
         self.choices_class = choices_class
         self.answer_labels = answer_labels
-        super().__init__(choices=choices_class.labels if answer_labels else choices_class.values, **kwargs)
+        labels = [(label, label) for label in choices_class.labels]
+        super().__init__(choices=labels if answer_labels else choices_class.choices, **kwargs)
 
     def to_internal_value(self, data):
         if data == "" and self.allow_blank:

@@ -6,18 +6,23 @@ deleted only while nobody applied to it.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, generics, status, viewsets
+from rest_framework.response import Response
 
 from accounts.api.permissions import ability
 from accounts.api.schema import Detail
 from jobs import services as job_services
 from jobs.access import jobs_visible_to
 from jobs.api import JobFilter
-from jobs.models import Job
+from jobs.models import FormField, HiringTeamMember, Job, JobForm, JobSite, Stage
 from jobs.serializers import JobSerializer
 
+from ..automation.models import StageAction
 from . import services
+from .complete import create_complete_job
+from .serializers import CompleteJobResponseSerializer, CompleteJobSerializer
 
 
 class Conflict(exceptions.APIException):
@@ -65,3 +70,36 @@ class JobViewSet(viewsets.ModelViewSet):
             services.delete_job(job=instance)
         except ValidationError as error:
             raise Conflict(error.messages[0]) from error
+
+
+def _complete_answer(job):
+    """The job with its form, team, workflow and sites, each in its own list's shape."""
+    steps = Stage.objects.filter(job=job).prefetch_related(
+        Prefetch("actions", queryset=StageAction.objects.select_related("email_template"), to_attr="action_list")
+    )
+    form = JobForm.objects.prefetch_related(Prefetch("fields", queryset=FormField.objects.select_related("form")))
+    return {
+        "id": job.pk,
+        "job": job,
+        "form": form.get(job=job),
+        "team": HiringTeamMember.objects.filter(job=job).select_related("user"),
+        "workflow": {"steps": steps},
+        "sites": JobSite.objects.filter(job=job),
+    }
+
+
+class CompleteJobView(generics.GenericAPIView):
+    """One job with its form, hiring team, workflow and sites, in the original's nested body; all or nothing."""
+
+    serializer_class = CompleteJobSerializer
+    permission_classes = [ability("manage_jobs")]
+
+    @extend_schema(request=CompleteJobSerializer, responses={201: CompleteJobResponseSerializer})
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = create_complete_job(
+            organization=request.organization, created_by=request.user, **serializer.validated_data
+        )
+        answer = CompleteJobResponseSerializer(_complete_answer(job), context=self.get_serializer_context())
+        return Response(answer.data, status=status.HTTP_201_CREATED)

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import api
@@ -5,4 +6,5 @@ from . import api
 router = SimpleRouter(trailing_slash=True)
 router.register("jobs", api.JobViewSet, basename="job")
 
-urlpatterns = router.urls
+# Before the router's jobs/<pk>/, which would read "complete" as an id.
+urlpatterns = [path("jobs/complete/", api.CompleteJobView.as_view(), name="job-complete"), *router.urls]
