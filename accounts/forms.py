@@ -171,3 +171,22 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ApiKeyForm(forms.Form):
+    """A new API key: what it is for, the role it acts with, and whether it may write."""
+
+    ACCESS_CHOICES = [("read_only", "Read-only: it can look, not change"), ("read_write", "Read and write")]
+
+    name = forms.CharField(
+        max_length=100,  # ApiKey.name's column
+        help_text="What uses it, like “Nightly export” or “Zapier”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(help_text="The key sees and does what a member with this role may.")
+    access = forms.ChoiceField(choices=ACCESS_CHOICES, initial="read_only", widget=forms.RadioSelect)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(actor)
+        self.fields["role"].initial = Membership.Role.RECRUITER

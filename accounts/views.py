@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
-from .forms import AcceptInvitationForm, InviteForm, OrganizationForm, ProfileForm, RoleForm
+from .api_keys import issue_key, revoke_key
+from .forms import AcceptInvitationForm, ApiKeyForm, InviteForm, OrganizationForm, ProfileForm, RoleForm
 from .middleware import SESSION_KEY
-from .models import Invitation
+from .models import ApiKey, Invitation
 
 User = get_user_model()
 
@@ -28,6 +29,59 @@ def organization_settings(request):
             return redirect("accounts:organization_settings")
         messages.error(request, "Please correct the highlighted fields.")
     return render(request, "accounts/organization_settings.html", {"form": form})
+
+
+def _api_keys_context(request, form=None, new_key=None):
+    keys = request.organization.api_keys.select_related("created_by").order_by("revoked_at", "-created_at", "-pk")
+    return {
+        "keys": keys,
+        "form": form or ApiKeyForm(actor=request.membership),
+        "new_key": new_key,
+        "api_url": request.build_absolute_uri("/api/v1/"),
+        "docs_url": request.build_absolute_uri("/api/schema/swagger-ui/"),
+    }
+
+
+def get_api_key_for_org(request, pk):
+    """One of the current organisation's API keys, or 404."""
+    return get_object_or_404(ApiKey, pk=pk, organization=request.organization)
+
+
+@permissions.ability_required("manage_members")
+def api_keys(request):
+    return render(request, "accounts/api_keys.html", _api_keys_context(request))
+
+
+@require_POST
+@permissions.ability_required("manage_members")
+def create_api_key(request):
+    """Shows the new key on the page it answers with, not after a redirect: it exists only in this response."""
+    form = ApiKeyForm(request.POST, actor=request.membership)
+    if form.is_valid():
+        try:
+            key, raw = issue_key(
+                membership=request.membership,
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                read_only=form.cleaned_data["access"] == "read_only",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            ctx = _api_keys_context(request, new_key={"key": key, "raw": raw})
+            response = render(request, "accounts/api_keys.html", ctx)
+            response["Cache-Control"] = "no-store"  # the key must not outlive this page in a cache
+            return response
+    messages.error(request, "The key was not created: please check the form.")
+    return render(request, "accounts/api_keys.html", _api_keys_context(request, form=form), status=400)
+
+
+@require_POST
+@permissions.ability_required("manage_members", lookup=get_api_key_for_org)
+def revoke_api_key(request, pk):
+    key = revoke_key(membership=request.membership, key=get_api_key_for_org(request, pk))
+    messages.success(request, f"The key “{key.name}” is revoked: calls with it are refused from now on.")
+    return redirect("accounts:api_keys")
 
 
 @login_required

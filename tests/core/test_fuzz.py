@@ -88,6 +88,9 @@ FUZZ = {
     "accounts:set_member_active": ((), ("active",)),
     "accounts:resend_invitation": ((), ()),
     "accounts:revoke_invitation": ((), ()),
+    "accounts:api_keys": ((), ()),
+    "accounts:create_api_key": ((), ("name", "role", "access")),
+    "accounts:revoke_api_key": ((), ()),
     "accounts:accept_invitation": ((), ("name", "password1", "password2")),
     # jobs
     "jobs:list": (("status", "department", "q", "page"), ()),
@@ -235,6 +238,7 @@ BASES = {
         "timezone": "UTC",
     },
     "accounts:invite_member": {"email": "new@example.com", "role": "recruiter"},
+    "accounts:create_api_key": {"name": "Export", "role": "recruiter", "access": "read_only"},
     "jobs:edit": _JOB_BASE,
     "pipeline:job_create": _JOB_BASE,
     "jobs:add_field": {"new-label": "Why us?", "new-field_type": "short_text"},

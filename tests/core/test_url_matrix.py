@@ -25,6 +25,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from PIL import Image
 
+from accounts.api_keys import issue_key
 from accounts.models import Membership
 from jobs.models import FormField, HiringTeamMember, StageTemplate
 from jobs.services import add_question
@@ -76,6 +77,9 @@ EXPECTED = {
     "accounts:set_member_active": (302, 302, 403, 403, 403, 403, 404, 302),
     "accounts:resend_invitation": (302, 302, 403, 403, 403, 403, 404, 302),
     "accounts:revoke_invitation": (302, 302, 403, 403, 403, 403, 404, 302),
+    "accounts:api_keys": (200, 200, 403, 403, 403, 403, 200, 302),
+    "accounts:create_api_key": (400, 400, 403, 403, 403, 403, 400, 302),  # an empty form
+    "accounts:revoke_api_key": (302, 302, 403, 403, 403, 403, 404, 302),
     # Public, but for the invited address only: signed in as anyone else, it says so.
     "accounts:accept_invitation": (403, 403, 403, 403, 403, 403, 403, 200),
     # jobs
@@ -298,6 +302,7 @@ _BY_SEGMENT = {
     "tasks": "task",
     "runs": "action_run",
     "interviews": "interview",
+    "api-keys": "api_key",
 }
 _TOKENS = {
     "invitations": ("invitation", "token"),
@@ -453,6 +458,9 @@ def build_organisation(name):
         scorecard_attribute=job.scorecard_attributes.first(),
         membership=MembershipFactory(organization=organization, role=Role.RECRUITER),
         invitation=InvitationFactory(organization=organization, invited_by=users["owner"]),
+        api_key=issue_key(
+            membership=Membership.objects.get(user=users["owner"]), name="Export", role=Role.RECRUITER, read_only=True
+        )[0],
         email_template=email_template,
         message=message,
     )
