@@ -75,3 +75,14 @@ def scorecards_visible_to(membership, application):
     if application.pk in blinded_applications(membership, [application.pk]):
         return scorecards.filter(author_id=membership.user_id)
     return scorecards
+
+
+def all_scorecards_visible_to(membership):
+    """Every scorecard the member may read, whatever the application (the API's list): those of the
+    interviews they see, under the blind rule (where they still owe feedback on an application, only
+    their own there), as scorecards_visible_to reads one application's."""
+    if membership is None or not membership.is_active:
+        return Scorecard.objects.none()
+    scorecards = Scorecard.objects.filter(interview__in=interviews_visible_to(membership).values("pk"))
+    blinded = _owing(membership.user_id).values("interview__application_id")
+    return scorecards.exclude(Q(interview__application_id__in=blinded) & ~Q(author_id=membership.user_id))
