@@ -27,6 +27,8 @@ from django.utils.crypto import get_random_string
 from django_q.models import OrmQ
 from psycopg import sql
 
+from accounts.api_keys import issue_key
+from accounts.models import Membership
 from mail.models import EmailMessage, EmailTemplate
 from mail.services import queue_many
 from pipeline.applications.models import Application
@@ -174,6 +176,16 @@ class Bench:
         self.say(f"candidate_page: GET a candidate's page with their interviews and feedback, {runs} times")
         request = self._request(f"/candidates/{candidate.pk}/", headers=self._signed_in())
         self._figure("candidate_page", load.ab_latency(request, runs), request)
+        self._api_applications(runs)
+
+    def _api_applications(self, runs):
+        """The JSON API's application list, a page of 50 with their candidates, answers, tags and
+        history, as an integration reads it: with a read-only API key of the owner's."""
+        membership = Membership.objects.get(user=self.data.owner, organization=self.data.organization)
+        _, raw = issue_key(membership=membership, name="Bench", role=membership.role, read_only=True)
+        self.say(f"api_applications_50: GET /api/v1/v2/applications/?page_size=50 with an API key, {runs} times")
+        request = self._request("/api/v1/v2/applications/?page_size=50", headers={"Authorization": f"Bearer {raw}"})
+        self._figure("api_applications_50", load.ab_latency(request, runs), request, applications=50)
 
     def _figure(self, name, timings, request, **extra):
         self.figures[name] = {**timings, **load.probe(request, expect=200), **extra}
