@@ -5,6 +5,7 @@ is refused here with the same messages, keyed by the API's field names.
 """
 
 from django.utils.text import slugify
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .defaults import SYSTEM_KEYS
@@ -109,10 +110,18 @@ class EmailMessageDetailSerializer(EmailMessageSerializer):
         return None if message.sensitive else message.html_body
 
 
+@extend_schema_field({"type": "string", "format": "email", "maxLength": 254})
+class AddressField(serializers.CharField):
+    """An address as given: mail.services.recipients checks it (with the same validator as everywhere)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, allow_blank=True, **kwargs)
+
+
 class EmailSendSerializer(serializers.Serializer):
     """Either a template (by key or name) and its values, or the message itself: exactly one of the two."""
 
-    to = serializers.ListField(child=serializers.CharField(max_length=254, allow_blank=True), max_length=1000)
+    to = serializers.ListField(child=AddressField(), max_length=1000)
     template = serializers.CharField(required=False, max_length=150, help_text="A template's key or name.")
     context = serializers.DictField(
         required=False, help_text='The template\'s values: {"candidate": {"first_name": "Ada"}} or flat names.'

@@ -1,5 +1,6 @@
 """The notification API's shapes (docs/api.md "Notifications"), named as the original service named them."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Category, Email, Notification
@@ -52,6 +53,13 @@ class NotificationNotStoredSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+# OpenAPI's "time" format wants a zone ("08:00:00Z"); the digest's time is a local one, written as the page writes it.
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "08:00"})
+class DigestTimeField(serializers.TimeField):
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", help_text="Your daily digest's time (HH:MM), in your own time zone.", **kwargs)
+
+
 class NotificationChoiceSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     label = serializers.CharField()
@@ -62,7 +70,7 @@ class NotificationChoiceSerializer(serializers.Serializer):
 class NotificationPreferencesSerializer(serializers.Serializer):
     """Your digest's time and, per category you can receive, in the app (on/off) and by email."""
 
-    send_at = serializers.TimeField(help_text="Your daily digest's time, in your own time zone.")
+    send_at = DigestTimeField()
     choices = NotificationChoiceSerializer(many=True)
 
 
@@ -75,5 +83,5 @@ class NotificationChoiceChangeSerializer(serializers.Serializer):
 class NotificationPreferencesChangeSerializer(serializers.Serializer):
     """What changes: the digest's time, and the categories named (each with what changes in it)."""
 
-    send_at = serializers.TimeField(required=False, help_text="Your daily digest's time, in your own time zone.")
+    send_at = DigestTimeField(required=False)
     choices = NotificationChoiceChangeSerializer(many=True, required=False, max_length=len(Category.choices) * 2)

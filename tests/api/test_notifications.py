@@ -305,7 +305,7 @@ def test_preferences_show_every_category_i_receive_with_the_defaults(api_for, re
 
     assert response.status_code == 200
     body = response.json()
-    assert body["send_at"] == "08:00:00"
+    assert body["send_at"] == "08:00"
     choices = {row["category"]: (row["in_app"], row["email"]) for row in body["choices"]}
     assert "member_joined" not in choices
     assert choices["mention"] == (True, "immediate")
@@ -329,7 +329,7 @@ def test_preferences_round_trip(api_for, recruiter):
     assert stored["hire"] == (False, "off")
     assert stored["task_assigned"] == (True, "immediate")  # unchanged: the default, now written down
     assert client.get("/api/preferences/").json() == response.json()
-    assert response.json()["send_at"] == "17:30:00"
+    assert response.json()["send_at"] == "17:30"
 
 
 def test_a_digest_without_in_app_rows_is_refused(api_for, recruiter):
