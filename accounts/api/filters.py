@@ -5,7 +5,7 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ..params import MAX_ID
+from ..params import FIRST_DAY, LAST_DAY, MAX_ID
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -21,3 +21,18 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class _SaneMomentField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        moment = super().to_python(value)
+        # Year 1 or 9999 with an offset is no instant a database can convert to UTC (a 500, not a 400).
+        if moment is not None and not FIRST_DAY <= moment.date() <= LAST_DAY:
+            raise forms.ValidationError(f"Choose a time between the years {FIRST_DAY:%Y} and {LAST_DAY:%Y}.")
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 instant (`?starts_after=2026-06-10T12:00:00Z`) in a range every database can compare."""
+
+    field_class = _SaneMomentField
