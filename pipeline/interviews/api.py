@@ -22,7 +22,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from accounts.api.filters import IdFilter
+from accounts.api.filters import IdFilter, MomentFilter
 from accounts.api.schema import ERRORS
 
 from . import calendar, emails, services
@@ -80,8 +80,8 @@ class InterviewFilter(django_filters.FilterSet):
     application = IdFilter(field_name="application_id", help_text="The interviews about this application id.")
     interviewer = IdFilter(field_name="panel__user_id", help_text="The interviews this user id is on.")
     status = django_filters.ChoiceFilter(choices=Interview.Status.choices)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = MomentFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = MomentFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Interview

@@ -179,8 +179,10 @@ def test_the_list_is_paginated_by_start_and_filtered(api_for, recruiter, applica
 
 
 @pytest.mark.parametrize(
-    "params", [{"interviewer": "x"}, {"application": "1" * 30}, {"status": "maybe"}, {"starts_after": "soon"}]
-)
+    "params",
+    [{"interviewer": "x"}, {"application": "1" * 30}, {"status": "maybe"}, {"starts_after": "soon"},
+     {"starts_before": "0001-01-01T00:00:00+05:00"}, {"starts_after": "9999-12-31T23:59:59-05:00"}],
+)  # fmt: skip
 def test_a_bad_filter_is_a_400_naming_it(api_for, recruiter, params):
     response = api_for(recruiter).get(INTERVIEWS, params)
 
@@ -278,7 +280,8 @@ def test_a_hiring_manager_schedules_on_their_job(api_for, hiring_manager, applic
 @pytest.mark.parametrize(
     "changes, field",
     [({"starts_at": "2031-01-01T10:00:00Z"}, "starts_at"), ({"starts_at": "9999-12-31T23:59:59Z"}, "starts_at"),
-     ({"starts_at": "tomorrow"}, "starts_at"), ({"duration_minutes": 0}, "duration_minutes"),
+     ({"starts_at": "tomorrow"}, "starts_at"),
+     ({"starts_at": "0001-01-01T00:00:00+05:00"}, "starts_at"), ({"duration_minutes": 0}, "duration_minutes"),
      ({"duration_minutes": 2}, "duration_minutes"), ({"duration_minutes": "x"}, "duration_minutes"),
      ({"title": "  "}, "title"), ({"interviewers": [10**30]}, "interviewers"), ({"interviewers": "x"}, "interviewers"),
      ({"application_id": 10**30}, "application_id"), ({"application_id": None}, "application_id")],
