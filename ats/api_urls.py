@@ -6,7 +6,7 @@ services); recruiting under /api/v1/ (the application service) with what was add
 
 from csp.constants import SELF
 from csp.decorators import csp_update
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts.api import urls as accounts_api
@@ -18,6 +18,7 @@ from pipeline.automation import api_urls as automation_api
 from pipeline.webhooks import api_urls as webhooks_api
 
 from . import api as ats_api
+from . import views
 
 # ReDoc builds its styles at run time and renders in a blob: worker; only its page is loosened.
 redoc = csp_update(
@@ -51,6 +52,9 @@ urlpatterns = [
                     *accounts_api.urlpatterns,
                     *mail_api.urlpatterns,
                     *notifications_api.urlpatterns,
+                    # Last: what no endpoint matched (a path parameter that is not a number, say) answers
+                    # JSON like the rest of the API. Paths ending in "/" only, so APPEND_SLASH still works.
+                    re_path(r"^(.*/)?$", views.api_not_found),
                 ],
                 "api-root",
             )

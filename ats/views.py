@@ -215,3 +215,8 @@ def metrics(request):
     if not (_from_private_address(request) or _may_see_status(request)):
         raise Http404  # as /status/: nothing here for the public
     return HttpResponse(site_metrics.render(), content_type=CONTENT_TYPE_LATEST)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any path under /api/ that no endpoint matches (`/api/v1/jobs/abc/`): the API's JSON 404, not a page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
