@@ -10,7 +10,7 @@ Uploaded files are not read: only request.GET and, for form posts, request.POST 
 request.FILES). Reading POST here is what CsrfViewMiddleware already does before us.
 """
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 
 from accounts.params import is_refused_text
 
@@ -42,5 +42,7 @@ class RefuseNullCharactersMiddleware:
 
     def __call__(self, request):
         if has_refused_characters(request):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": MESSAGE}, status=400)  # the API answers JSON, even here
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
