@@ -12,7 +12,7 @@ REQUEST_MAX_BYTES_BY_PREFIX by path.
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
@@ -31,7 +31,9 @@ def body_limit(path):
     return settings.REQUEST_MAX_BYTES
 
 
-def too_large(limit):
+def too_large(limit, path):
+    if path.startswith("/api/"):  # the API answers JSON (its schema documents this 413)
+        return JsonResponse({"detail": f"The request body is larger than the {limit} bytes allowed."}, status=413)
     # Rendered without the request: sessions and users are not loaded this early, and need not be.
     return HttpResponse(render_to_string("413.html", {"limit": limit}), status=413)
 
@@ -49,13 +51,13 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
-            return too_large(limit)
+            return too_large(limit, request.path_info)
         if request.method == "POST" and request.content_type == "multipart/form-data":
             # Parsed here rather than in CsrfViewMiddleware, so that the upload handler stopping
             # an upload answers 413 instead of handing a view half a form.
             request.POST  # noqa: B018
             if getattr(request, "body_too_large", False):
-                return too_large(limit)
+                return too_large(limit, request.path_info)
         return self.get_response(request)
 
 

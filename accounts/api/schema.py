@@ -20,10 +20,15 @@ ERRORS = {
 }
 
 
+# A body past the /api/ size limit is refused before any view reads it (ats/limits.py).
+TOO_LARGE = OpenApiResponse(Detail, description="The request body is larger than the API takes.")
+
+
 class AutoSchema(BaseAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for status, response in ERRORS.items():
+        errors = {**ERRORS, "413": TOO_LARGE} if self.method in ("POST", "PUT", "PATCH") else ERRORS
+        for status, response in errors.items():
             if status not in responses:
                 responses[status] = self._get_response_for_code(response, status, direction=direction)
         return responses
