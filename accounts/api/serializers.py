@@ -173,7 +173,7 @@ class ApiKeySerializer(serializers.ModelSerializer):
             "revoked_at",
         ]
         read_only_fields = ["id", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
-        extra_kwargs = {"read_only": {"default": True}}
+        extra_kwargs = {"read_only": {"default": True}, "role": {"required": True}}
 
 
 class NewApiKeySerializer(ApiKeySerializer):

@@ -12,6 +12,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.internal.flows.email_verification import handle_verification_email_rate_limit
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -213,10 +214,15 @@ class PasswordResetView(PublicView):
         """The site's reset email, to a known address only; the answer is the same either way."""
         serializer = PasswordResetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        form = ResetPasswordForm(data={"email": serializer.validated_data["email"]})
-        # Valid whenever the address is (enumeration prevention); `users` says whether anyone has it.
+        email = serializer.validated_data["email"].lower()
+        form = ResetPasswordForm(data={"email": email})
+        # Valid whenever the address is (enumeration prevention): `users` says whether anyone has it.
+        known = form.is_valid() and bool(form.users)
+        # allauth's limit per address, as on the page: one inbox is not flooded from many client addresses.
+        if not ratelimit.consume(request._request, action="reset_password", key=email):
+            raise exceptions.Throttled(detail="Too many reset emails for this address: try again later.")
         # The page also mails unknown addresses ("no account"): a script may not make us mail strangers.
-        if form.is_valid() and form.users:
+        if known:
             form.save(request._request)
         return Response({"detail": SENT})
 

@@ -417,6 +417,21 @@ def test_password_reset_answers_the_same_and_sends_nothing_for_an_unknown_addres
     assert mailoutbox == []
 
 
+def test_password_reset_keeps_allauths_limit_per_address(
+    owner, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_RATE_LIMITS = {"reset_password": "1/m/key"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = APIClient().post("/api/password-reset/", {"email": owner.email}, format="json")
+        second = APIClient().post("/api/password-reset/", {"email": owner.email}, format="json")
+
+    assert first.status_code == 200
+    assert second.status_code == 429
+    assert "Too many reset emails" in second.json()["detail"]
+    assert len(mailoutbox) == 1
+
+
 def test_password_reset_with_a_bad_address_is_a_400():
     response = APIClient().post("/api/password-reset/", {"email": "not an address"}, format="json")
 
@@ -509,3 +524,31 @@ def test_a_read_only_key_reads_the_society_but_does_not_change_it(api_key_for, o
     response = client.patch(f"/api/v1/societies/{organization.pk}/", {"name": "Changed"}, format="json")
     assert response.status_code == 403
     assert response.json() == {"detail": "This API key is read-only."}
+
+
+# --- Odd input is never a server error ------------------------------------------------------------
+
+ODD_VALUES = [None, 10**30, -1, "x" * 5000, [], {}, True, "１２", "Ω"]
+ENDPOINTS = [
+    ("post", "/api/register/", ["email", "password", "first_name", "last_name", "username", "organization_name"]),
+    ("post", "/api/login/", ["email", "username", "password", "organization"]),
+    ("post", "/api/token/refresh/", ["refresh"]),
+    ("patch", "/api/profile/", ["name", "first_name", "last_name", "timezone"]),
+    ("post", "/api/password-reset/", ["email"]),
+    ("patch", "/api/v1/societies/{org}/", ["name", "slug", "website", "size", "data_retention_days", "timezone"]),
+    ("put", "/api/v1/societies/{org}/", ["name", "slug", "privacy_policy_url", "brand_colour"]),
+    ("post", "/api/v1/api-keys/", ["name", "role", "read_only"]),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "fields"), ENDPOINTS, ids=[f"{m} {u}" for m, u, _ in ENDPOINTS])
+def test_odd_values_in_any_field_are_never_a_server_error(api_for, owner, organization, method, url, fields):
+    client = api_for(owner)
+    client.raise_request_exception = False
+    url = url.format(org=organization.pk)
+    bodies = [[], "x", 12, {}] + [{field: value} for field in fields for value in ODD_VALUES]
+
+    statuses = {getattr(client, method)(url, body, format="json").status_code for body in bodies}
+
+    assert max(statuses) < 500, statuses
+    assert 400 in statuses
