@@ -22,6 +22,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from mail.models import EmailMessage
+from pipeline.webhooks.models import WebhookDelivery
 
 # registry=None: which registry reads them depends on the mode (see registry()).
 REQUESTS = Counter(
@@ -85,11 +86,11 @@ class StateCollector:
             yield GaugeMetricFamily("ats_queue_depth", "Tasks waiting for a worker.", value=depth)
         try:
             yield self._outbox()
-            failed = _failed_deliveries()
-            if failed is not None:
-                yield GaugeMetricFamily(
-                    "ats_webhook_deliveries_failed", "Webhook deliveries that failed for good.", value=failed
-                )
+            yield GaugeMetricFamily(
+                "ats_webhook_deliveries_failed",
+                "Webhook deliveries that failed for good (every retry spent).",
+                value=WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED).count(),
+            )
         except DatabaseError:
             return  # the database is down: /health/ says so; the request counts are still worth scraping
 
@@ -100,15 +101,6 @@ class StateCollector:
         for status in EmailMessage.Status.values:  # every status, a zero included, so series don't vanish
             family.add_metric([status], counts.get(status, 0))
         return family
-
-
-def _failed_deliveries():
-    # TEMPORARY until pipeline/webhooks/models.py lands (built in parallel): then a plain import.
-    try:
-        from pipeline.webhooks.models import WebhookDelivery
-    except ImportError:
-        return None
-    return WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED).count()
 
 
 def registry():

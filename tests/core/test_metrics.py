@@ -17,6 +17,7 @@ from ats import settings as site_settings
 from ats.bench.processes import free_port
 from ats.bench.processes import stop as stop_process_group
 from mail.models import EmailMessage
+from pipeline.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.mail.conftest import worker_database_url
 
 pytestmark = pytest.mark.django_db
@@ -184,8 +185,20 @@ def test_the_queue_depth_counts_waiting_tasks(client):
     assert samples(scrape(client))[("ats_queue_depth", frozenset())] == 2
 
 
-def test_failed_webhook_deliveries_are_counted(client):
+def _deliveries(organization, *statuses):
+    endpoint = WebhookEndpoint.objects.create(organization=organization, url="https://hooks.example.com/ats")
+    for number, status in enumerate(statuses):
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event="application.hired", source=f"event:{number}", status=status
+        )
+
+
+def test_failed_webhook_deliveries_are_counted(client, organization):
     assert samples(scrape(client))[("ats_webhook_deliveries_failed", frozenset())] == 0
+
+    _deliveries(organization, "failed", "pending", "succeeded", "failed")
+
+    assert samples(scrape(client))[("ats_webhook_deliveries_failed", frozenset())] == 2
 
 
 # --- Two gunicorn workers, as the Procfile runs them --------------------------------------------
@@ -279,10 +292,11 @@ def _wait_for_logged(log, count):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_counts_add_up_and_the_gauges_read_the_database(procfile_web):
+def test_two_workers_counts_add_up_and_the_gauges_read_the_database(procfile_web, organization):
     base, log, answered = procfile_web
     for status in ["queued", "failed", "failed"]:
         _message(status)
+    _deliveries(organization, "failed", "succeeded")
     get_broker(site_settings.Q_CLUSTER["name"]).enqueue("task-1")  # the site's queue, not the tests' own
 
     # Private (loopback, as the proxy would be, with no forwarded address): no token needed.
@@ -301,7 +315,7 @@ def test_two_workers_counts_add_up_and_the_gauges_read_the_database(procfile_web
     assert values[("ats_outbox_messages", frozenset({"status": "failed"}.items()))] == 2
     assert values[("ats_outbox_messages", frozenset({"status": "sent"}.items()))] == 0
     assert values[("ats_queue_depth", frozenset())] == 1
-    assert values[("ats_webhook_deliveries_failed", frozenset())] == 0
+    assert values[("ats_webhook_deliveries_failed", frozenset())] == 1
 
     # The scrape itself is counted, by whichever worker answered it: the next scrape sees it.
     _wait_for_logged(log, answered + 1)
