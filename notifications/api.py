@@ -18,7 +18,7 @@ from accounts.api.errors import as_api_error
 from accounts.api.permissions import IsMember, ability
 
 from . import services
-from .models import Category, DigestSchedule, Notification
+from .models import Category, Notification
 from .selectors import notifications_of
 from .serializers import (
     NotificationCreateSerializer,
@@ -129,20 +129,10 @@ class PreferencesView(APIView):
         serializer = NotificationPreferencesChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        categories = services.categories_for(request.membership)
-        choices = {c: v for c, v in services.choices_of(request.user).items() if c in categories}
-        for change in data.get("choices", []):
-            category = change["category"]
-            if category not in choices:
-                raise as_api_error(ValidationError({"choices": [f"You don't receive “{category}” notifications."]}))
-            in_app, email = choices[category]
-            choices[category] = (change.get("in_app", in_app), change.get("email", email))
-        send_at = data.get("send_at", self._schedule(request).send_at)
-        services.save_preferences(user=request.user, choices=choices, send_at=send_at)
+        # Named twice, the last change of a category counts.
+        changes = {change.pop("category"): change for change in data.get("choices", [])}
+        services.change_preferences(membership=request.membership, changes=changes, send_at=data.get("send_at"))
         return Response(self._current(request))
-
-    def _schedule(self, request):
-        return DigestSchedule.objects.filter(user=request.user).first() or DigestSchedule(user=request.user)
 
     def _current(self, request):
         choices = services.choices_of(request.user)
@@ -150,4 +140,5 @@ class PreferencesView(APIView):
             {"category": c, "label": Category(c).label, "in_app": choices[c][0], "email": choices[c][1]}
             for c in services.categories_for(request.membership)
         ]
-        return NotificationPreferencesSerializer({"send_at": self._schedule(request).send_at, "choices": rows}).data
+        send_at = services.schedule_of(request.user).send_at
+        return NotificationPreferencesSerializer({"send_at": send_at, "choices": rows}).data

@@ -167,3 +167,28 @@ def save_preferences(*, user, choices, send_at):
             user=user, category=category, defaults={"in_app": in_app, "email": email}
         )
     DigestSchedule.objects.update_or_create(user=user, defaults={"send_at": send_at})
+
+
+def schedule_of(user):
+    """`user`'s digest schedule, or the default one (unsaved) until they choose."""
+    return DigestSchedule.objects.filter(user=user).first() or DigestSchedule(user=user)
+
+
+def change_preferences(*, membership, changes, send_at=None):
+    """Change some of a member's choices and keep the rest (the JSON API's PATCH); then save_preferences.
+
+    `changes` is {category: {"in_app": bool, "email": Email}}, either key left out to keep it; `send_at`
+    None keeps the digest's time. ValidationError keyed "choices" for a category the member does
+    not receive (categories_for), or a digest without in-app notifications.
+    """
+    receives = categories_for(membership)
+    choices = {c: choice for c, choice in choices_of(membership.user).items() if c in receives}
+    refused = [category for category in changes if category not in receives]
+    if refused:
+        raise ValidationError({"choices": [f"You don't receive “{category}” notifications." for category in refused]})
+    for category, change in changes.items():
+        in_app, email = choices[category]
+        choices[category] = (change.get("in_app", in_app), change.get("email", email))
+    if send_at is None:
+        send_at = schedule_of(membership.user).send_at
+    save_preferences(user=membership.user, choices=choices, send_at=send_at)

@@ -11,7 +11,7 @@ from accounts.permissions import organization_required
 
 from . import services
 from .forms import PreferencesForm
-from .models import Category, DigestSchedule
+from .models import Category
 from .selectors import grouped, notifications_of
 
 PAGE_SIZE = 50
@@ -100,7 +100,7 @@ def mark_read(request):
 
 @organization_required
 def preferences(request):
-    schedule = DigestSchedule.objects.filter(user=request.user).first() or DigestSchedule(user=request.user)
+    schedule = services.schedule_of(request.user)
     categories = services.categories_for(request.membership)
     choices = services.choices_of(request.user)
     form = PreferencesForm(request.POST or None, categories=categories, choices=choices, schedule=schedule)
