@@ -195,12 +195,18 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         headers = {"Content-Disposition": f'attachment; filename="interview-{interview.pk}.ics"'}
         return Response(body, headers=headers, content_type=f"text/calendar; charset=utf-8; method={method}")
 
-    def handle_exception(self, exc):
-        # The download's errors are JSON like every other answer's, whatever it negotiated.
-        if self.action == "ics":
-            self.request.accepted_renderer = renderers.JSONRenderer()
-            self.request.accepted_media_type = renderers.JSONRenderer.media_type
-        return super().handle_exception(exc)
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Only the calendar itself is text/calendar: the download's errors (a 406 included, negotiated
+        # or not) and its OPTIONS are JSON like every other answer.
+        renderer = getattr(request, "accepted_renderer", None)
+        if (
+            isinstance(response, Response)
+            and not isinstance(response.data, bytes)
+            and (renderer is None or isinstance(renderer, CalendarRenderer))
+        ):
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class ScorecardFilter(django_filters.FilterSet):

@@ -462,7 +462,19 @@ def test_the_ics_download_refuses_a_json_only_accept(api_for, recruiter, intervi
 
     assert response.status_code == 406
     assert response["Content-Type"] == "application/json"
-    assert "detail" in response.json()
+    assert response.json() == {"detail": "Could not satisfy the request Accept header."}
+
+
+def test_the_ics_downloads_other_answers_are_json(api_for, recruiter, interview):
+    client = api_for(recruiter)
+
+    posted = client.post(url(interview, "ics/"), {})
+    described = client.options(url(interview, "ics/"))
+
+    assert (posted.status_code, posted["Content-Type"]) == (405, "application/json")
+    assert posted.json() == {"detail": 'Method "POST" not allowed.'}
+    assert (described.status_code, described["Content-Type"]) == (200, "application/json")
+    assert described.json()["name"]
 
 
 # --- Scorecards -----------------------------------------------------------------------------------

@@ -415,3 +415,21 @@ def test_an_interviewer_comments_on_their_own_task(api_for, interviewer, organiz
 
     assert response.status_code == 201
     assert TaskComment.objects.get().author == interviewer
+
+
+def test_listing_comments_costs_the_same_queries_for_many(api_for, recruiter, owner, task,
+                                                          django_assert_max_num_queries):  # fmt: skip
+    client = api_for(recruiter)
+    TaskComment.objects.create(task=task, author=recruiter, body="First.")
+    with django_assert_max_num_queries(50) as few:
+        assert client.get(COMMENTS).status_code == 200
+    TaskComment.objects.bulk_create(
+        TaskComment(task=task, author=author, body=f"Comment {index}.")
+        for index, author in enumerate([recruiter, owner] * 10)
+    )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(COMMENTS, {"page_size": 50})
+
+    assert response.json()["count"] == 21
+    assert {row["author_email"] for row in response.json()["results"]} == {recruiter.email, owner.email}
