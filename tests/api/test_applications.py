@@ -249,6 +249,16 @@ def test_the_read_only_list_takes_no_writes(api_for, owner, application):
     assert Application.objects.count() == 1
 
 
+@pytest.mark.parametrize("application_id", ["-1", "abc", "0.5", str(10**30)])
+@pytest.mark.parametrize(("method", "suffix"), [("get", ""), ("patch", ""), ("post", "advance/")])
+def test_odd_ids_are_a_json_404(api_for, recruiter, application_id, method, suffix):
+    response = getattr(api_for(recruiter), method)(f"{LIST}{application_id}/{suffix}", {}, format="json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
 # --- Entering an application -----------------------------------------------------------
 
 

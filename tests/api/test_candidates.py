@@ -341,7 +341,7 @@ def test_another_organisations_candidate_cannot_be_erased(api_for, owner, other_
     assert theirs.erased_at is None
 
 
-@pytest.mark.parametrize("candidate_id", ["-1", "abc", str(10**30)])
+@pytest.mark.parametrize("candidate_id", ["-1", "abc", "0.5", str(10**30)])
 def test_odd_ids_are_a_404(api_for, recruiter, candidate_id):
     response = api_for(recruiter).get(f"{LIST}{candidate_id}/")
 
