@@ -78,6 +78,7 @@ class EmailViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = EmailMessage.objects.none()  # for the schema; get_queryset scopes to the organisation
     permission_classes = [MAY_SEND]
     filterset_class = EmailFilter
+    search_fields = ["subject"]
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-pk"]
 

@@ -11,6 +11,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -53,7 +54,9 @@ class NotificationViewSet(
 
     queryset = Notification.objects.none()  # for the schema; get_queryset is the member's own
     serializer_class = NotificationSerializer
-    filter_backends = [filters.DjangoFilterBackend]
+    # Newest first, always: no ?ordering=.
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter]
+    search_fields = ["title", "body"]
     filterset_class = NotificationFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 

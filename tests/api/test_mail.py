@@ -448,6 +448,7 @@ def test_the_log_lists_the_organisations_messages_newest_first(api_for, recruite
         ({"status": "sent"}, ["Offer for Ada"]),
         ({"to": "BOB@example"}, ["Bounced"]),
         ({"to": "nobody"}, []),
+        ({"search": "offer"}, ["Offer for Ada"]),
     ],
 )
 def test_the_log_filters(api_for, recruiter, log, query, subjects):

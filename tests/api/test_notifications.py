@@ -83,6 +83,13 @@ def test_unread_filters(api_for, recruiter, inbox, unread, titles):
     assert [row["title"] for row in response.json()["results"]] == titles
 
 
+def test_search_finds_titles_and_messages(api_for, recruiter, inbox):
+    response = api_for(recruiter).get("/api/notifications/", {"search": "ada"})
+
+    assert response.status_code == 200
+    assert [row["title"] for row in response.json()["results"]] == ["Middle"]
+
+
 @pytest.mark.parametrize("query", [{"unread": "maybe"}, {"type": "gossip"}])
 def test_nonsense_filters_are_400s(api_for, recruiter, inbox, query):
     response = api_for(recruiter).get("/api/notifications/", query)
