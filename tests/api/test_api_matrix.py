@@ -13,6 +13,14 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from accounts.api.authentication import tokens_for
+from accounts.api_keys import issue_key
+from accounts.models import Membership
+from jobs.models import JobSite
+from pipeline.automation.models import StageAction
+from pipeline.interviews.models import Scorecard
+from pipeline.tasks.models import TaskComment
+from pipeline.webhooks.models import WebhookDelivery
+from pipeline.webhooks.services import create_endpoint
 from tests.core.test_url_matrix import build_organisation
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +69,15 @@ OBJECTS = {
     "form-fields": "field",
     "team-members": "team_member",
     "users": "membership",
+    "api-keys": "api_key",
+    "job-forms": "job_form",
+    "job-sites": "job_site",
+    "scorecards": "scorecard",
+    "task-comments": "task_comment",
+    "teams": "job",
+    "webhooks": "webhook",
+    "deliveries": "delivery",
+    "workflow-tasks": "task_action",
 }
 
 
@@ -80,9 +97,32 @@ def all_operations():
     return operations()
 
 
+def build_world(name):
+    """build_organisation()'s world, and an object of each kind only the API has a path for."""
+    world = build_organisation(name)
+    owner = world.users["owner"]
+    world.api_key, _ = issue_key(
+        membership=Membership.objects.get(user=owner), name="Script", role="recruiter", read_only=True
+    )
+    world.job_form = world.job.application_form
+    world.job_site = JobSite.objects.create(job=world.job, name="Board", url="https://jobs.example/")
+    world.scorecard = Scorecard.objects.create(
+        interview=world.interview, author=world.users["panelist"], recommendation="yes"
+    )
+    world.task_comment = TaskComment.objects.create(task=world.task, author=owner, body="Called one")
+    world.webhook = create_endpoint(
+        organization=world.organization, url="https://hooks.example/ats", events=["application.created"]
+    )
+    world.delivery = WebhookDelivery.objects.create(
+        endpoint=world.webhook, event="application.created", source="application:1"
+    )
+    world.task_action = StageAction.objects.create(stage=world.stage, kind="task", title="Check references")
+    return world
+
+
 @pytest.fixture
 def ours(db):
-    return build_organisation("Acme")
+    return build_world("Acme")
 
 
 def test_the_schema_lists_the_api(all_operations):
@@ -116,7 +156,7 @@ def test_no_operation_answers_without_credentials(all_operations, ours):
 
 
 def test_another_organisations_ids_are_not_found(all_operations, ours):
-    theirs = build_organisation("Globex")
+    theirs = build_world("Globex")
     refresh, _ = tokens_for(theirs.users["owner"], theirs.organization)
     client = APIClient(raise_request_exception=False)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}")
