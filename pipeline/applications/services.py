@@ -201,10 +201,14 @@ def add_application(*, job, by, candidate=None, profile=None, answers=None, note
             raise AlreadyApplied
         candidate.source = candidate.source or source
         candidate.save()
-        application = open_application(
-            job=job, candidate=candidate, applied=False, by=by, note="Added through the API", source=source,
-            notes=notes, cover_letter=(profile or {}).get("cover_letter", ""),
-        )  # fmt: skip
+        try:
+            with transaction.atomic():
+                application = open_application(
+                    job=job, candidate=candidate, applied=False, by=by, note="Added through the API", source=source,
+                    notes=notes, cover_letter=(profile or {}).get("cover_letter", ""),
+                )  # fmt: skip
+        except IntegrityError:
+            raise AlreadyApplied from None  # entered by someone else a moment ago (the check above saw none)
         _store_answers(application, custom, written=[])
         if tags:
             add_tags(applications=[application], tags=tags)
