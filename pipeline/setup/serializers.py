@@ -99,9 +99,13 @@ class DayField(serializers.DateField):
 
     def to_internal_value(self, value):
         if isinstance(value, str) and "T" in value:
-            moment = parse_datetime(value.strip())
-            if moment is not None:
-                return moment.date()
+            try:
+                moment = parse_datetime(value.strip())
+            except ValueError:  # well formed, but no such day ("2020-13-01T00:00")
+                moment = None
+            if moment is None:
+                self.fail("invalid", format="YYYY-MM-DD")
+            return moment.date()
         return super().to_internal_value(value)
 
 

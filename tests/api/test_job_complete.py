@@ -313,6 +313,10 @@ def test_an_action_the_editor_refuses_is_refused_here_with_its_place(api_for, re
         (lambda b: b["job"]["description"]["job description"].update(urgency="someday"), "urgency"),
         (lambda b: b["job"]["description"]["job description"].update(salary={"min": 9, "max": 1}), "salary.max"),
         (lambda b: b["job"]["description"]["job description"].pop("title"), "title"),
+        (
+            lambda b: b["job"]["description"]["job description"].update(applicationDeadline="2020-13-01T00:00Z"),
+            "Deadline",
+        ),
         (lambda b: b["job"]["JobForm"]["formFields"][1].update(fieldOptions=["Only one"]), "options"),
         (lambda b: b["job"]["JobForm"]["formFields"][1].update(fieldType="hologram"), "hologram"),
         (lambda b: b["job"]["sites"][0].update(siteUrl="not a url"), "sites[0].url"),
