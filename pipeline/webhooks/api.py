@@ -36,7 +36,6 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     serializer_class = EndpointSerializer
     permission_classes = [ability("manage_organization", safe_methods_too=True)]
     filter_backends = []
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return WebhookEndpoint.objects.filter(organization=self.request.organization).order_by("created_at", "pk")
@@ -94,7 +93,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         parameters=[_DELIVERY_ID],
         responses={202: DeliverySerializer},
     )
-    @action(detail=True, methods=["post"], url_path=r"deliveries/(?P<delivery_id>[0-9]+)/redeliver")
+    @action(detail=True, methods=["post"], url_path=r"deliveries/(?P<delivery_id>[^/.]+)/redeliver")
     def redeliver(self, request, pk=None, delivery_id=None):
         delivery = get_object_or_404(WebhookDelivery, endpoint=self.get_object(), pk=delivery_id)
         services.redeliver(delivery=delivery)

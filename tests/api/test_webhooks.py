@@ -247,3 +247,13 @@ def test_a_read_only_key_reads_but_cannot_write(api_key_for, owner, endpoint):
 def test_the_routes_are_named(endpoint):
     assert reverse("api-v1:webhook-list") == LIST
     assert reverse("api-v1:webhook-deliveries", args=[endpoint.pk]) == f"{_detail(endpoint)}deliveries/"
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "0", "99999999999999999999999", "1.5"])
+def test_ids_that_are_no_ids_are_a_json_404(api_for, owner, endpoint, bad):
+    client = api_for(owner)
+
+    for url in (f"{LIST}{bad}/", f"{LIST}{bad}/deliveries/", f"{_detail(endpoint)}deliveries/{bad}/redeliver/"):
+        response = client.post(url) if url.endswith("redeliver/") else client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/json"
