@@ -52,7 +52,7 @@ def analytics_data(organization, *, days=30):
 
 def queue_status(organization):
     """The organisation's outbox by status, and whether the worker is alive (the queue page and the API)."""
-    from django_q.models import OrmQ, Success
+    from django_q.models import Success
 
     counts = dict(
         EmailMessage.objects.filter(organization=organization).values_list("status").annotate(n=Count("pk")).order_by()
@@ -63,8 +63,18 @@ def queue_status(organization):
         "sending": counts.get(EmailMessage.Status.SENDING, 0),
         "failed": counts.get(EmailMessage.Status.FAILED, 0),
         "sent": counts.get(EmailMessage.Status.SENT, 0),
-        "tasks_waiting": OrmQ.objects.count(),
+        "tasks_waiting": _tasks_waiting(),
         "worker_last_seen": last,
         # The worker runs a scheduled task every minute; silence for five means it is down.
         "worker_ok": bool(last and timezone.now() - last < timedelta(minutes=5)),
     }
+
+
+def _tasks_waiting():
+    """Tasks waiting in the broker (the database's queue, or Redis with REDIS_URL); None when it can't be reached."""
+    from django_q.brokers import get_broker
+
+    try:
+        return get_broker().queue_size()
+    except Exception:  # a broker that is down is a state to show, not an error page
+        return None

@@ -179,6 +179,8 @@ class EmailQueueStatusSerializer(serializers.Serializer):
     sending = serializers.IntegerField()
     failed = serializers.IntegerField()
     sent = serializers.IntegerField()
-    tasks_waiting = serializers.IntegerField(help_text="Tasks in the worker's queue, all organisations together.")
+    tasks_waiting = serializers.IntegerField(
+        allow_null=True, help_text="Tasks in the worker's queue, all organisations together; null: unreachable."
+    )
     worker_last_seen = serializers.DateTimeField(allow_null=True, help_text="The worker's last finished task.")
     worker_ok = serializers.BooleanField(help_text="The worker finished a task in the last five minutes.")

@@ -1,6 +1,6 @@
 """The email API under /api/: templates/, send/, emails/, analytics/ and queue/status/."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -593,6 +593,24 @@ def test_the_queue_status_counts_the_outbox(api_for, recruiter, organization, ot
     }
     # No task has finished on this database: the worker is not known to be alive.
     assert body["worker_ok"] is False and body["worker_last_seen"] is None
+    assert body["tasks_waiting"] == 0
+
+
+def test_the_queue_status_says_when_the_worker_last_finished_a_task_and_what_waits(api_for, recruiter):
+    from django_q.brokers import get_broker
+    from django_q.models import Success
+
+    now = timezone.now()
+    Success.objects.create(id="a" * 32, name="deliver_due", func="mail.tasks.deliver_due", started=now, stopped=now)
+    get_broker().enqueue("a signed task")
+
+    response = api_for(recruiter).get("/api/queue/status/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["worker_ok"] is True
+    assert datetime.fromisoformat(body["worker_last_seen"]) == now
+    assert body["tasks_waiting"] == 1
 
 
 @pytest.mark.parametrize("url", ["/api/analytics/", "/api/queue/status/"])
