@@ -58,7 +58,7 @@ def test_creating_a_key_shows_it_once(client_for, owner, organization):
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    raw = re.search(r'id="new-key-value" type="text" value="(ats_[^"]+)"', response.text).group(1)
+    raw = re.search(r'id="new-key-value"[^>]*>(ats_[^<]+)</textarea>', response.text).group(1)
     assert "You won't see it again" in response.text
     key = ApiKey.objects.get()
     assert (key.name, key.role, key.read_only, key.created_by) == ("Zapier", "recruiter", False, owner)
