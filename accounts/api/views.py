@@ -11,6 +11,7 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.internal.flows.email_verification import handle_verification_email_rate_limit
+from allauth.account.internal.flows.manage_email import sync_user_email_address
 from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
@@ -82,6 +83,12 @@ class TokensSerializer(serializers.Serializer):
 
 
 class LoginView(PublicView):
+    """A JWT pair acting in one of your organisations (`organization`, else your first), and who you are.
+
+    Refused: wrong credentials or an inactive account (401); an unconfirmed address where the site
+    requires confirmation, or an account with two-factor authentication (403: scripts use API keys).
+    """
+
     @extend_schema(request=LoginSerializer, responses={200: TokensSerializer}, auth=[])
     def post(self, request):
         form = LoginSerializer(data=request.data)
@@ -125,8 +132,9 @@ def _needs_confirmation(request, user):
         return False
     if EmailAddress.objects.filter(user=user, verified=True).exists():
         return False
-    address = EmailAddress.objects.filter(user=user, primary=True).first()
-    if address and handle_verification_email_rate_limit(request, address.email):
+    # An account made without an address row (Django admin) gets one first, as allauth's sign-in does.
+    address = EmailAddress.objects.filter(user=user, primary=True).first() or sync_user_email_address(user)
+    if address and not address.verified and handle_verification_email_rate_limit(request, address.email):
         address.send_confirmation(request)
     return True
 
@@ -161,6 +169,8 @@ class RefreshSerializer(TokenRefreshSerializer):
 
 
 class RefreshView(TokenRefreshView):
+    """A new access token, in the organisation the refresh token names, while you are still a member there."""
+
     serializer_class = RefreshSerializer
 
 
@@ -205,6 +215,8 @@ SENT = "If an account uses this address, we have sent it a link to choose a new 
 
 
 class PasswordResetView(PublicView):
+    """The site's password reset email to an address with an account; the same answer for any address."""
+
     @extend_schema(
         request=PasswordResetSerializer,
         responses={200: inline_serializer("PasswordResetSent", fields={"detail": serializers.CharField()})},

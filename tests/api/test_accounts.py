@@ -221,6 +221,19 @@ def test_with_mandatory_verification_an_unconfirmed_address_is_refused_and_sent_
     assert login(email=owner.email, password=PASSWORD).status_code == 200
 
 
+def test_with_mandatory_verification_an_account_without_an_address_row_is_sent_a_link_too(
+    owner, mandatory, mailoutbox, django_capture_on_commit_callbacks
+):
+    assert not EmailAddress.objects.filter(user=owner).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(email=owner.email, password=PASSWORD)
+
+    assert response.status_code == 403
+    assert EmailAddress.objects.get(user=owner).verified is False
+    assert [message.to for message in mailoutbox] == [[owner.email]]
+
+
 def test_the_eleventh_login_in_a_minute_is_a_429_with_retry_after(owner, settings):
     settings.API_THROTTLE = True
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "strict": "10/min"}
