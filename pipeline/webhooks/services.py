@@ -22,7 +22,7 @@ DELIVER = "pipeline.webhooks.tasks.deliver"
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 # An attempt claims its delivery this long: a worker that died mid-attempt leaves it to the sweeper then.
-CLAIM = timedelta(minutes=2)
+CLAIM = timedelta(minutes=5)
 # Payloads and receivers' answers are kept this long, then emptied (the row stays, for the log and counts).
 BODIES_KEPT = timedelta(days=30)
 ERROR_LENGTH = 500

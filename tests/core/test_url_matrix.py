@@ -35,6 +35,7 @@ from pipeline.applications.models import ApplicationFormAnswer
 from pipeline.automation.models import ActionRun, StageAction
 from pipeline.interviews.models import Interview, PanelMember
 from pipeline.tasks.models import Task
+from pipeline.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
@@ -189,6 +190,14 @@ EXPECTED = {
     "pipeline:schedule_interview": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:reschedule_interview": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:cancel_interview": (302, 302, 302, 302, 404, 404, 404, 302),
+    # pipeline: webhooks (Settings → Webhooks), for owners and admins. Rotating and deleting ask first (GET).
+    "pipeline:webhooks": (200, 200, 403, 403, 403, 403, 200, 302),
+    "pipeline:webhook_create": (200, 200, 403, 403, 403, 403, 200, 302),
+    "pipeline:webhook": (200, 200, 403, 403, 403, 403, 404, 302),
+    "pipeline:webhook_edit": (200, 200, 403, 403, 403, 403, 404, 302),
+    "pipeline:rotate_webhook_secret": (200, 200, 403, 403, 403, 403, 404, 302),
+    "pipeline:delete_webhook": (200, 200, 403, 403, 403, 403, 404, 302),
+    "pipeline:redeliver_webhook": (302, 302, 403, 403, 403, 403, 404, 302),
     # mail: tracking, public (the recipient's mail client calls them)
     "mail:open": (200, 200, 200, 200, 200, 200, 200, 200),
     "mail:click": (302, 302, 302, 302, 302, 302, 302, 302),
@@ -303,6 +312,8 @@ _BY_SEGMENT = {
     "runs": "action_run",
     "interviews": "interview",
     "api-keys": "api_key",
+    "webhooks": "webhook",
+    "deliveries": "webhook_delivery",
 }
 _TOKENS = {
     "invitations": ("invitation", "token"),
@@ -438,7 +449,18 @@ def build_organisation(name):
         starts_at=timezone.now() + timedelta(days=1), created_by=users["recruiter"],
     )  # fmt: skip
     PanelMember.objects.create(interview=interview, user=users["panelist"])
+    # A webhook endpoint with a failed delivery (Redeliver has something to do).
+    webhook = WebhookEndpoint.objects.create(
+        organization=organization, url=f"https://hooks.{organization.slug}.example/ats", events=["application.created"]
+    )
+    webhook_delivery = WebhookDelivery.objects.create(
+        endpoint=webhook, event="application.created", source=f"application:{application.pk}", status="failed",
+        payload={"event": "application.created", "data": {"application_id": application.pk}}, attempts=6,
+        candidate=candidate, application=application,
+    )  # fmt: skip
     return SimpleNamespace(
+        webhook=webhook,
+        webhook_delivery=webhook_delivery,
         interview=interview,
         action_run=action_run,
         task=task,
