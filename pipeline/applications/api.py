@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, status, viewsets
@@ -104,7 +105,7 @@ class ApplicationReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     queryset = Application.objects.none()  # the model, for the schema; get_queryset scopes every request
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     lookup_url_kwarg = "application_id"
     # Any segment reaches the view, so an id that is no id ("0.5") is the API's JSON 404, not a page's.
     lookup_value_regex = "[^/]+"
