@@ -140,6 +140,20 @@ def test_a_read_only_key_reads_but_does_not_schedule(api_key_for, recruiter, int
     assert Interview.objects.get().title == "Final interview"
 
 
+@pytest.mark.parametrize("odd", ["99999999999999999999999", "-1", "abc", "0.5"])
+@pytest.mark.parametrize(
+    "method, path",
+    [("get", INTERVIEWS + "{}/"), ("patch", INTERVIEWS + "{}/"), ("post", INTERVIEWS + "{}/cancel/"),
+     ("get", INTERVIEWS + "{}/ics/"), ("get", SCORECARDS + "{}/"), ("patch", SCORECARDS + "{}/")],
+)  # fmt: skip
+def test_an_id_that_is_no_id_is_a_json_404(api_for, recruiter, method, path, odd):
+    response = getattr(api_for(recruiter), method)(path.format(odd), {}, format="json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
 # --- Reading --------------------------------------------------------------------------------------
 
 

@@ -341,9 +341,14 @@ def test_a_body_that_is_not_an_object_is_a_400(api_for, recruiter, task, body):
     assert "non_field_errors" in made.json()
 
 
-@pytest.mark.parametrize("path", [f"{TASKS}99999999999999999999999/", f"{TASKS}-1/", f"{TASKS}abc/"])
-def test_an_id_no_row_has_is_a_404(api_for, recruiter, path):
-    assert api_for(recruiter).get(path).status_code == 404
+@pytest.mark.parametrize("odd", ["99999999999999999999999", "-1", "abc", "0.5"])
+@pytest.mark.parametrize("resource", [TASKS, COMMENTS])
+def test_an_id_that_is_no_id_is_a_json_404(api_for, recruiter, resource, odd):
+    response = api_for(recruiter).get(f"{resource}{odd}/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
 
 
 # --- Comments -----------------------------------------------------------------------------------
