@@ -49,6 +49,9 @@ def issue_key(*, membership, name, role, read_only):
 def revoke_key(*, membership, key):
     if not can(membership, "manage_members") or key.organization_id != membership.organization_id:
         raise PermissionDenied("Only owners and admins revoke API keys.")
+    # As nobody changes their own membership: a script must not lock itself out by mistake.
+    if getattr(membership, "api_key", None) == key:
+        raise PermissionDenied("A key can't revoke itself: revoke it on the API keys page or with another key.")
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
