@@ -156,6 +156,8 @@ def _chosen_organization(user, wanted):
 class RefreshSerializer(TokenRefreshSerializer):
     """simplejwt's refresh, re-checking the organisation the token acts in (its claim carries over)."""
 
+    refresh = serializers.CharField(write_only=True)  # answered only when rotation is on (it is not)
+
     def validate(self, attrs):
         refresh = self.token_class(attrs["refresh"])
         user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
@@ -172,6 +174,14 @@ class RefreshView(TokenRefreshView):
     """A new access token, in the organisation the refresh token names, while you are still a member there."""
 
     serializer_class = RefreshSerializer
+
+    @extend_schema(
+        request=RefreshSerializer,
+        responses={200: inline_serializer("AccessToken", fields={"access": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class ProfileView(APIView):

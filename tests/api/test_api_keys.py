@@ -222,3 +222,19 @@ def test_the_list_costs_no_query_per_key(api_for, owner, organization):
 
     assert response.json()["count"] == 6
     assert len(many) == len(few)
+
+
+def test_a_key_cannot_revoke_itself(owner):
+    key, raw = make_key(owner, name="Admin script", role=Membership.Role.OWNER, read_only=False)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    response = client.delete(f"{URL}{key.pk}/")
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "A key can't revoke itself: revoke it on the API keys page or with another key."
+    }
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    assert client.get(URL).status_code == 200
