@@ -55,6 +55,8 @@ class TemplateViewSet(
     at workflow-steps/."""
 
     queryset = StageTemplate.objects.none()  # the schema's model; requests use get_queryset()
+    # Any segment reaches the view, so an id that is no id ("0.5") is the API's JSON 404, not a page's.
+    lookup_value_regex = "[^/]+"
     serializer_class = WorkflowTemplateSerializer
     permission_classes = [ManageWorkflows]
     search_fields = ["name"]
@@ -88,6 +90,7 @@ class StepViewSet(viewsets.ModelViewSet):
     a step of the same job to move them to first."""
 
     queryset = Stage.objects.none()  # the schema's model; requests use get_queryset()
+    lookup_value_regex = "[^/]+"
     serializer_class = WorkflowStepSerializer
     permission_classes = [ManageWorkflows]
     filterset_class = StepFilter
@@ -169,6 +172,7 @@ class ActionViewSet(viewsets.ModelViewSet):
     """Steps' actions, through the Stages editor's service (editing), which checks what each may hold."""
 
     queryset = StageAction.objects.none()  # the schema's model; requests use get_queryset()
+    lookup_value_regex = "[^/]+"
     serializer_class = WorkflowActionSerializer
     permission_classes = [ManageWorkflows]
     filterset_class = ActionFilter

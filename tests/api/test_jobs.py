@@ -417,3 +417,14 @@ def test_a_hiring_manager_sees_their_team_but_cannot_change_it(api_for, hiring_m
 
 def test_another_organisations_team_is_a_404(api_for, owner, foreign_job):
     assert api_for(owner).get(f"/api/v1/teams/{foreign_job.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/jobs/0.5/", "/api/v1/form-fields/x/", "/api/v1/teams/-1/", "/api/v1/workflow-steps/0.5/move/"]
+)
+def test_an_id_that_is_no_id_is_the_apis_json_404(api_for, owner, url):
+    response = api_for(owner).post(url) if url.endswith("move/") else api_for(owner).get(url)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
