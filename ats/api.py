@@ -110,6 +110,8 @@ def _outcome(form):
 @transaction.atomic
 def _create_account(request, form, organization_name):
     user = form.save(request)  # allauth: the user, their name (accounts.forms.SignupForm), their address
+    # allauth leaves a key in the session for its pages; an API call keeps none (so no session cookie).
+    request.session.pop("account_verified_email", None)
     suffix = "'s organisation"
     name = organization_name or user.name[: 150 - len(suffix)] + suffix
     create_organization_with_defaults(owner=user, name=name)

@@ -54,6 +54,7 @@ def test_register_creates_the_user_and_an_organisation_they_own_with_its_default
 
     assert response.status_code == 201
     assert response.json()["email"] == "ada@example.com"
+    assert not response.cookies  # no session: an API call keeps no state in the browser
     user = User.objects.get(email="ada@example.com")
     assert user.name == "Ada Lovelace"
     assert user.check_password("analytical-engine-1843")
@@ -133,6 +134,7 @@ def test_login_returns_tokens_and_the_user(owner, organization):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"access", "refresh", "user"}
+    assert not response.cookies
     assert body["user"]["email"] == owner.email
     assert body["user"]["organization"] == {"id": organization.pk, "name": organization.name, "slug": organization.slug}
     assert body["user"]["role"] == "owner"
@@ -411,6 +413,7 @@ def test_password_reset_sends_the_sites_reset_email_to_a_known_address(
         response = APIClient().post("/api/password-reset/", {"email": owner.email.upper()}, format="json")
 
     assert response.status_code == 200
+    assert not response.cookies
     assert [message.to for message in mailoutbox] == [[owner.email]]
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
 
