@@ -438,3 +438,16 @@ def test_listing_comments_costs_the_same_queries_for_many(api_for, recruiter, ow
 
     assert response.json()["count"] == 21
     assert {row["author_email"] for row in response.json()["results"]} == {recruiter.email, owner.email}
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_a_write_to_an_id_that_is_no_id_is_a_json_404_even_with_csrf_checks(recruiter, method):
+    """The unmatched path's answer (ats.views.api_not_found) is the API's, not the CSRF check's page."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(recruiter)
+
+    response = getattr(client, method)(f"{TASKS}0.5/", {}, format="json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
