@@ -13,12 +13,10 @@ from django.db import transaction
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
-from accounts.api.throttling import StrictThrottle
+from accounts.api.views import PublicView
 from accounts.models import User
 
 from .setup import create_organization_with_defaults
@@ -54,12 +52,8 @@ Registered = inline_serializer(
 )
 
 
-class RegisterView(APIView):
+class RegisterView(PublicView):
     """A new account and the organisation it owns; the same answer whether the address is known or not."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [StrictThrottle]
 
     @extend_schema(request=RegisterSerializer, responses={201: Registered}, auth=[])
     def post(self, request):
