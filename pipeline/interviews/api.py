@@ -122,8 +122,7 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        interviews = interviews_visible_to(self.request.membership).prefetch_related(_PANEL)
-        return interviews.select_related("application__job", "application__candidate").order_by("starts_at", "pk")
+        return interviews_visible_to(self.request.membership).prefetch_related(_PANEL).order_by("starts_at", "pk")
 
     def _answer(self, interview, status_code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=interview.pk)).data, status=status_code)

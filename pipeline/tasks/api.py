@@ -67,7 +67,7 @@ class TaskViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        tasks = tasks_visible_to(self.request.membership).select_related("assignee", "application")
+        tasks = tasks_visible_to(self.request.membership).select_related("assignee")
         return tasks.order_by(_OPEN_FIRST, *BY_DUE_DAY)
 
     def create(self, request):

@@ -240,6 +240,15 @@ def test_the_task_create_complete_round_trip(api_for, recruiter):
     assert Task.objects.get().status == Task.Status.DONE
 
 
+def test_a_task_made_done_is_completed_by_its_maker(api_for, recruiter):
+    response = api_for(recruiter).post(TASKS, {"title": "Booked the room", "status": "done"})
+
+    assert response.status_code == 201
+    task = Task.objects.get()
+    assert (task.status, task.completed_by) == (Task.Status.DONE, recruiter)
+    assert response.json()["status"] == "done"
+
+
 def test_a_patch_changes_what_it_names_and_hands_the_task_over(api_for, recruiter, owner, task,
                                                                django_capture_on_commit_callbacks):  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
