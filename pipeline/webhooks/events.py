@@ -28,7 +28,8 @@ class Occurrence:
     application_id: int | None = None
 
 
-def _iso(moment):
+def iso(moment):
+    """ISO 8601 in UTC, with Z: the API's times."""
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
@@ -68,7 +69,7 @@ def application_created(pk):
         data={
             **_application_data(application),
             "source": application.source,
-            "applied_at": _iso(application.applied_at),
+            "applied_at": iso(application.applied_at),
         },
         candidate_id=application.candidate_id,
         application_id=application.pk,
@@ -94,7 +95,7 @@ def stage_changed(pk):
             "job_id": application.job_id,
             "from_stage": _stage(entry.from_stage_id, entry.from_stage_name),
             "to_stage": _stage(entry.to_stage_id, entry.to_stage_name),
-            "moved_at": _iso(entry.created_at),
+            "moved_at": iso(entry.created_at),
         },
         candidate_id=application.candidate_id,
         application_id=application.pk,
@@ -115,7 +116,7 @@ def _decision(pk):
         organization_id=application.job.organization_id,
         source=f"event:{pk}",
         occurred_at=event.created_at,
-        data={**_application_data(application), "decided_at": _iso(event.created_at)},
+        data={**_application_data(application), "decided_at": iso(event.created_at)},
         candidate_id=application.candidate_id,
         application_id=application.pk,
     )
@@ -129,7 +130,7 @@ def candidate_created(pk):
         organization_id=candidate.organization_id,
         source=f"candidate:{pk}",
         occurred_at=candidate.created_at,
-        data={"candidate_id": candidate.pk, "source": candidate.source, "created_at": _iso(candidate.created_at)},
+        data={"candidate_id": candidate.pk, "source": candidate.source, "created_at": iso(candidate.created_at)},
         candidate_id=candidate.pk,
     )
 
@@ -158,8 +159,8 @@ def interview_scheduled(pk):
         occurred_at=interview.scheduled_at,
         data={
             **_interview_data(interview),
-            "starts_at": _iso(interview.starts_at),
-            "ends_at": _iso(interview.ends_at),
+            "starts_at": iso(interview.starts_at),
+            "ends_at": iso(interview.ends_at),
             "duration_minutes": interview.duration_minutes,
         },
         candidate_id=interview.application.candidate_id,
@@ -182,7 +183,7 @@ def scorecard_submitted(pk):
             **_interview_data(interview),
             "scorecard_id": scorecard.pk,
             "author_id": scorecard.author_id,
-            "submitted_at": _iso(scorecard.submitted_at),
+            "submitted_at": iso(scorecard.submitted_at),
         },
         candidate_id=interview.application.candidate_id,
         application_id=interview.application_id,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.background import enqueue_on_commit
 
 from . import delivery as sending
-from .events import BUILDERS
+from .events import BUILDERS, iso
 from .models import Event, WebhookDelivery, WebhookEndpoint, new_secret
 
 DELIVER = "pipeline.webhooks.tasks.deliver"
@@ -114,14 +114,7 @@ def queue_event(*, event, object_id, now=None):
     now = now or timezone.now()
     made = []
     with transaction.atomic():
-        taken = set(
-            WebhookDelivery.objects.filter(endpoint__in=endpoints, event=event, source=occurrence.source).values_list(
-                "endpoint_id", flat=True
-            )
-        )
         for endpoint in endpoints:
-            if endpoint.pk in taken:
-                continue
             delivery = WebhookDelivery(
                 endpoint=endpoint, event=event, source=occurrence.source, next_attempt_at=now, created_at=now,
                 candidate_id=occurrence.candidate_id, application_id=occurrence.application_id,
@@ -129,7 +122,7 @@ def queue_event(*, event, object_id, now=None):
             delivery.payload = {
                 "event": event,
                 "event_id": str(delivery.event_id),
-                "occurred_at": occurrence.occurred_at.isoformat().replace("+00:00", "Z"),
+                "occurred_at": iso(occurrence.occurred_at),
                 "organization_id": occurrence.organization_id,
                 "data": occurrence.data,
             }
@@ -137,7 +130,7 @@ def queue_event(*, event, object_id, now=None):
                 with transaction.atomic():
                     delivery.save()
             except IntegrityError:
-                continue  # made a moment ago by another run of this task
+                continue  # made by an earlier run of this task (the constraint says once per source)
             made.append(delivery)
             enqueue_on_commit(DELIVER, delivery.pk)
     return made
@@ -192,7 +185,7 @@ def _record(delivery, now, *, status_code=None, excerpt="", error=""):
     delivery.response_excerpt = excerpt[: sending.EXCERPT_BYTES]
     if status_code is not None and not 200 <= status_code < 300:
         error = f"The receiver answered {status_code}."
-    delivery.error = error[:ERROR_LENGTH]
+    delivery.error = error.replace("\x00", "")[:ERROR_LENGTH]  # PostgreSQL refuses NUL in text
     if not error:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = WebhookDelivery.Status.SUCCEEDED, now, None
     elif delivery.attempts >= MAX_ATTEMPTS:
