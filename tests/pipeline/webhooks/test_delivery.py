@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from pipeline.management.commands.setup_schedules import SCHEDULES
 from pipeline.webhooks import services, tasks
 from pipeline.webhooks.delivery import body_of, sign
 from pipeline.webhooks.models import WebhookDelivery
@@ -71,7 +74,7 @@ def test_the_receivers_recipe_refuses_a_replayed_request_with_an_old_timestamp(r
 
 
 def test_a_receiver_that_is_down_gets_retries_then_the_delivery_fails_and_can_be_redelivered(
-    down_url, receiver, make_endpoint, django_capture_on_commit_callbacks
+    down_url, receiver, make_endpoint, django_capture_on_commit_callbacks, client_for, owner
 ):
     endpoint = make_endpoint(url=down_url)
     receiver.secret = endpoint.secret
@@ -90,6 +93,10 @@ def test_a_receiver_that_is_down_gets_retries_then_the_delivery_fails_and_can_be
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert delivery.next_attempt_at is None
     assert services.attempt(delivery.pk, now=now + timedelta(days=1)) is None  # failed: nothing more is tried
+    page = client_for(owner).get(reverse("pipeline:webhook", args=[endpoint.pk]))
+    assert page.status_code == 200
+    assert '<span class="badge text-bg-danger">Failed</span>' in page.text
+    assert f'action="{reverse("pipeline:redeliver_webhook", args=[delivery.pk])}"' in page.text
 
     # Redeliver, now that the receiver is back: the same event id, a new timestamp and signature.
     endpoint.url = receiver.url
@@ -204,3 +211,8 @@ def test_a_pending_delivery_is_not_redelivered(make_endpoint):
 
     with pytest.raises(services.ValidationError, match="still being tried"):
         services.redeliver(delivery=delivery)
+
+
+def test_the_sweeper_is_registered_every_minute():
+    assert ("pipeline.webhooks.tasks.sweep", 1) in [(func, every) for _, func, every in SCHEDULES]
+    assert callable(import_string("pipeline.webhooks.tasks.sweep"))
