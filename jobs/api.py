@@ -138,12 +138,13 @@ class FormFieldViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         field, data = serializer.instance, serializer.validated_data
-        for name, value in data["fields"].items():
-            setattr(field, name, value)
-        field.save()
+        # The switches first: they may be refused (email stays required), the checked wording may not.
         for flag, value in data["flags"].items():
             if getattr(field, flag) != value:
                 services.toggle_field(field=field, flag=flag)
+        for name, value in data["fields"].items():
+            setattr(field, name, value)
+        field.save()
 
     def perform_destroy(self, instance):
         services.delete_field(field=instance)

@@ -7,6 +7,7 @@ member can see (jobs.access), a template's are the organisation's.
 """
 
 import django_filters
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -113,24 +114,27 @@ class StepViewSet(viewsets.ModelViewSet):
         return {"template": template}
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        stage = job_stages.add_stage(name=data["name"], description=data.get("description", ""), **self._owner(data))
-        if "stale_after_days" in data:
-            job_stages.rename_stage(stage=stage, name=stage.name, stale_after_days=data["stale_after_days"])
-        if data.get("is_active") is False:
-            application_stages.toggle_stage(stage=stage)
+        data, owner = serializer.validated_data, self._owner(serializer.validated_data)
+        # One change: switching the new step off is refused when it would leave no step on.
+        with transaction.atomic():
+            stage = job_stages.add_stage(name=data["name"], description=data.get("description", ""), **owner)
+            if "stale_after_days" in data:
+                job_stages.rename_stage(stage=stage, name=stage.name, stale_after_days=data["stale_after_days"])
+            if data.get("is_active") is False:
+                application_stages.toggle_stage(stage=stage)
         serializer.instance = self.get_queryset().get(pk=stage.pk)
 
     def perform_update(self, serializer):
         stage, data = serializer.instance, serializer.validated_data
+        # The switch first: it may be refused (applications in the step), the checked wording may not.
+        if "is_active" in data and data["is_active"] != stage.is_active:
+            stage = application_stages.toggle_stage(stage=stage)
         job_stages.rename_stage(
             stage=stage,
             name=data.get("name", stage.name),
             description=data.get("description"),
             stale_after_days=data.get("stale_after_days"),
         )
-        if "is_active" in data and data["is_active"] != stage.is_active:
-            application_stages.toggle_stage(stage=stage)
         serializer.instance = self.get_queryset().get(pk=stage.pk)
 
     @extend_schema(

@@ -428,3 +428,38 @@ def test_an_id_that_is_no_id_is_the_apis_json_404(api_for, owner, url):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/job-forms/", "/api/v1/form-fields/", "/api/v1/job-sites/", "/api/v1/teams/", "/api/v1/team-members/"],
+)
+def test_the_lists_cost_the_same_queries_for_more_jobs(api_for, recruiter, organization, url):
+    def add_job():
+        job = make_job(organization)
+        JobSite.objects.create(job=job, name="Indeed")
+        HiringTeamMember.objects.create(job=job, user=recruiter, role=HiringTeamMember.Role.RECRUITER)
+
+    client = api_for(recruiter)
+    add_job()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"page_size": 100})
+    few_count = len(few)
+    for _ in range(4):
+        add_job()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, {"page_size": 100})
+
+    assert response.json()["count"] >= 5
+    assert len(many) == few_count
+
+
+def test_an_email_that_must_stay_required_leaves_the_wording_alone(api_for, recruiter, job):
+    email = job.application_form.fields.get(key="email")
+
+    response = api_for(recruiter).patch(f"/api/v1/form-fields/{email.pk}/", {"label": "E-mail", "required": False})
+
+    assert response.status_code == 400
+    email.refresh_from_db()
+    assert (email.label, email.required) == ("Email", True)

@@ -263,3 +263,29 @@ def test_the_actions_list_costs_the_same_queries_for_more_jobs(api_for, recruite
 
     assert response.json()["count"] > 50
     assert len(many) == few_count
+
+
+def test_a_step_holding_applications_stays_on_and_keeps_its_name(api_for, recruiter, application, stages):
+    response = api_for(recruiter).patch(f"{STEPS}{stages[0].pk}/", {"name": "Renamed", "is_active": False})
+
+    assert response.status_code == 400
+    assert "Move the applications out" in response.json()["non_field_errors"][0]
+    stages[0].refresh_from_db()
+    assert (stages[0].name, stages[0].is_active) == ("Application Received", True)
+
+
+@pytest.mark.parametrize("url", [TEMPLATES, TASKS])
+def test_other_lists_cost_the_same_queries_for_more_rows(api_for, recruiter, organization, job, url):
+    client = api_for(recruiter)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"page_size": 100})
+    few_count = len(few)
+    for name in ("Sales", "Support", "Design"):
+        client.post(TEMPLATES, {"name": name})
+        make_job(organization)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, {"page_size": 100})
+
+    assert response.json()["count"] >= 4
+    assert len(many) == few_count
