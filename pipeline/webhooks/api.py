@@ -5,6 +5,7 @@ what was sent about candidates). Another organisation's endpoint is a 404. Every
 through services.py.
 """
 
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -18,6 +19,12 @@ from .models import WebhookDelivery, WebhookEndpoint
 from .serializers import DeliverySerializer, EndpointSerializer, EndpointWithSecretSerializer
 
 _DELIVERY_ID = OpenApiParameter("delivery_id", int, OpenApiParameter.PATH, description="A delivery of this endpoint.")
+
+
+def _with_secret(endpoint, code):
+    response = Response(EndpointWithSecretSerializer(endpoint).data, status=code)
+    add_never_cache_headers(response)  # the secret is in this answer only: no cache keeps a copy
+    return response
 
 
 @extend_schema_view(
@@ -50,7 +57,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         )  # fmt: skip
         if not data["is_active"]:
             services.update_endpoint(endpoint=endpoint, is_active=False)
-        return Response(EndpointWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+        return _with_secret(endpoint, status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
         endpoint = self.get_object()
@@ -78,7 +85,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         endpoint = services.rotate_secret(endpoint=self.get_object())
-        return Response(EndpointWithSecretSerializer(endpoint).data)
+        return _with_secret(endpoint, status.HTTP_200_OK)
 
     @extend_schema(summary="The endpoint's deliveries, newest first.", responses={200: DeliverySerializer(many=True)})
     @action(detail=True, methods=["get"])

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import ability_required
@@ -83,7 +84,10 @@ def webhook(request, pk):
         "page": deliveries.get_page(request.GET.get("page")),
         "pending": WebhookDelivery.Status.PENDING,
     }
-    return render(request, "pipeline/webhooks/endpoint.html", ctx)
+    response = render(request, "pipeline/webhooks/endpoint.html", ctx)
+    if ctx["secret"]:
+        add_never_cache_headers(response)  # no copy of the secret in a cache, or behind the Back button
+    return response
 
 
 @ability_required("manage_organization", lookup=get_endpoint_for_org)

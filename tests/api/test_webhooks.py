@@ -57,6 +57,7 @@ def test_create_answers_201_with_the_secret_once(api_for, owner, organization):
         "secret": endpoint.secret,
     }
     assert endpoint.created_by == owner
+    assert "no-store" in response["Cache-Control"]
     read = api_for(owner).get(_detail(endpoint))
     assert read.status_code == 200
     assert "secret" not in read.json()

@@ -53,6 +53,7 @@ def test_adding_an_endpoint_shows_its_secret_once(admin_client, organization):
     first = admin_client.get(response.url)
     assert first.status_code == 200
     assert "data-secret" in first.text and endpoint.secret in first.text
+    assert "no-store" in first["Cache-Control"]
     again = admin_client.get(response.url)
     assert again.status_code == 200
     assert endpoint.secret not in again.text
