@@ -59,7 +59,7 @@ def job_edit(request, pk):
     job = get_job_for_editing(request, pk)
     form = JobEditForm(request.POST or None, instance=job)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_job(job=job, **form.cleaned_data)
         messages.success(request, "Job saved.")
         return redirect(job)
     return render(request, "jobs/job_form.html", {"form": form, "job": job}, status=400 if form.errors else 200)
