@@ -5,10 +5,12 @@ resolves to must be public (no loopback, private, link-local, cloud metadata, re
 range, in IPv4 or IPv6, nor an IPv6 form that wraps one), and the connection goes to the address
 that was checked, so a DNS answer that changes in between (a rebind) can't send it elsewhere. TLS
 still verifies the certificate against the hostname. Redirects are not followed; timeouts are short
-and only the first kilobyte of the answer is read. settings.WEBHOOKS_ALLOW_PRIVATE lets a local
-receiver in, and plain http:// with it (tests and development only).
+(each read, and the whole exchange) and only the first kilobyte of the answer is read.
+settings.WEBHOOKS_ALLOW_PRIVATE lets a local receiver in, and plain http:// with it (tests and
+development only).
 """
 
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -16,13 +18,15 @@ import ipaddress
 import json
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 CONNECT_TIMEOUT = 5  # seconds
-READ_TIMEOUT = 10
+READ_TIMEOUT = 10  # for each read: a receiver that drips its answer is cut off by TOTAL_TIMEOUT
+TOTAL_TIMEOUT = 30
 EXCERPT_BYTES = 1024
 USER_AGENT = "ATS-Webhooks/1.0"
 # Networks that hold another address inside an IPv6 one: that inner address is checked too.
@@ -169,11 +173,25 @@ def post(url, body, headers):
     path = parts.path or "/"
     if parts.query:
         path += f"?{parts.query}"
+    cut = threading.Event()
+    deadline = threading.Timer(TOTAL_TIMEOUT, _cut, args=[connection, cut])
+    deadline.start()
     try:
         connection.request("POST", path, body=body, headers={"User-Agent": USER_AGENT, **headers})
         response = connection.getresponse()
         excerpt = response.read(EXCERPT_BYTES)
-        # NUL: PostgreSQL refuses it in text.
-        return Answer(status=response.status, excerpt=excerpt.decode("utf-8", "replace").replace("\x00", ""))
     finally:
+        deadline.cancel()
         connection.close()
+    if cut.is_set():  # what was read may look whole: it isn't
+        raise TimeoutError(f"No full answer within {TOTAL_TIMEOUT} s.")
+    # NUL: PostgreSQL refuses it in text.
+    return Answer(status=response.status, excerpt=excerpt.decode("utf-8", "replace").replace("\x00", ""))
+
+
+def _cut(connection, cut):
+    """The attempt's time is up: whatever read is waiting ends at once."""
+    cut.set()
+    if connection.sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            connection.sock.shutdown(socket.SHUT_RDWR)

@@ -1,7 +1,9 @@
 """Attempts against a real local receiver: signed afresh each time with the same event id, retried
 with backoff while the receiver is down, then failed and redeliverable; bodies capped and purged."""
 
+import http.server
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from pipeline.management.commands.setup_schedules import SCHEDULES
-from pipeline.webhooks import services, tasks
+from pipeline.webhooks import delivery, services, tasks
 from pipeline.webhooks.delivery import body_of, sign
 from pipeline.webhooks.models import WebhookDelivery
 
@@ -216,3 +218,35 @@ def test_a_pending_delivery_is_not_redelivered(make_endpoint):
 def test_the_sweeper_is_registered_every_minute():
     assert ("pipeline.webhooks.tasks.sweep", 1) in [(func, every) for _, func, every in SCHEDULES]
     assert callable(import_string("pipeline.webhooks.tasks.sweep"))
+
+
+def test_a_receiver_that_never_finishes_answering_is_cut_off(settings, make_endpoint, monkeypatch):
+    """A slow drip would keep each read under its timeout: the whole exchange has a deadline too."""
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    monkeypatch.setattr(delivery, "TOTAL_TIMEOUT", 0.3)
+    released = threading.Event()
+
+    class Stalling(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self.wfile.flush()
+            released.wait(30)  # the rest of the headers never come (until the test ends)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stalling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = make_endpoint(url=f"http://127.0.0.1:{server.server_address[1]}/hook")
+        item = _delivery(endpoint)
+
+        services.attempt(item.pk)
+    finally:
+        released.set()
+        server.shutdown()
+        server.server_close()
+
+    item.refresh_from_db()
+    assert (item.status, item.attempts, item.last_status_code) == ("pending", 1, None)
+    assert item.error == "TimeoutError: No full answer within 0.3 s."  # a failed attempt, retried
