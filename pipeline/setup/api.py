@@ -1,8 +1,10 @@
-"""`/api/v1/jobs/`: the jobs, in the original's flat shape.
+"""`/api/v1/jobs/`: the jobs, in the original's flat shape; `/api/v1/jobs/complete/`: one job with
+everything around it, in the original's nested body.
 
 Here rather than in jobs/ because a job is made as the pipeline needs it: create_job gives it the
 organisation's default stages and their actions (the floors keep jobs from knowing them), and a job is
-deleted only while nobody applied to it.
+deleted only while nobody applied to it. jobs/complete/ is here too (not in automation, below setup)
+because without steps its job gets that same default workflow.
 """
 
 from django.core.exceptions import ValidationError
