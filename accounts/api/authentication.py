@@ -5,6 +5,8 @@ Three ways in, tried in this order: an API key (`Bearer ats_…` or `Token …`)
 OrganizationMiddleware does for pages, so views and access rules read them the same way.
 """
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -12,18 +14,21 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from ..api_keys import membership_for_key
-from ..middleware import viewer_zone
 from ..models import ApiKey, Membership
 
 ORG_CLAIM = "org"
 
 
 def act_as(request, membership):
-    """The organisation and role the rest of the request works with (on Django's request too)."""
+    """The organisation and role the rest of the request works with (on Django's request too).
+
+    The API speaks UTC whoever calls (the pages use the viewer's zone): a script's times don't
+    change with the profile of the person whose token or key it holds.
+    """
     django_request = getattr(request, "_request", request)
     django_request.membership = membership
     django_request.organization = membership.organization if membership else None
-    timezone.activate(viewer_zone(membership.user if membership else None, django_request.organization))
+    timezone.activate(datetime.UTC)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -72,6 +77,12 @@ class OrganizationJWTAuthentication(JWTAuthentication):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """The browser's session (CSRF enforced); OrganizationMiddleware already chose its organisation."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            act_as(request, request._request.membership)
+        return result
 
 
 def tokens_for(user, organization=None):

@@ -260,7 +260,6 @@ class SocietyViewSet(
 
     serializer_class = SocietySerializer
     queryset = Organization.objects.none()  # for the schema; the real one is the caller's organisation
-    lookup_value_regex = "[0-9]+"
     permission_classes = [ability("manage_organization")]
     filter_backends = []
     http_method_names = ["get", "put", "patch", "head", "options"]
@@ -284,7 +283,6 @@ class ApiKeyViewSet(
 
     serializer_class = ApiKeySerializer
     queryset = ApiKey.objects.none()  # for the schema; the real one is the caller's organisation's
-    lookup_value_regex = "[0-9]+"
     permission_classes = [ability("manage_members", safe_methods_too=True)]
     filter_backends = [DjangoFilterBackend, SearchFilter]
     search_fields = ["name", "prefix"]

@@ -107,8 +107,6 @@ class ApplicationReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     filterset_class = ApplicationFilter
     filter_backends = [DjangoFilterBackend]
     lookup_url_kwarg = "application_id"
-    # Any segment reaches the view, so an id that is no id ("0.5") is the API's JSON 404, not a page's.
-    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return api_applications(self.request.membership)

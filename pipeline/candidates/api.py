@@ -67,8 +67,6 @@ class CandidateViewSet(
     serializer_class = CandidateSerializer
     permission_classes = [CandidatePermission]
     lookup_url_kwarg = "candidate_id"
-    # Any segment reaches the view, so an id that is no id ("0.5") is the API's JSON 404, not a page's.
-    lookup_value_regex = "[^/]+"
     # The candidate list's own search and filters (selectors), not the generic backends.
     filter_backends = []
 
