@@ -40,7 +40,6 @@ docs = [
     ),
 ]
 
-# jobs/complete/ (automation: it writes stages' actions) before jobs/<id>/.
 v1 = [
     *automation_api.urlpatterns,
     *jobs_api.urlpatterns,
@@ -63,7 +62,7 @@ urlpatterns = [
                     *notifications_api.urlpatterns,
                     # Last: what no endpoint matched (a path parameter that is not a number, say) answers
                     # JSON like the rest of the API. Paths ending in "/" only, so APPEND_SLASH still works.
-                    re_path(r"^(.*/)?$", views.api_not_found),
+                    re_path(r"^(?:[\s\S]*/)?$", views.api_not_found),  # any character, a newline too
                 ],
                 "api-root",
             )

@@ -316,10 +316,6 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "pipeline.tasks.models.Task.Status",
         # jobs/ says remote_type, jobs/complete/ the original's remoteStatus: one set.
         "RemoteTypeEnum": "jobs.models.Job.RemoteType",
-        # Tasks' and interviews' statuses, each its own.
-        "TaskStatusEnum": "pipeline.tasks.models.Task.Status",
-        # jobs/ says remote_type, jobs/complete/ the original's remoteStatus: one set.
-        "RemoteTypeEnum": "jobs.models.Job.RemoteType",
         "InterviewStatusEnum": "pipeline.interviews.models.Interview.Status",
     },
 }

@@ -86,8 +86,6 @@ class JobFormViewSet(
     """Each job has one form, made with the job: it is read and retitled here, never added or deleted."""
 
     queryset = JobForm.objects.none()  # the schema's model; requests use get_queryset()
-    # Any segment reaches the view, so an id that is no id ("0.5") is the API's JSON 404, not a page's.
-    lookup_value_regex = "[^/]+"
     serializer_class = JobFormSerializer
     permission_classes = [ManageJobsToRead]
     filterset_class = JobChildFilter
@@ -115,7 +113,6 @@ class FormFieldViewSet(viewsets.ModelViewSet):
     are hidden, not deleted; email is always asked and required)."""
 
     queryset = FormField.objects.none()  # the schema's model; requests use get_queryset()
-    lookup_value_regex = "[^/]+"
     serializer_class = FormFieldSerializer
     permission_classes = [ManageJobsToRead]
     filterset_class = FormFieldFilter
@@ -154,7 +151,6 @@ class JobSiteViewSet(viewsets.ModelViewSet):
     """Where each job is posted (the original's sites)."""
 
     queryset = JobSite.objects.none()  # the schema's model; requests use get_queryset()
-    lookup_value_regex = "[^/]+"
     serializer_class = JobSiteSerializer
     permission_classes = [ManageJobs]
     filterset_class = JobChildFilter
@@ -174,7 +170,6 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """The hiring teams (the original's Team): one per job, with the job's id; members change at team-members/."""
 
     queryset = Job.objects.none()  # the schema's model; requests use get_queryset()
-    lookup_value_regex = "[^/]+"
     serializer_class = TeamSerializer
     search_fields = ["title"]
     ordering_fields = ["id", "title"]
@@ -190,7 +185,6 @@ class TeamMemberViewSet(viewsets.ModelViewSet):
     """People on the jobs' hiring teams: added through the same service as the job's page (which tells them)."""
 
     queryset = HiringTeamMember.objects.none()  # the schema's model; requests use get_queryset()
-    lookup_value_regex = "[^/]+"
     serializer_class = TeamMemberSerializer
     permission_classes = [ManageJobs]
     filterset_class = JobChildFilter

@@ -6,7 +6,7 @@ from .interviews import api_urls as interviews
 from .setup import api_urls as setup
 from .tasks import api_urls as tasks
 
-# setup: jobs/ and jobs/<id>/ (a job is made with its stages); jobs/complete/ is automation's, mounted first.
+# setup: jobs/, jobs/complete/ and jobs/<id>/ (a job is made with its stages and their actions).
 urlpatterns = [
     *setup.urlpatterns,
     *candidates.urlpatterns,

@@ -56,8 +56,6 @@ class TemplateViewSet(
     at workflow-steps/."""
 
     queryset = StageTemplate.objects.none()  # the schema's model; requests use get_queryset()
-    # Any segment reaches the view, so an id that is no id ("0.5") is the API's JSON 404, not a page's.
-    lookup_value_regex = "[^/]+"
     serializer_class = WorkflowTemplateSerializer
     permission_classes = [ManageWorkflows]
     search_fields = ["name"]
@@ -91,7 +89,6 @@ class StepViewSet(viewsets.ModelViewSet):
     a step of the same job to move them to first."""
 
     queryset = Stage.objects.none()  # the schema's model; requests use get_queryset()
-    lookup_value_regex = "[^/]+"
     serializer_class = WorkflowStepSerializer
     permission_classes = [ManageWorkflows]
     filterset_class = StepFilter
@@ -176,7 +173,6 @@ class ActionViewSet(viewsets.ModelViewSet):
     """Steps' actions, through the Stages editor's service (editing), which checks what each may hold."""
 
     queryset = StageAction.objects.none()  # the schema's model; requests use get_queryset()
-    lookup_value_regex = "[^/]+"
     serializer_class = WorkflowActionSerializer
     permission_classes = [ManageWorkflows]
     filterset_class = ActionFilter

@@ -44,8 +44,6 @@ class JobViewSet(viewsets.ModelViewSet):
     """Jobs: a hiring manager sees the jobs whose team they are on; changes take `manage_jobs`."""
 
     queryset = Job.objects.none()  # the schema's model; requests use get_queryset()
-    # Any segment reaches the view, so an id that is no id ("0.5") is the API's JSON 404, not a page's.
-    lookup_value_regex = "[^/]+"
     serializer_class = JobSerializer
     permission_classes = [ability("manage_jobs")]
     filterset_class = JobFilter
