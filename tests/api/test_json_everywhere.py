@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
 
 
-@pytest.mark.parametrize("path", ["/api/v1/jobs/0.5/", "/api/v1/nothing/here/", "/api/"])
+@pytest.mark.parametrize("path", ["/api/v1/jobs/0.5/", "/api/v1/nothing/here/", "/api/", "/api/v1/nothing/%0A/"])
 def test_a_path_no_endpoint_matches_is_a_json_404(client, path):
     response = client.get(path)
 
