@@ -47,15 +47,16 @@ def _application_data(application):
     }
 
 
-def _live(queryset, pk, candidate="candidate"):
-    """The row `pk` of `queryset`, unless gone or its person erased."""
+def _live(queryset, pk, person="candidate"):
+    """The row `pk` of `queryset`, unless gone or its person (the candidate at the path `person`,
+    "" for a candidate itself) erased."""
     row = queryset.filter(pk=pk).first()
     if row is None:
         return None
-    person = row
-    for name in filter(None, candidate.split("__")):
-        person = getattr(person, name)
-    return None if person.erased_at else row
+    candidate = row
+    for name in filter(None, person.split("__")):
+        candidate = getattr(candidate, name)
+    return None if candidate.erased_at else row
 
 
 def application_created(pk):
