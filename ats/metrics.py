@@ -40,10 +40,6 @@ LATENCY = Histogram(
 UNMATCHED = "<unmatched>"  # a path no URL pattern matches: one label for all of them
 
 
-def multiprocess_dir():
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
-
-
 def queue_depth():
     """Tasks waiting for a worker, or None when the broker can't be reached."""
     from django_q.brokers import get_broker
@@ -106,7 +102,7 @@ class StateCollector:
 def registry():
     """A registry for one scrape: every worker's counts (multiprocess mode) or this process's, and the state."""
     scrape = CollectorRegistry()
-    if multiprocess_dir():
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         MultiProcessCollector(scrape)
     else:
         scrape.register(REQUESTS)
