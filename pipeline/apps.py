@@ -26,3 +26,5 @@ class PipelineConfig(AppConfig):
         extensions.register("application_panels", interview_feedback.application_panels)
         # The API's DELETE of a candidate is their erasure (candidates can't import privacy, above them).
         extensions.register("erase", privacy.erase_candidate)
+        # And the API's DELETE of an application (applications can't import privacy either).
+        extensions.register("delete_application", privacy.delete_application)

@@ -5,8 +5,11 @@ or panel, is a 404). Entering one needs manage_candidates, as "Add candidate" do
 moving one needs applications_managed_by, asked once it is found (an interviewer, or a hiring
 manager who sees it only through a panel seat, gets a 403), as on the board.
 
-No DELETE: the product never deletes an application (counts and reports keep them); close one
-(reject, withdraw), archive it (PATCH is_archived), or erase the person (DELETE candidates/{id}/).
+DELETE removes the application and what hangs from it (answers and their files, tasks, interviews,
+runs, history, what the outbox and notifications say about it), the privacy room's delete_application:
+admins only (manage_privacy), asked once it is found. It changes counts and reports, so the usual way
+out stays closing one (reject, withdraw) or archiving it (PATCH is_archived); the candidate stays,
+with a timeline entry naming the job and who deleted it. Erasing the person is DELETE candidates/{id}/.
 """
 
 import django_filters
@@ -15,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.response import Response
 
@@ -25,6 +29,7 @@ from accounts.api.permissions import IsMember
 from accounts.params import MAX_ID
 from accounts.permissions import can
 
+from ..candidates import extensions
 from ..candidates.models import Candidate
 from . import services
 from .access import applications_visible_to, require_managing
@@ -36,6 +41,9 @@ from .serializers import (
     MoveAnswerSerializer,
     MoveStageSerializer,
 )
+
+# What the candidate's timeline says of why (a DELETE carries no body to say more).
+DELETED_THROUGH_API = "through the API"
 
 
 def api_applications(membership):
@@ -89,7 +97,8 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class ApplicationPermission(IsMember):
-    """Entering an application needs manage_candidates (it may add the person), as "Add candidate"."""
+    """Entering an application needs manage_candidates (it may add the person), as "Add candidate";
+    deleting one needs manage_privacy, asked once it is found (one the member can't see is a 404)."""
 
     message = "Your role does not allow this."
 
@@ -97,6 +106,9 @@ class ApplicationPermission(IsMember):
         if not super().has_permission(request, view):
             return False
         return view.action != "create" or can(request.membership, "manage_candidates")
+
+    def has_object_permission(self, request, view, application):
+        return view.action != "destroy" or can(request.membership, "manage_privacy")
 
 
 class ApplicationReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -112,11 +124,20 @@ class ApplicationReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return api_applications(self.request.membership)
 
 
-class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ApplicationReadViewSet):
-    """Applications: list, enter, edit (PATCH) and move (/api/v1/v2/applications/)."""
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={204: None},
+        description="Delete the application and what hangs from it (admins): the counts and reports lose it; "
+        "the candidate stays.",
+    )
+)
+class ApplicationViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ApplicationReadViewSet
+):
+    """Applications: list, enter, edit (PATCH), move and delete (/api/v1/v2/applications/)."""
 
     permission_classes = [ApplicationPermission]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_object(self):
         application = super().get_object()
@@ -156,6 +177,10 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Appli
         serializer.is_valid(raise_exception=True)
         services.update_application(application=application, changes=serializer.validated_data, by=request.user)
         return self._answer(application)
+
+    def perform_destroy(self, application):
+        if extensions.delete_application(application, by=self.request.user, reason=DELETED_THROUGH_API) is None:
+            raise NotFound()  # deleted by someone else since it was read
 
     @extend_schema(request=None, responses={200: MoveAnswerSerializer, 400: MessageSerializer})
     @action(detail=True, methods=["post"])

@@ -1,12 +1,12 @@
 """What the rooms above candidates add to a candidate's page: each application's tasks and the
-runs of its stage actions, in its card and in the activity timeline; and how a person is erased
-(pipeline.privacy), for the API's DELETE of a candidate.
+runs of its stage actions, in its card and in the activity timeline; and how a person is erased, or
+one application deleted (pipeline.privacy), for the API's DELETE of a candidate or an application.
 
 The candidate page lives in this room, below tasks and automation, so it can't import them; they
 register providers here from PipelineConfig.ready(), as jobs.extensions does for the apps above jobs.
 """
 
-_providers = {"timeline": [], "application_panels": [], "erase": []}
+_providers = {"timeline": [], "application_panels": [], "erase": [], "delete_application": []}
 
 
 def register(slot, provider):
@@ -43,3 +43,10 @@ def erase(candidate, *, by, reason):
     pipeline.privacy.services.erase_candidate (a room above this one)."""
     [provider] = _providers["erase"]
     return provider(candidate=candidate, by=by, reason=reason)
+
+
+def delete_application(application, *, by, reason):
+    """Delete one application and what hangs from it, as the privacy room does: provider(application=...,
+    by=..., reason=...), pipeline.privacy.services.delete_application (a room above applications)."""
+    [provider] = _providers["delete_application"]
+    return provider(application=application, by=by, reason=reason)

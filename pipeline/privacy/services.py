@@ -123,6 +123,67 @@ def erase_candidate(*, candidate, by=None, reason):
     )
 
 
+@transaction.atomic
+def delete_application(*, application, by, reason):
+    """Delete `application` and what hangs from it, in one transaction; returns the candidate's new
+    TimelineEvent saying so (None if the application was already gone).
+
+    Goes, as erase_candidate takes them for the whole person: its form answers (their files once the
+    transaction commits), its tasks (with their comments), its interviews (panels and scorecards with
+    them; nobody is told, as a cancellation would name the person again), its stage actions' runs
+    (deleted before any still to run can start: the worker takes a run under the application's lock,
+    held here), its stage history, notes and timeline events, what the outbox says about it or its
+    tasks (mail.erasure; a message still queued never goes), the notifications about them and the
+    digests that listed one (notifications.erasure), and the webhook deliveries about it (their
+    foreign key cascades with the row). Stays: the Candidate, their other applications and what the
+    outbox sent them about those, and a timeline event naming the job and who deleted it, so the
+    candidate's page says what happened. A person left with no application stays in the talent pool:
+    erasing them is erase_candidate's, a separate decision.
+    """
+    # The candidate first, then the application: erase_candidate's order, so the two never deadlock.
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .filter(pk=application.candidate_id)
+        .first()
+    )
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("job")
+        .filter(pk=application.pk, candidate=candidate)
+        .first()
+    )
+    if application is None:
+        return None
+    organization = candidate.organization
+    answers = ApplicationFormAnswer.objects.filter(application=application)
+    files = [name for name in answers.values_list("file", flat=True) if name]
+    tasks = list(Task.objects.filter(application=application))
+
+    about = [application, *tasks]
+    sent = messages_about(organization=organization, related=about)
+    digests = erase_notifications(organization=organization, related=[*about, *sent])
+    erase_messages(organization=organization, related=about, pks=digests)
+    ActionRun.objects.filter(application=application).delete()
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).delete()
+    Interview.objects.filter(application=application).delete()
+    answers.delete()
+    ApplicationStageHistory.objects.filter(application=application).delete()
+    Note.objects.filter(application=application).delete()
+    TimelineEvent.objects.filter(application=application).delete()
+    application.delete()
+
+    for name in files:
+        delete_file_on_commit(name)
+    text = f"Application for {application.job.title} deleted by {by or 'the system'}"
+    return TimelineEvent.objects.create(
+        candidate=candidate,
+        actor=by,
+        kind="application_deleted",
+        text=f"{text} ({reason})"[:500] if reason else text[:500],
+    )
+
+
 def _erase_admin_log(pks_by_model):
     """Django admin's history names each object it changed (its str(), the person's name): blank those lines."""
     content_types = ContentType.objects.get_for_models(*pks_by_model)
