@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import Membership
+from jobs.models import HiringTeamMember
 from pipeline.applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
 from pipeline.automation.models import ActionRun
 from pipeline.candidates.models import Candidate, TimelineEvent
@@ -172,3 +173,32 @@ def test_the_board_and_the_candidate_page_still_open_afterwards(
     assert page.status_code == 200
     assert "Application for Backend Engineer deleted by" in page.content.decode()
     assert "Data Engineer" in page.content.decode()
+
+
+@pytest.mark.parametrize("role", ["hiring_manager", "interviewer"])
+def test_other_roles_who_see_it_get_a_403(request, api_for, application, role):
+    user = request.getfixturevalue(role)
+    if role == "interviewer":
+        Interview.objects.create(
+            organization=application.job.organization,
+            application=application,
+            title="Chat",
+            starts_at=datetime(2026, 6, 10, tzinfo=UTC),
+        ).panel.create(user=user)
+    else:
+        HiringTeamMember.objects.create(job=application.job, user=user, role=HiringTeamMember.Role.HIRING_MANAGER)
+    client = api_for(user)
+    assert client.get(detail(application)).status_code == 200  # they see it
+
+    response = client.delete(detail(application))
+
+    assert response.status_code == 403
+    assert "detail" in response.json()
+    assert Application.objects.filter(pk=application.pk).exists()
+
+
+def test_an_interviewer_who_does_not_see_it_gets_a_404(api_for, interviewer, application):
+    response = api_for(interviewer).delete(detail(application))
+
+    assert response.status_code == 404
+    assert Application.objects.filter(pk=application.pk).exists()
