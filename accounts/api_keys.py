@@ -62,7 +62,9 @@ def membership_for_key(raw):
     """(key, membership) for a live key, else None.
 
     The membership is the creator's, with the key's role in place of theirs (held in memory only,
-    never saved), so every access rule reads it as for a person.
+    never saved), so every access rule reads it as for a person. A key works only while its creator
+    could still issue it: one demoted from admin, or from owner below an owner key, no longer lends
+    the key that role.
     """
     key = ApiKey.objects.select_related("organization", "created_by").filter(hashed=digest(raw)).first()
     if key is None or key.revoked_at is not None or not key.created_by.is_active:
@@ -72,7 +74,7 @@ def membership_for_key(raw):
         .filter(organization_id=key.organization_id, user_id=key.created_by_id, is_active=True)
         .first()
     )
-    if membership is None:
+    if membership is None or not can_assign_role(membership, key.role):
         return None
     membership.role = key.role
     membership.api_key = key

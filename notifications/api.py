@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.errors import as_api_error
-from accounts.api.permissions import IsMember, ability
+from accounts.api.permissions import IsPerson, ability
 
 from . import services
 from .models import Category, Notification
@@ -67,7 +67,7 @@ class NotificationViewSet(
     def get_permissions(self):
         if self.action == "create":
             return [ability("send_email")()]
-        return [IsMember()]
+        return [IsPerson()]
 
     @extend_schema(
         request=NotificationCreateSerializer,
@@ -122,6 +122,8 @@ def _api_names(errors):
 
 class PreferencesView(APIView):
     """Per category I can receive: in the app (on/off) and by email (off, at once, daily digest); the digest's time."""
+
+    permission_classes = [IsPerson]
 
     @extend_schema(responses={200: NotificationPreferencesSerializer})
     def get(self, request):

@@ -20,7 +20,11 @@ class StrictJSONParser(JSONParser):
     """JSON, refusing what no column can store (PostgreSQL refuses NUL): a clear 400, never a 500."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if _refused(data):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            refused = _refused(data)
+        except RecursionError:  # "[[[[…" thousands deep: no body of ours nests like that
+            raise ParseError("JSON nested too deeply.") from None
+        if refused:
             raise ParseError(MESSAGE)
         return data

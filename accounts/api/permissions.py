@@ -44,3 +44,17 @@ def ability(name, *, safe_methods_too=False):
 
     HasAbility.__name__ = f"Has_{name}"
     return HasAbility
+
+
+class IsPerson(IsMember):
+    """A person's own things (profile, inbox, preferences): a token or the session, never an API key.
+
+    A key acts for the organisation with a role of its own; its creator's inbox (which names
+    candidates the key's role may not see) and profile are not the script's to read or change.
+    """
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        self.message = "An API key acts for the organisation, not for a person: sign in (POST /api/login/) for this."
+        return not isinstance(request.auth, ApiKey)

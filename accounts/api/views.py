@@ -32,7 +32,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from ..api_keys import issue_key, revoke_key
 from ..models import ApiKey, Membership, Organization, User
 from .authentication import ORG_CLAIM, tokens_for
-from .permissions import ability
+from .permissions import IsPerson, ability
 from .serializers import ApiKeySerializer, MemberSerializer, NewApiKeySerializer, ProfileSerializer, SocietySerializer
 from .throttling import StrictThrottle
 
@@ -185,7 +185,9 @@ class RefreshView(TokenRefreshView):
 
 
 class ProfileView(APIView):
-    """The signed-in user; the organisation and role are the call's (a key's are its own)."""
+    """The signed-in user, with the organisation and role of the call."""
+
+    permission_classes = [IsPerson]
 
     def _serializer(self, request, **kwargs):
         user = User.objects.get(pk=request.user.pk)

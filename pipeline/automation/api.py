@@ -194,9 +194,9 @@ class ActionViewSet(viewsets.ModelViewSet):
         """What was sent, as editing takes it; a field the type doesn't hold is refused by name."""
         data = {name: value for name, value in data.items() if name not in ("stage_id", "kind", "is_active")}
         if "email_template_id" in data:
-            # Any template by id: editing refuses another organisation's with its own message.
             template_id = data.pop("email_template_id")
-            data["email_template"] = EmailTemplate.objects.filter(pk=template_id).first() if template_id else None
+            mine = EmailTemplate.objects.filter(pk=template_id, organization=self.request.organization)
+            data["email_template"] = mine.first() if template_id else None
         extra = sorted(set(data) - set(editing.FIELDS[kind]))
         if extra:
             label = Kind(kind).label.lower()

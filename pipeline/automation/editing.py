@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import Membership
+from accounts.params import MAX_ID
 from jobs.models import HiringTeamMember, Stage
 from mail import rendering
 from mail.models import EmailTemplate
@@ -174,7 +175,7 @@ def _check_choices(action):
 def _check_people(action):
     """Named members are user ids of the organisation's active members, and nobody else's."""
     members = action.members if isinstance(action.members, list) else [None]
-    if any(isinstance(member, bool) or not isinstance(member, int) for member in members):
+    if any(isinstance(member, bool) or not isinstance(member, int) or not 0 < member <= MAX_ID for member in members):
         yield "members", "Choose members of your organisation."
         return
     members = list(dict.fromkeys(members))

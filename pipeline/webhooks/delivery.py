@@ -109,6 +109,7 @@ def _plainly_public(address):
         or address.is_reserved
         or address.is_multicast
         or address.is_unspecified
+        or getattr(address, "is_site_local", False)  # fec0::/10, deprecated, and "global" to Python 3.11
     )
 
 

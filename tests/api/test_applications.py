@@ -235,13 +235,6 @@ def test_a_hiring_manager_may_not_enter_an_application(api_for, hiring_manager, 
     assert not Application.objects.exists()
 
 
-def test_there_is_no_delete(api_for, owner, application):
-    response = api_for(owner).delete(detail(application))
-
-    assert response.status_code == 405
-    assert Application.objects.filter(pk=application.pk).exists()
-
-
 def test_the_read_only_list_takes_no_writes(api_for, owner, application):
     response = api_for(owner).post(READ_ONLY, {"job": application.job_id}, format="json")
 

@@ -381,3 +381,21 @@ def test_members_of_another_organisation_are_not_found_by_email(api_for, other_o
     assert response.status_code == 400
     assert "lead@acme.test" in response.json()["team.members"][0]
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("member", [10**30, 0, -1])
+def test_a_member_id_no_database_holds_is_a_400(api_for, recruiter, member):
+    body = {
+        "job": {
+            "description": {"job description": {"title": "X"}},
+            "WorkFlow": {"template": {"steps": [{"stepName": "S", "actions": [
+                {"actionType": "notification", "actionName": "Hi", "actionDetails": {"members": [member]}},
+            ]}]}},
+        }
+    }  # fmt: skip
+
+    response = api_for(recruiter).post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert "members" in str(response.json())
+    assert not Job.objects.exists()

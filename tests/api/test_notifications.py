@@ -164,15 +164,16 @@ def test_mark_all_read_marks_only_mine_here(api_for, recruiter, inbox):
         assert inbox[untouched].read_at is None
 
 
-def test_a_read_only_key_reads_but_marks_nothing(api_key_for, recruiter, organization, inbox):
-    client = api_key_for(Membership.objects.get(user=recruiter, organization=organization), read_only=True)
+def test_an_api_key_neither_reads_nor_marks_a_persons_inbox(api_key_for, recruiter, organization, inbox):
+    """A key acts for the organisation: its creator's inbox names candidates its role may not see."""
+    client = api_key_for(Membership.objects.get(user=recruiter, organization=organization), read_only=False)
 
-    assert client.get("/api/notifications/").status_code == 200
+    listed = client.get("/api/notifications/")
     patched = client.patch(f"/api/notifications/{inbox['new'].pk}/", {"read": True}, format="json")
     marked = client.post("/api/notifications/mark-all-read/")
 
-    assert [patched.status_code, marked.status_code] == [403, 403]
-    assert patched.json() == {"detail": "This API key is read-only."}
+    assert [listed.status_code, patched.status_code, marked.status_code] == [403, 403, 403]
+    assert "not for a person" in listed.json()["detail"]
     assert Notification.objects.filter(recipient=recruiter, read_at=None).count() == 3
 
 
@@ -368,10 +369,10 @@ def test_invalid_preference_changes_are_400s(api_for, recruiter, change):
     assert not NotificationPreference.objects.filter(user=recruiter).exists()
 
 
-def test_a_read_only_key_reads_preferences_but_changes_none(api_key_for, recruiter):
-    client = api_key_for(member(recruiter), read_only=True)
+def test_an_api_key_has_no_preferences(api_key_for, recruiter):
+    client = api_key_for(member(recruiter), read_only=False)
 
-    assert client.get("/api/preferences/").status_code == 200
+    assert client.get("/api/preferences/").status_code == 403
     response = client.patch("/api/preferences/", {"send_at": "09:00"}, format="json")
     assert response.status_code == 403
     assert not DigestSchedule.objects.filter(user=recruiter).exists()

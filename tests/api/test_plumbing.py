@@ -194,3 +194,32 @@ def test_throttling_can_be_turned_off(api_for, owner, settings):
     client = api_for(owner)
 
     assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_a_key_stops_lending_a_role_its_creator_can_no_longer_give(organization):
+    admin = MembershipFactory(organization=organization, role=Membership.Role.ADMIN)
+    _, raw = issue_key(membership=admin, name="Admin script", role=Membership.Role.ADMIN, read_only=False)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get(URL).json()["role"] == "admin"
+
+    Membership.objects.filter(pk=admin.pk).update(role=Membership.Role.INTERVIEWER)
+
+    assert client.get(URL).status_code == 401
+
+
+def test_json_nested_thousands_deep_is_a_400(api_for, owner):
+    response = api_for(owner).post(URL, "[" * 5000 + "]" * 5000, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON nested too deeply."}
+
+
+@pytest.mark.urls("ats.urls")
+@pytest.mark.parametrize("path", ["/api/profile/", "/api/notifications/", "/api/preferences/"])
+def test_a_persons_own_things_are_not_an_api_keys(api_key_for, api_for, owner, path):
+    response = api_key_for(member(owner)).get(path)
+
+    assert response.status_code == 403
+    assert "not for a person" in response.json()["detail"]
+    assert api_for(owner).get(path).status_code == 200

@@ -190,7 +190,8 @@ def test_another_organisations_email_template_is_refused(api_for, recruiter, sta
     )
 
     assert response.status_code == 400
-    assert response.json() == {"email_template": ["Choose one of your organisation's email templates."]}
+    # The same answer as an id that exists nowhere: nothing says which ids other organisations have.
+    assert response.json() == {"email_template": ["Choose the email template to send."]}
 
 
 def test_an_actions_type_never_changes(api_for, recruiter, stages):

@@ -37,6 +37,7 @@ def _queued(endpoint):
         "::1",
         "fe80::1",
         "fc00::1",
+        "fec0::1",  # site-local (deprecated), which Python 3.11 calls global
         "::ffff:127.0.0.1",  # IPv4-mapped
         "::ffff:169.254.169.254",
         "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
