@@ -78,6 +78,11 @@ def application_created(application, history, *, applied):
     live.stages_changed(application.job_id, [application.current_stage_id])
 
 
+def application_deleted(job_id, stage_id):
+    """An admin deleted an application (pipeline.privacy): open boards drop its card."""
+    live.stages_changed(job_id, [stage_id])
+
+
 def candidate_created(candidate):
     """A person is new to the organisation (they applied, or a recruiter added them)."""
     enqueue_on_commit(SEND_WEBHOOKS, "candidate.created", candidate.pk)

@@ -20,6 +20,7 @@ from accounts.models import Organization
 from mail.erasure import erase_messages, messages_about
 from notifications.erasure import erase_notifications
 
+from .. import reactions
 from ..applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
 from ..automation.models import ActionRun
 from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
@@ -171,7 +172,9 @@ def delete_application(*, application, by, reason):
     ApplicationStageHistory.objects.filter(application=application).delete()
     Note.objects.filter(application=application).delete()
     TimelineEvent.objects.filter(application=application).delete()
+    job_id, stage_id = application.job_id, application.current_stage_id
     application.delete()
+    reactions.application_deleted(job_id, stage_id)
 
     for name in files:
         delete_file_on_commit(name)

@@ -21,6 +21,7 @@ from accounts.models import Membership
 from ats.live import CLOSED_BY_SERVER, socket_application
 from jobs.models import HiringTeamMember
 from notifications import live
+from pipeline.privacy.services import delete_application
 from tests.factories import UserFactory, bulk_applications, make_job
 
 HOST = "ats.example"
@@ -124,6 +125,17 @@ async def test_a_new_subscription_replaces_the_last(connect, recruiter, organiza
     await in_transaction(live.stages_changed, job.pk, [stages[0].pk])
 
     assert await socket.receive_nothing()
+
+
+@pytest.mark.asyncio
+async def test_a_board_drops_the_card_of_a_deleted_application(connect, recruiter, application):
+    socket = await connect(recruiter)
+    assert await subscribe(socket, application.job_id) == {"type": "subscribed", "job": application.job_id}
+
+    await in_transaction(lambda: delete_application(application=application, by=recruiter, reason=""))
+
+    expected = {"type": "columns", "job": application.job_id, "stages": [application.current_stage_id]}
+    assert await socket.receive_json_from() == expected
 
 
 @pytest.mark.asyncio
