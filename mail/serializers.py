@@ -93,6 +93,12 @@ class EmailMessageSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, message):
+        data = super().to_representation(message)
+        if message.sensitive:  # as the log's page: subject and status, not what the reader did with it
+            data["opened_at"] = data["clicked_at"] = None
+        return data
+
 
 class EmailMessageDetailSerializer(EmailMessageSerializer):
     body_text = serializers.SerializerMethodField()

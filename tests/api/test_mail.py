@@ -493,6 +493,7 @@ def test_a_sensitive_message_shows_its_subject_and_status_never_its_bodies(api_f
         links=[secret],
     )  # fmt: skip
     message.text_body = message.html_body = f"Join: {secret}"
+    message.opened_at = message.clicked_at = message.created_at
     message.save()
     client = api_for(recruiter)
 
@@ -503,6 +504,7 @@ def test_a_sensitive_message_shows_its_subject_and_status_never_its_bodies(api_f
     assert detail.json()["subject"] == "You're invited"
     assert detail.json()["status"] == "queued"
     assert detail.json()["body_text"] is None and detail.json()["body_html"] is None
+    assert detail.json()["opened_at"] is None and listed.json()["results"][0]["clicked_at"] is None
     assert "SECRET-TOKEN" not in detail.content.decode()
     assert "SECRET-TOKEN" not in listed.content.decode()
 
