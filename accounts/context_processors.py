@@ -1,4 +1,6 @@
-from . import permissions
+from django.urls import reverse
+
+from . import extensions, permissions
 
 
 def organization(request):
@@ -10,4 +12,6 @@ def organization(request):
         "can_manage_organization": permissions.can(membership, "manage_organization"),
         "can_manage_templates": permissions.can(membership, "manage_templates"),
         "can_send_email": permissions.can(membership, "send_email"),
+        # Lazily: only the settings pages' tabs read it.
+        "settings_tabs": lambda: [(key, label, reverse(name)) for key, label, name in extensions.settings_tabs()],
     }

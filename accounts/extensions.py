@@ -50,3 +50,18 @@ def register_invitation_accepted(handler):
 def invitation_accepted(membership, invitation):
     if "invitation_accepted" in _hooks:
         _hooks["invitation_accepted"](membership, invitation)
+
+
+# More pages of the organisation's settings, as tabs beside accounts' own (webhooks, in pipeline).
+_settings_tabs = []
+
+
+def register_settings_tab(key, label, url_name):
+    """A tab `label` linking to `url_name` on the settings pages; used from AppConfig.ready()."""
+    if all(tab[0] != key for tab in _settings_tabs):
+        _settings_tabs.append((key, label, url_name))
+
+
+def settings_tabs():
+    """[(key, label, url name)] of the registered tabs, in registration order."""
+    return list(_settings_tabs)

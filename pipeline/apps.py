@@ -6,6 +6,8 @@ class PipelineConfig(AppConfig):
     verbose_name = "Pipeline"
 
     def ready(self):
+        from accounts import extensions as accounts_extensions
+
         from . import job_pages
         from .applications import emails
         from .automation import selectors as runs
@@ -16,6 +18,8 @@ class PipelineConfig(AppConfig):
         from .tasks import candidate_page as task_panels
 
         job_pages.register()
+        # The organisation's settings show Webhooks beside Organisation and API keys.
+        accounts_extensions.register_settings_tab("webhooks", "Webhooks", "pipeline:webhooks")
         emails.register_variables()
         # The candidate page shows each stage action's run, and the emails waiting for an answer.
         extensions.register("timeline", runs.timeline_items)

@@ -64,7 +64,7 @@ def test_creating_a_key_shows_it_once(client_for, owner, organization):
     assert (key.name, key.role, key.read_only, key.created_by) == ("Zapier", "recruiter", False, owner)
     script = APIClient()
     script.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert script.get("/api/profile/").status_code == 200
+    assert script.get("/api/v1/jobs/").status_code == 200
     assert raw not in client.get(PAGE).text
 
 
@@ -99,7 +99,7 @@ def test_revoke_asks_first_and_keeps_the_row(client_for, owner):
     assert key.revoked_at is not None
     script = APIClient()
     script.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert script.get("/api/profile/").status_code == 401
+    assert script.get("/api/v1/jobs/").status_code == 401
 
 
 def test_revoke_refuses_get(client_for, owner):
