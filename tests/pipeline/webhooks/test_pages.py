@@ -198,3 +198,12 @@ def test_the_account_menu_links_webhooks_for_admins_only(admin_client, client_fo
     assert (admins.status_code, recruiters.status_code) == (200, 200)
     assert link in admins.text
     assert link not in recruiters.text
+
+
+def test_webhooks_is_a_tab_of_the_organisations_settings(admin_client):
+    for page in ("/organization/", "/organization/api-keys/", "/organization/webhooks/"):
+        response = admin_client.get(page)
+
+        assert response.status_code == 200
+        assert '<a class="nav-link' in response.text and 'href="/organization/webhooks/">Webhooks</a>' in response.text
+    assert 'aria-current="page" href="/organization/webhooks/"' in response.text
