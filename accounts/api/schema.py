@@ -22,6 +22,8 @@ ERRORS = {
 
 # A body past the /api/ size limit is refused before any view reads it (ats/limits.py).
 TOO_LARGE = OpenApiResponse(Detail, description="The request body is larger than the API takes.")
+# gunicorn refuses a request line (method, path and query) past 4094 bytes before Django sees it, in plain text.
+URI_TOO_LONG = OpenApiResponse({"type": "string"}, description="The path and query are longer than the server reads.")
 
 
 class AutoSchema(BaseAutoSchema):
@@ -31,6 +33,7 @@ class AutoSchema(BaseAutoSchema):
         for status, response in errors.items():
             if status not in responses:
                 responses[status] = self._get_response_for_code(response, status, direction=direction)
+        responses["414"] = self._get_response_for_code(URI_TOO_LONG, "414", ["text/plain"], direction)
         return responses
 
 
