@@ -66,3 +66,11 @@ def test_the_schema_documents_413_where_a_body_can_be_sent(client):
     jobs = paths["/api/v1/jobs/"]
     assert "413" in jobs["post"]["responses"]
     assert "413" not in jobs["get"]["responses"]
+
+
+def test_the_schema_documents_gunicorns_plain_414_on_every_operation(client):
+    paths = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+
+    answers = [operation["responses"].get("414") for path in paths.values() for operation in path.values()]
+    assert len(answers) > 50
+    assert all(answer and list(answer["content"]) == ["text/plain"] for answer in answers)
