@@ -20,7 +20,8 @@ from .models import Candidate
 from .selectors import CANDIDATE_SORTS, candidate_filters, filter_candidates, within_jobs
 from .serializers import CandidateSerializer
 
-ERASED_THROUGH_API = "Deleted through the API"
+# The erasure record's reason (pipeline.privacy ErasureRecord.Reason): an admin erased the person.
+ERASED_THROUGH_API = "manual"
 
 LIST_PARAMETERS = [
     OpenApiParameter("search", str, description="Words in the name, email, skills or resume (all must match)."),
