@@ -316,7 +316,7 @@ def test_delete_erases_the_person_and_keeps_their_applications_as_a_tombstone(
     application.refresh_from_db()
     assert application.notes == ""
     record = ErasureRecord.objects.get(organization=organization)
-    assert (record.candidate_number, record.erased_by, record.reason) == (ada.pk, owner, "manual")  # an admin erased them
+    assert (record.candidate_number, record.erased_by, record.reason) == (ada.pk, owner, "manual")
     # Gone from the API, as from the candidate list.
     assert client.get(detail(ada)).status_code == 404
     assert client.delete(detail(ada)).status_code == 404
