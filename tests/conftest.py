@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import Membership
 from accounts.permissions import can
+from pipeline.tasks.models import Task
 
 from .factories import ApplicationFactory, MembershipFactory, OrganizationFactory, UserFactory, make_job
 
@@ -152,6 +153,23 @@ def application(job, stages):
     return ApplicationFactory(
         job=job, current_stage=stages[0], candidate__first_name="Ada", candidate__email="ada@example.com"
     )
+
+
+@pytest.fixture
+def make_task(organization):
+    """`make_task(**fields)`: a task of the organisation, written directly (no notification)."""
+
+    def make(**fields):
+        fields.setdefault("title", "Call the references")
+        return Task.objects.create(organization=fields.pop("organization", organization), **fields)
+
+    return make
+
+
+@pytest.fixture
+def task(make_task, application, recruiter):
+    """The recruiter's open task about Ada's application."""
+    return make_task(application=application, assignee=recruiter, created_by=recruiter, description="Two of them.")
 
 
 class _OnCommitErrors(logging.Handler):
