@@ -22,6 +22,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from mail.models import EmailMessage
+from mail.selectors import tasks_waiting
 from pipeline.webhooks.models import WebhookDelivery
 
 # registry=None: which registry reads them depends on the mode (see registry()).
@@ -38,16 +39,6 @@ LATENCY = Histogram(
     registry=None,
 )
 UNMATCHED = "<unmatched>"  # a path no URL pattern matches: one label for all of them
-
-
-def queue_depth():
-    """Tasks waiting for a worker, or None when the broker can't be reached."""
-    from django_q.brokers import get_broker
-
-    try:
-        return get_broker().queue_size()
-    except Exception:
-        return None
 
 
 def view_label(request):
@@ -77,7 +68,7 @@ class StateCollector:
     """The queues' state, asked of the database when scraped."""
 
     def collect(self):
-        depth = queue_depth()
+        depth = tasks_waiting()
         if depth is not None:
             yield GaugeMetricFamily("ats_queue_depth", "Tasks waiting for a worker.", value=depth)
         try:

@@ -24,6 +24,7 @@ from accounts.models import Membership
 from accounts.permissions import can, organization_required
 from accounts.ratelimit import client_address
 from jobs.access import visible_jobs
+from mail.selectors import tasks_waiting
 from pipeline.applications.access import visible_applications
 
 from . import metrics as site_metrics
@@ -156,7 +157,7 @@ def _check_static():
 
 def _health():
     checks = {"database": _check_database(), "cache": _check_cache(), "static": _check_static()}
-    depth = site_metrics.queue_depth() if checks["database"] == "ok" or settings.Q_CLUSTER.get("redis") else None
+    depth = tasks_waiting() if checks["database"] == "ok" or settings.Q_CLUSTER.get("redis") else None
     checks["queue"] = "ok" if depth is not None else "error: broker unreachable"
     healthy = all(value == "ok" for value in checks.values())
     return {"status": "ok" if healthy else "degraded", "checks": checks, "cache_backend": _cache_backend()}, depth

@@ -63,14 +63,14 @@ def queue_status(organization):
         "sending": counts.get(EmailMessage.Status.SENDING, 0),
         "failed": counts.get(EmailMessage.Status.FAILED, 0),
         "sent": counts.get(EmailMessage.Status.SENT, 0),
-        "tasks_waiting": _tasks_waiting(),
+        "tasks_waiting": tasks_waiting(),
         "worker_last_seen": last,
         # The worker runs a scheduled task every minute; silence for five means it is down.
         "worker_ok": bool(last and timezone.now() - last < timedelta(minutes=5)),
     }
 
 
-def _tasks_waiting():
+def tasks_waiting():
     """Tasks waiting in the broker (the database's queue, or Redis with REDIS_URL); None when it can't be reached."""
     from django_q.brokers import get_broker
 
