@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django_countries.fields import CountryField
 
 from accounts.models import Organization
 
@@ -39,6 +40,14 @@ class Job(models.Model):
         LEAD = "lead", "Lead"
         EXECUTIVE = "executive", "Executive"
 
+    class SalaryPeriod(models.TextChoices):
+        # The values are schema.org's unitText, upper-cased (YEAR, MONTH...), for the JSON-LD.
+        YEAR = "year", "per year"
+        MONTH = "month", "per month"
+        WEEK = "week", "per week"
+        DAY = "day", "per day"
+        HOUR = "hour", "per hour"
+
     class Urgency(models.TextChoices):
         LOW = "low", "Low"
         MEDIUM = "medium", "Medium"
@@ -59,7 +68,8 @@ class Job(models.Model):
     slug = models.SlugField(max_length=220)
     department = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=100, blank=True)
+    # ISO 3166-1 alpha-2 ("DE"): job boards and JSON-LD want the code; pages show the name.
+    country = CountryField(blank=True)
     remote_type = models.CharField(max_length=10, choices=RemoteType.choices, default=RemoteType.ONSITE)
     employment_type = models.CharField(max_length=12, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME)
     experience_level = models.CharField(max_length=10, choices=ExperienceLevel.choices, blank=True)
@@ -67,6 +77,7 @@ class Job(models.Model):
     salary_min = models.PositiveIntegerField(null=True, blank=True)
     salary_max = models.PositiveIntegerField(null=True, blank=True)
     salary_currency = models.CharField(max_length=3, default="EUR")
+    salary_period = models.CharField(max_length=5, choices=SalaryPeriod.choices, default=SalaryPeriod.YEAR)
     show_salary = models.BooleanField("show salary on the careers page", default=False)
     description = models.TextField(blank=True, help_text="Markdown: **bold**, _italic_, lists, links.")
     responsibilities = models.JSONField(default=list, blank=True)
@@ -116,7 +127,7 @@ class Job(models.Model):
 
     @property
     def location(self):
-        place = ", ".join(part for part in (self.city, self.country) if part)
+        place = ", ".join(part for part in (self.city, self.country.name) if part)
         if self.remote_type == self.RemoteType.REMOTE:
             return f"Remote ({place})" if place else "Remote"
         if self.remote_type == self.RemoteType.HYBRID:
@@ -177,6 +188,9 @@ class JobForm(models.Model):
 
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="application_form")
     title = models.CharField(max_length=200, default="Apply")
+    # A knockout answer always flags the application; with this on, it is also rejected through the
+    # rejection flow (reason, email and its delay).
+    knockout_auto_reject = models.BooleanField("reject knocked-out applications automatically", default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -212,6 +226,10 @@ class FormField(models.Model):
     # Standard fields (name, email, resume...) map onto the candidate; custom ones are answers.
     is_standard = models.BooleanField(default=False)
     order = models.PositiveIntegerField(default=0)
+    # Pinned to the board's cards (at most three per form).
+    is_key_question = models.BooleanField("key question", default=False)
+    # The answers that knock an application out: options of a choice field, or "yes"/"no".
+    knockout_answers = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -274,6 +292,8 @@ class Stage(models.Model):
     template = models.ForeignKey(StageTemplate, null=True, blank=True, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=300, blank=True)
+    # What a candidate sees on their status page instead of the internal name ("Under review").
+    candidate_label = models.CharField("name shown to candidates", max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     stale_after_days = models.PositiveSmallIntegerField(

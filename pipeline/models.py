@@ -2,6 +2,7 @@
 
 from .applications.models import (  # noqa: F401
     DEFAULT_REJECTION_REASONS,
+    AnswerChoice,
     Application,
     ApplicationFormAnswer,
     ApplicationStageHistory,

@@ -1,5 +1,6 @@
 """Applications: a candidate in a job's pipeline, its answers, its stage history, its tags."""
 
+import secrets
 import unicodedata
 
 from django.conf import settings
@@ -10,6 +11,10 @@ from accounts.models import Organization
 from jobs.models import FormField, Job, Stage
 
 from ..candidates.models import Candidate, private_upload_path
+
+
+def new_status_salt():
+    return secrets.token_hex(16)
 
 
 def upload_answer(instance, filename):
@@ -90,6 +95,10 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     hired_at = models.DateTimeField(null=True, blank=True)
+    # Gave an answer the job marks as a knockout (flagged on the board; maybe auto-rejected).
+    knocked_out = models.BooleanField(default=False)
+    # Salts the candidate's signed status link: a new salt revokes every link sent before.
+    status_salt = models.CharField(max_length=32, default=new_status_salt, editable=False)
 
     class Meta:
         ordering = ["-applied_at"]
@@ -149,6 +158,24 @@ class ApplicationFormAnswer(models.Model):
         if isinstance(self.value, bool):
             return "Yes" if self.value else "No"
         return "" if self.value is None else str(self.value)
+
+
+class AnswerChoice(models.Model):
+    """One chosen option of a choice or yes/no answer, normalised so the board and the candidate list
+    filter by it with an index on SQLite and PostgreSQL alike (a JSON value can't be)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answer_choices")
+    field = models.ForeignKey(FormField, on_delete=models.CASCADE, related_name="answer_choices")
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "field", "value"], name="unique_answer_choice")
+        ]
+        indexes = [models.Index(fields=["field", "value", "application"], name="answer_choice_idx")]
+
+    def __str__(self):
+        return f"{self.field_id}={self.value} on {self.application_id}"
 
 
 class ApplicationStageHistory(models.Model):

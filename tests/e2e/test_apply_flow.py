@@ -50,7 +50,7 @@ def job(recruiter):
         title="Backend Engineer",
         department="Engineering",
         city="Berlin",
-        country="Germany",
+        country="DE",
         description="Build the **hiring** platform.",
     )
     add_question(form=job.application_form, label=WORK_PERMIT, field_type=FormField.Type.YES_NO, required=True)

@@ -123,7 +123,7 @@ def test_job_page_has_json_ld_job_posting_and_open_graph_tags(client, organizati
         organization,
         title="Backend Engineer",
         city="Berlin",
-        country="Germany",
+        country="DE",
         remote_type=Job.RemoteType.REMOTE,
         salary_min=60000,
         salary_max=80000,

@@ -21,7 +21,7 @@ def job_form_data(**overrides):
         "title": "Backend Engineer",
         "department": "Engineering",
         "city": "Berlin",
-        "country": "Germany",
+        "country": "DE",
         "remote_type": "hybrid",
         "employment_type": "full_time",
         "experience_level": "senior",
