@@ -169,9 +169,7 @@ class AnswerChoice(models.Model):
     value = models.CharField(max_length=200)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["application", "field", "value"], name="unique_answer_choice")
-        ]
+        constraints = [models.UniqueConstraint(fields=["application", "field", "value"], name="unique_answer_choice")]
         indexes = [models.Index(fields=["field", "value", "application"], name="answer_choice_idx")]
 
     def __str__(self):
