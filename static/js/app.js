@@ -359,3 +359,151 @@
     if (path) { connect(path); } else { poll(); }
   });
 })();
+
+// ---- Board layout (issue 16) ---------------------------------------------------------------
+// Columns fold to strips of their name and count (remembered per job in this browser), phones
+// show one column at a time (the stage picker), and the board's frame shows on which side more
+// columns lie (edge shadows). Without this script every column shows side by side, and
+// noscript.css leaves out the controls that need it (data-needs-js).
+(function () {
+  "use strict";
+
+  function board() { return document.getElementById("board"); }
+
+  function columns(el) { return Array.prototype.slice.call(el.querySelectorAll(".board-column[data-column]")); }
+
+  // Per job and per browser: the layout is the person's own, not the job's.
+  function key(el, what) { return "ats:board:" + el.dataset.liveJob + ":" + what; }
+
+  function load(el, what) {
+    try { return JSON.parse(window.localStorage.getItem(key(el, what))); } catch (error) { return null; }
+  }
+
+  function save(el, what, value) {
+    try { window.localStorage.setItem(key(el, what), JSON.stringify(value)); } catch (error) { /* storage off: not remembered */ }
+  }
+
+  function folded(el) {
+    var ids = load(el, "folded");
+    return Array.isArray(ids) ? ids.map(String) : [];
+  }
+
+  // Columns the server sends (a filter, a live update, an Undo) arrive unfolded: fold them again.
+  function applyFolded(el) {
+    var ids = folded(el);
+    var names = [];
+    columns(el).forEach(function (column) {
+      var fold = ids.indexOf(column.dataset.column) >= 0;
+      column.classList.toggle("is-collapsed", fold);
+      var button = column.querySelector("[data-collapse-column]");
+      if (button) {
+        button.setAttribute("aria-expanded", fold ? "false" : "true");
+        button.title = fold ? "Unfold this column" : "Fold this column";
+      }
+      if (fold) { names.push(column.querySelector("h2").textContent.trim()); }
+    });
+    var note = document.querySelector("[data-collapsed-note]");
+    if (note) {
+      note.hidden = !names.length;
+      note.querySelector("[data-collapsed-text]").textContent =
+        (names.length === 1 ? "1 column folded: " : names.length + " columns folded: ") + names.join(", ") + ".";
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var el = board();
+    if (!el) { return; }
+    var button = event.target.closest("[data-collapse-column]");
+    if (button) {
+      var id = button.closest("[data-column]").dataset.column;
+      var ids = folded(el).filter(function (other) { return other !== id; });
+      if (button.getAttribute("aria-expanded") === "true") { ids.push(id); }
+      save(el, "folded", ids);
+      layout();
+    } else if (event.target.closest("[data-expand-all]")) {
+      var first = el.querySelector(".board-column.is-collapsed [data-collapse-column]");
+      save(el, "folded", []);
+      layout();
+      if (first) { first.focus(); }  // the note's button is gone: focus goes to the first unfolded column
+    }
+  });
+
+  // The stage picker (phones): the chosen column shows, the others wait (CSS, below 576 px). Its
+  // options carry the columns' counts, read from the count badges that drags and updates keep right.
+  function picker() { return document.querySelector("[data-stage-picker-select]"); }
+
+  function applyPick(el) {
+    var select = picker();
+    if (!select) { return; }
+    var all = columns(el);
+    if (!all.some(function (column) { return column.dataset.column === select.value; }) && all.length) {
+      select.value = all[0].dataset.column;
+    }
+    el.setAttribute("data-stage-picked", "");
+    all.forEach(function (column) { column.toggleAttribute("data-picked", column.dataset.column === select.value); });
+    Array.prototype.forEach.call(select.options, function (option) {
+      var count = document.getElementById("count-" + option.value);
+      if (count) { option.textContent = option.dataset.label + " (" + count.textContent.trim() + ")"; }
+    });
+  }
+
+  // On arrival: the column of the card in the address (#application-12: back from a move), else the
+  // one last picked on this job.
+  function firstPick(el) {
+    var select = picker();
+    if (!select) { return; }
+    var card = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var column = card && card.closest && card.closest("[data-column]");
+    var wanted = column ? column.dataset.column : load(el, "picked");
+    if (wanted !== null && wanted !== undefined) { select.value = String(wanted); }
+    applyPick(el);
+    if (column && select.offsetParent !== null) { card.scrollIntoView({ block: "nearest" }); }
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = board();
+    if (!el || !event.target.matches("[data-stage-picker-select]")) { return; }
+    save(el, "picked", event.target.value);
+    applyPick(el);
+  });
+
+  // Shadows on the frame's edges while columns lie beyond them.
+  function edges() {
+    var el = board();
+    var frame = document.querySelector("[data-board-frame]");
+    if (!el || !frame) { return; }
+    frame.toggleAttribute("data-more-left", el.scrollLeft > 1);
+    frame.toggleAttribute("data-more-right", el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+  }
+
+  document.addEventListener("scroll", function (event) {
+    if (event.target.id === "board") { edges(); }
+  }, true);  // scroll does not bubble
+  window.addEventListener("resize", edges);
+
+  function layout() {
+    var el = board();
+    if (!el) { return; }
+    applyFolded(el);
+    applyPick(el);
+    edges();
+  }
+
+  // Deferred: the page is parsed, and nothing has been drawn folded the wrong way yet.
+  if (board()) {
+    applyFolded(board());
+    firstPick(board());
+    edges();
+  }
+  document.addEventListener("htmx:afterSettle", layout);
+  document.addEventListener("htmx:oobAfterSwap", layout);
+})();
+
+// Breadcrumbs keep to one line (app.css): a shortened one gives its full text on hover.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  document.querySelectorAll(".breadcrumb-item").forEach(function (item) {
+    if (item.scrollWidth > item.clientWidth && !item.title) { item.title = item.textContent.trim(); }
+  });
+});
+// ---- end of board layout and breadcrumbs (issue 16) ----

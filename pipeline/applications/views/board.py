@@ -96,11 +96,21 @@ def dialog_on_arrival(request):
     return waiting.get("url")
 
 
+# --- Board on phones (issue 16): how many filters are on, for the Filters button's badge. ---
+def active_filter_count(filters):
+    """How many of board_filters' filters are on: each value that is set, each of a list (answers) apart.
+
+    The status filter's default ("" = active) is falsy, like every other filter left alone.
+    """
+    return sum(len(value) if isinstance(value, list | tuple | set | dict) else 1 for value in filters.values() if value)
+
+
 def _render_board(request, job, *, params=None, stages=None, status=200, confirm=None):
     filters = board_filters(params if params is not None else request.GET)
     columns = build_board(job, filters, viewer=request.membership, expanded=_expanded(request), stages=stages)
     ctx = {"job": job, "filters": filters, **columns}
     ctx["confirm_url"] = confirm
+    ctx["active_filters"] = active_filter_count(filters)  # on the phone's Filters button
     render_cards([card for column in ctx["columns"] for card in column["cards"]])
     ctx["query"] = request.GET.urlencode() if params is None else params.urlencode()
     ctx["board_url"] = reverse("pipeline:board", args=[job.pk]) + (f"?{ctx['query']}" if ctx["query"] else "")
