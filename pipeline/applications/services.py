@@ -17,9 +17,11 @@ from jobs.models import FormField, Job, Stage
 
 from .. import reactions
 from ..candidates.models import Candidate, TimelineEvent, normalise_email
+from . import answer_choices
 from .choices import MoveChoices
 from .models import (
     DEFAULT_REJECTION_REASONS,
+    AnswerChoice,
     Application,
     ApplicationFormAnswer,
     ApplicationStageHistory,
@@ -138,6 +140,7 @@ def _submit(*, job, standard, custom, source, written):
         written.append(answer.file.name)
         stored.append(answer)
     _store_answers(application, custom, written=written, stored=stored)
+    apply_knockouts(application=application, answers=custom)
 
     if resume_kept_on_candidate:
         reactions.resume_received(candidate)
@@ -160,6 +163,31 @@ def _store_answers(application, custom, *, written, stored=()):
             answer.value = value.isoformat() if hasattr(value, "isoformat") else value
         stored.append(answer)
     ApplicationFormAnswer.objects.bulk_create(stored)
+    # Choice and yes/no answers also as indexed rows, for the board's and the candidate list's filters.
+    AnswerChoice.objects.bulk_create(answer_choices.rows(application, custom))
+
+
+def apply_knockouts(*, application, answers):
+    """Flag `application` as knocked out when one of `answers` ([(FormField, value)], as stored) is
+    among its question's knockout answers; the timeline says which. With the form's
+    knockout_auto_reject on, it is also rejected through the rejection flow (reject_application),
+    the organisation's rejection email going after KNOCKOUT_REJECTION_DELAY (cancelled if someone
+    brings it back first). Call in the transaction that stored the answers: a rollback undoes it all,
+    and the email is only queued on commit. Returns whether it was knocked out.
+    """
+    hits = answer_choices.knockouts(answers)
+    if not hits:
+        return False
+    Application.objects.filter(pk=application.pk).update(knocked_out=True)
+    application.knocked_out = True
+    text = answer_choices.knockout_text(hits)
+    if not application.job.application_form.knockout_auto_reject:
+        _event(application, None, "knocked_out", f"{text}.")
+        return True
+    email, why_not = answer_choices.rejection_email(application)
+    _event(application, None, "knocked_out", f"{text}: rejected automatically{f' ({why_not})' if why_not else ''}.")
+    reject_application(application=application, reason=answer_choices.KNOCKOUT_REASON, email=email)
+    return True
 
 
 # The standard questions that are the person's profile (jobs.forms.STANDARD_FIELDS), and the others
@@ -210,6 +238,7 @@ def add_application(*, job, by, candidate=None, profile=None, answers=None, note
         except IntegrityError:
             raise AlreadyApplied from None  # entered by someone else a moment ago (the check above saw none)
         _store_answers(application, custom, written=[])
+        apply_knockouts(application=application, answers=custom)
         if tags:
             add_tags(applications=[application], tags=tags)
     return application

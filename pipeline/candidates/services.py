@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from .. import reactions
 from ..applications.access import members_who_see
-from ..applications.models import ApplicationFormAnswer
+from ..applications.models import AnswerChoice, ApplicationFormAnswer
 from ..applications.services import open_application
 from .access import members_who_see_candidate
 from .models import Candidate, Note, TimelineEvent, delete_file_on_commit, normalise_email
@@ -163,6 +163,17 @@ def merge_candidates(*, keep, merge, by=None):
             application.save(update_fields=["candidate", "updated_at"])
             continue
         application.answers.update(application=twin)
+        # Its chosen options follow its answers (one both chose stays one row); so does a knockout.
+        AnswerChoice.objects.bulk_create(
+            [
+                AnswerChoice(application=twin, field_id=f, value=v)
+                for f, v in application.answer_choices.values_list("field_id", "value")
+            ],
+            ignore_conflicts=True,
+        )
+        if application.knocked_out and not twin.knocked_out:
+            twin.knocked_out = True
+            twin.save(update_fields=["knocked_out"])
         application.stage_history.update(application=twin)
         application.application_notes.update(application=twin)
         application.events.update(application=twin)
