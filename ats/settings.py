@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         # jobs/ says remote_type, jobs/complete/ the original's remoteStatus: one set.
         "RemoteTypeEnum": "jobs.models.Job.RemoteType",
         "InterviewStatusEnum": "pipeline.interviews.models.Interview.Status",
+        # jobs/ says salary_period, jobs/complete/ salary.period: one set.
+        "SalaryPeriodEnum": "jobs.models.Job.SalaryPeriod",
     },
 }
 # Outgoing webhooks may reach private addresses only when this says so (tests and development).

@@ -15,6 +15,7 @@ from accounts.models import Membership
 
 from . import services
 from .access import jobs_visible_to
+from .countries import country_code
 from .models import FormField, HiringTeamMember, Job, JobForm, JobSite
 from .serializers import (
     ChoiceByNameField,
@@ -47,6 +48,15 @@ class LabelFilter(django_filters.CharFilter):
         return super().filter(qs, value)
 
 
+class CountryFilter(django_filters.CharFilter):
+    """`?country=FR` or `?country=France`: the jobs in that country; a name of no country matches none."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(country=country_code(value)) if country_code(value) else qs.none()
+
+
 class JobFilter(django_filters.FilterSet):
     status = LabelFilter(Job.Status)
     urgency = LabelFilter(Job.Urgency)
@@ -55,7 +65,7 @@ class JobFilter(django_filters.FilterSet):
     experience_level = LabelFilter(Job.ExperienceLevel)
     department = django_filters.CharFilter(lookup_expr="iexact")
     city = django_filters.CharFilter(lookup_expr="iexact")
-    country = django_filters.CharFilter(lookup_expr="iexact")
+    country = CountryFilter()
 
     class Meta:
         model = Job

@@ -72,6 +72,7 @@ class JobEditForm(forms.ModelForm):
     responsibilities = ListField()
     qualifications = ListField()
     benefits = ListField()
+    salary_period = forms.TypedChoiceField(choices=Job.SalaryPeriod.choices, required=False, label="Period")
 
     class Meta:
         model = Job
@@ -89,6 +90,7 @@ class JobEditForm(forms.ModelForm):
             "salary_min",
             "salary_max",
             "salary_currency",
+            "salary_period",
             "show_salary",
             "description",
             "responsibilities",
@@ -113,6 +115,11 @@ class JobEditForm(forms.ModelForm):
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise forms.ValidationError("Use a three-letter currency code, like EUR or USD.")
         return currency
+
+    # Issue 16 (careers): forms and API clients written before the period existed
+    # send none; their salaries were yearly.
+    def clean_salary_period(self):
+        return self.cleaned_data["salary_period"] or Job.SalaryPeriod.YEAR
 
 
 class FormFieldForm(forms.ModelForm):

@@ -6,8 +6,10 @@ fields is written once, there, and answers alike on both sides.
 
 import copy
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .countries import country_code
 from .forms import FormFieldForm, JobEditForm
 from .models import FormField, HiringTeamMember, Job, JobForm, JobSite
 
@@ -48,6 +50,38 @@ class ChoiceByNameField(serializers.ChoiceField):
         return self.choices_class(value).label if self.answer_labels else value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 100,
+        "description": 'An ISO 3166-1 alpha-2 code ("FR"); written as a code or an English name ("France").',
+        "example": "FR",
+    }
+)
+class CountryByNameField(serializers.CharField):
+    """A country written as its ISO code or its English name, in any case; read and answered as the alpha-2 code."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        if not text:
+            return ""
+        code = country_code(text)
+        if not code:
+            raise serializers.ValidationError(
+                f"Unknown country “{text}”: use an ISO 3166-1 code (“FR”) or a country's English name (“France”)."
+            )
+        return code
+
+    def to_representation(self, value):
+        # The model's Country object, or "" for none.
+        return str(value or "")
+
+
 def form_checked(form_class, *, instance, values, renames=None):
     """`values` checked by the page's `form_class` over what `instance` already holds: the cleaned values.
 
@@ -83,8 +117,11 @@ class JobSerializer(serializers.ModelSerializer):
     remote_type = ChoiceByNameField(Job.RemoteType, required=False)
     experience_level = ChoiceByNameField(Job.ExperienceLevel, required=False, allow_blank=True)
     status = ChoiceByNameField(Job.Status, required=False)
+    country = CountryByNameField(required=False)
+    country_name = serializers.CharField(source="country.name", read_only=True)
     salary_min = serializers.IntegerField(min_value=0, max_value=MAX_INT, allow_null=True, required=False)
     salary_max = serializers.IntegerField(min_value=0, max_value=MAX_INT, allow_null=True, required=False)
+    salary_period = ChoiceByNameField(Job.SalaryPeriod, required=False)
     openings = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False)
     responsibilities = text_list(required=False)
     qualifications = text_list(required=False)
@@ -101,6 +138,7 @@ class JobSerializer(serializers.ModelSerializer):
             "department",
             "city",
             "country",
+            "country_name",
             "location",
             "remote_type",
             "type_of_contract",
@@ -109,6 +147,7 @@ class JobSerializer(serializers.ModelSerializer):
             "salary_min",
             "salary_max",
             "salary_currency",
+            "salary_period",
             "show_salary",
             "description",
             "responsibilities",

@@ -12,6 +12,7 @@ from jobs.forms import STANDARD_FIELDS, FormFieldForm
 from jobs.models import FormField, HiringTeamMember, Job
 from jobs.serializers import (
     ChoiceByNameField,
+    CountryByNameField,
     JobFormSerializer,
     JobSerializer,
     JobSiteSerializer,
@@ -87,6 +88,7 @@ FLAT_NAMES = {  # our flat field -> the original's key in "job description", for
     "salary_min": "salary.min",
     "salary_max": "salary.max",
     "salary_currency": "salary.currency",
+    "salary_period": "salary.period",
 }
 STANDARD_KEYS = {_normal(key): key for key, *_ in STANDARD_FIELDS} | {
     _normal(label): key for key, label, *_ in STANDARD_FIELDS
@@ -113,13 +115,14 @@ class SalarySerializer(serializers.Serializer):
     min = serializers.IntegerField(min_value=0, max_value=MAX_INT, allow_null=True, required=False)
     max = serializers.IntegerField(min_value=0, max_value=MAX_INT, allow_null=True, required=False)
     currency = serializers.CharField(max_length=3, required=False)
+    period = ChoiceByNameField(Job.SalaryPeriod, required=False, help_text="year, month, week, day or hour.")
 
 
 class JobDescriptionSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     urgency = ChoiceByNameField(Job.Urgency, required=False)
     remoteStatus = ChoiceByNameField(Job.RemoteType, required=False)
-    country = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    country = CountryByNameField(required=False)
     city = serializers.CharField(max_length=100, allow_blank=True, required=False)
     department = serializers.CharField(max_length=100, allow_blank=True, required=False)
     typeOfContract = ChoiceByNameField(Job.EmploymentType, required=False)
@@ -353,6 +356,7 @@ def _job_fields(description):
         "salary_min": salary.get("min"),
         "salary_max": salary.get("max"),
         "salary_currency": salary.get("currency"),
+        "salary_period": salary.get("period"),
         "description": given.get("postTextMarkdown"),
         "responsibilities": given.get("responsibilities"),
         "qualifications": given.get("qualifications"),

@@ -231,6 +231,7 @@ def job_admin_form(organization, **overrides):
         "salary_min": "",
         "salary_max": "",
         "salary_currency": "EUR",
+        "salary_period": "year",
         "description": "",
         "responsibilities": "[]",
         "qualifications": "[]",
