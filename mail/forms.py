@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import slugify
 
 from . import rendering
 from .models import EmailTemplate
@@ -12,6 +13,24 @@ class EmailTemplateForm(forms.ModelForm):
             "html_body": forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
             "text_body": forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A developer's setting, kept under "Advanced": left empty, it is made from the name (as the API does).
+        self.fields["key"].required = False
+        self.fields[
+            "key"
+        ].help_text = (
+            "How the system and the API find this template, e.g. acknowledgement. Left empty, it is made from the name."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("name") and "key" not in self.errors:
+            cleaned["key"] = slugify(cleaned["name"])[:60]
+            if not cleaned["key"]:
+                self.add_error("key", "Give the template a key: its name has no letters or digits to make one from.")
+        return cleaned
 
     def _checked(self, field, label):
         source = self.cleaned_data.get(field, "")

@@ -76,6 +76,8 @@ class EmailMessage(models.Model):
     # Carries a secret (an invitation or sign-in link): shown by subject and status only, never
     # tracked, and its bodies erased once sent.
     sensitive = models.BooleanField(default=False, editable=False)
+    # A template's "send a test to me": shown as a test in the outbox, and left out of the analytics.
+    is_test = models.BooleanField(default=False, editable=False)
     # When the current try began, and when it was about to hand the server the message's data
     # (committed before SMTP DATA): a try found unfinished is resent only without this marker.
     sending_started_at = models.DateTimeField(null=True, blank=True, editable=False)

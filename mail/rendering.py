@@ -579,6 +579,28 @@ def sample_values():
     return {name: sample for name, (_, sample) in VARIABLES.items()}
 
 
+# Who makes an organisation's own sample values (group -> provider(organization, viewer) -> flat values):
+# the apps that register variables may also say what a preview of them looks like for one organisation.
+_sample_providers = {}
+
+
+def register_samples(group, provider):
+    """`provider(organization, viewer)` returns flat values ({"job.title": ...}) that replace the documented
+    samples in that organisation's previews and test sends (its newest open job, say). Registering a
+    group again replaces its provider."""
+    _sample_providers[group] = provider
+
+
+def sample_values_for(organization, *, viewer=None):
+    """The sample values as `organization` should see them: its own name, website, privacy notice and the
+    viewer as the sender, then whatever the registered providers know of it; the documented samples
+    fill the rest."""
+    values = {**sample_values(), **base_values(organization, sender=viewer)}
+    for provider in _sample_providers.values():
+        values.update(provider(organization, viewer))
+    return values
+
+
 def text_from_html(markup):
     """A readable plain-text version of an HTML email."""
     text = re.sub(r"(?i)<br\s*/?>", "\n", markup)

@@ -28,8 +28,11 @@ COUNTS = {
 
 
 def analytics_data(organization, *, days=30):
-    """Totals and rates overall, per template and per day (the JSON API reads the same)."""
-    emails = EmailMessage.objects.filter(organization=organization)
+    """Totals and rates overall, per template and per day (the JSON API reads the same).
+
+    Test sends (a template's "send a test to me") are left out: they say nothing about what candidates do.
+    """
+    emails = EmailMessage.objects.filter(organization=organization, is_test=False)
     totals = _rates(emails.aggregate(**COUNTS))
     per_template = [
         _rates(row) for row in emails.values("template__name").annotate(**COUNTS).order_by("-total", "template__name")

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.background import enqueue_on_commit
 
-from . import rendering
+from . import branding, rendering
 from .defaults import SYSTEM_KEYS
 from .models import EmailAttachment, EmailEvent, EmailMessage, EmailTemplate
 from .sending import Sender, UnclearDelivery, describe
@@ -56,6 +56,17 @@ def render_template(template, values):
         else rendering.text_from_html(html)
     )
     return " ".join(subject.split()), html, text
+
+
+def send_test(*, template, user):
+    """Queue `template` to `user` alone, filled with their organisation's sample values, as a test:
+    the outbox marks it and the analytics leave it out."""
+    values = rendering.sample_values_for(template.organization, viewer=user)
+    subject, html, text = render_template(template, values)
+    return queue_email(
+        organization=template.organization, to=[user.email], subject=f"[Test] {subject}", html=html, text=text,
+        template=template, values=values, sent_by=user, is_test=True,
+    )  # fmt: skip
 
 
 def _checked_written(subject, body):
@@ -240,7 +251,14 @@ def _track(message, html):
 
 
 def _new_message(*, organization, to, subject, html, text, template, values, related, reply_to, sent_by,
-                 sensitive, idempotency_key, content_types=None, cc=()):  # fmt: skip
+                 sensitive, idempotency_key, content_types=None, cc=(), is_test=False):  # fmt: skip
+    # The plain part is made from the message itself, before the layout adds its header and footer.
+    text = text or (rendering.text_from_html(html) if html else "")
+    if organization is not None and html:
+        # Every HTML email an organisation sends wears its layout (logo, colour, privacy notice, status link).
+        html, text = branding.brand(
+            organization, html=html, text=text, values=values, tracked=not sensitive, subject=subject
+        )
     message = EmailMessage(
         organization=organization,
         to=to,
@@ -249,13 +267,14 @@ def _new_message(*, organization, to, subject, html, text, template, values, rel
         reply_to=reply_to,
         subject=subject[:255],
         html_body=html,
-        text_body=text or (rendering.text_from_html(html) if html else ""),
+        text_body=text,
         template=template,
         # A secret's message keeps no values: they are the secret.
         context={} if sensitive else (values or {}),
         sent_by=sent_by,
         sensitive=sensitive,
         idempotency_key=idempotency_key,
+        is_test=is_test,
         message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
     )
     if related is not None:
@@ -271,7 +290,7 @@ def _new_message(*, organization, to, subject, html, text, template, values, rel
 @transaction.atomic
 def queue_email(*, organization, to, subject, html="", text="", template=None, values=None, related=None,
                 reply_to="", sent_by=None, sensitive=False, idempotency_key=None, cc=(),
-                attachments=()):  # fmt: skip
+                attachments=(), is_test=False):  # fmt: skip
     """Store one message (queued) and hand it to the worker once the transaction commits.
 
     The row is the record: written in the caller's transaction, it is sent by the task or, should
@@ -282,7 +301,8 @@ def queue_email(*, organization, to, subject, html="", text="", template=None, v
     (render_template's html); other `html` keeps its links. `organization` is None for the site's
     own account emails. `cc`: see clean_addresses. `attachments` (Attachment) are stored with the
     message, so every try sends the same bytes; ValidationError, naming the file, for one that
-    can't be sent, or when together they pass MAX_ATTACHMENTS_SIZE.
+    can't be sent, or when together they pass MAX_ATTACHMENTS_SIZE. `is_test` marks a template's test
+    send: the outbox says so and the analytics leave it out.
     """
     to = [address.strip() for address in to if address and address.strip()]
     if not to:
@@ -296,7 +316,7 @@ def queue_email(*, organization, to, subject, html="", text="", template=None, v
     message = _new_message(
         organization=organization, to=to, subject=subject, html=html, text=text, template=template,
         values=values, related=related, reply_to=reply_to, sent_by=sent_by, sensitive=sensitive,
-        idempotency_key=idempotency_key or None, cc=cc,
+        idempotency_key=idempotency_key or None, cc=cc, is_test=is_test,
     )  # fmt: skip
     try:
         with transaction.atomic():

@@ -15,5 +15,6 @@ urlpatterns = [
     path("templates/", views.template_list, name="templates"),
     path("templates/new/", views.template_edit, name="template_create"),
     path("templates/preview/", views.template_preview, name="template_preview"),
+    path("templates/preview/<str:token>/", views.template_preview_frame, name="template_preview_frame"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),
 ]

@@ -1,6 +1,10 @@
 import base64
+import secrets
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Length
@@ -8,12 +12,13 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.params import to_date, to_int
 from accounts.permissions import ability_required
 
-from . import rendering, services
+from . import branding, rendering, services
 from .forms import EmailTemplateForm
 from .models import EmailEvent, EmailMessage, EmailTemplate
 from .selectors import analytics_data, queue_status
@@ -70,6 +75,7 @@ def outbox(request):
         "filters": filters,
         "statuses": EmailMessage.Status.choices,
         "templates": EmailTemplate.objects.filter(organization=request.organization),
+        "tab": "outbox",
     }
     return render(request, "mail/outbox.html", ctx)
 
@@ -114,7 +120,7 @@ def retry_message(request, pk):
 @ability_required("send_email")
 def template_list(request):
     templates = EmailTemplate.objects.filter(organization=request.organization)
-    return render(request, "mail/template_list.html", {"templates": templates})
+    return render(request, "mail/template_list.html", {"templates": templates, "tab": "templates"})
 
 
 def _template_for(request, pk):
@@ -128,21 +134,34 @@ def template_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         template = form.save()
         if request.POST.get("send_test"):
-            subject, html, text = services.render_template(template, rendering.sample_values())
-            services.queue_email(
-                organization=request.organization, to=[request.user.email], subject=f"[Test] {subject}",
-                html=html, text=text, template=template, sent_by=request.user,
-            )  # fmt: skip
+            services.send_test(template=template, user=request.user)
             messages.success(request, f"Saved, and a test is on its way to {request.user.email}.")
         else:
             messages.success(request, "Template saved.")
         return redirect("mail:template_edit", template.pk)
-    ctx = {"form": form, "template": template, "variables": rendering.VARIABLES, **_preview(form)}
+    ctx = {
+        "form": form,
+        "template": template,
+        "variables": rendering.VARIABLES,
+        **_preview(request, form),
+    }
     return render(request, "mail/template_edit.html", ctx, status=400 if form.errors else 200)
 
 
-def _preview(form):
-    """Subject and bodies rendered with sample data, or the reasons they can't be."""
+# A preview's HTML waits here for its frame to ask for it (keyed by viewer and a random token).
+PREVIEW_TTL = 30 * 60
+
+
+def _preview_key(request, token):
+    return f"mail-preview:{request.user.pk}:{token}"
+
+
+def _preview(request, form):
+    """Subject and bodies rendered with the viewer's organisation's sample data, or the reasons they can't be.
+
+    The HTML is shown in a frame of its own (template_preview_frame), not a srcdoc: a srcdoc frame
+    inherits this page's CSP, which refuses the inline styles every email layout needs.
+    """
     data = form.data if form.is_bound else None
     subject = data.get("subject", "") if data else form.instance.subject
     html = data.get("html_body", "") if data else form.instance.html_body
@@ -153,14 +172,16 @@ def _preview(form):
         warnings += w
     if errors:
         return {"preview_errors": errors, "preview_warnings": warnings}
-    values = rendering.sample_values()
-    return {
-        # A plain-text render still comes back as a SafeString, and str() or conditional_escape() keep it
-        # "safe": escape() always escapes, so markup in a subject (an htmx attribute is code) prints as text.
-        "preview_subject": escape(rendering.render(subject, values, html_output=False)),
-        "preview_html": rendering.render(html, values, html_output=True),
-        "preview_warnings": warnings,
-    }
+    values = rendering.sample_values_for(request.organization, viewer=request.user)
+    # A plain-text render still comes back as a SafeString, and str() or conditional_escape() keep it
+    # "safe": escape() always escapes, so markup in a subject (an htmx attribute is code) prints as text.
+    subject = " ".join(rendering.render(subject, values, html_output=False).split())
+    body = branding.wrap_html(
+        request.organization, rendering.render(html, values, html_output=True), values=values, subject=subject
+    )
+    token = secrets.token_urlsafe(16)
+    cache.set(_preview_key(request, token), str(body), PREVIEW_TTL)
+    return {"preview_subject": escape(subject), "preview_token": token, "preview_warnings": warnings}
 
 
 @require_POST
@@ -168,26 +189,90 @@ def _preview(form):
 def template_preview(request):
     """The live preview (htmx): the editor's fields rendered with sample data."""
     form = EmailTemplateForm(request.POST)
-    return render(request, "mail/template_edit.html#preview", _preview(form))
+    return render(request, "mail/template_edit.html#preview", _preview(request, form))
+
+
+@never_cache
+@require_GET
+@xframe_options_sameorigin
+# The email as a mail client shows it: its inline styles and its images (our logo), and nothing that
+# runs. The frame also has the sandbox attribute; this policy holds even when the URL is opened alone.
+@csp_replace(
+    {
+        "default-src": [NONE],
+        "script-src": [NONE],
+        "style-src": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "https:", "http:"],
+        "form-action": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [SELF],
+        "sandbox": [""],
+    }
+)
+@ability_required("manage_templates")
+def template_preview_frame(request, token):
+    """The HTML of one preview (see _preview), for the editor's frame; 404 once expired or for another viewer."""
+    html = cache.get(_preview_key(request, token))
+    if html is None:
+        raise Http404
+    return HttpResponse(html)
 
 
 # --- Analytics and the queue -------------------------------------------------------
 
 
+# The analytics chart's drawing area inside its SVG viewBox (CHART_WIDTH x CHART_HEIGHT): room on the
+# left for the count axis, below for the dates.
+CHART_WIDTH, CHART_HEIGHT = 640, 230
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 48, 630, 12, 180
+
+
+def _nice_step(peak, ticks=4):
+    """A step of 1, 2 or 5 times a power of ten, so `ticks` steps reach at least `peak`."""
+    step = 1
+    while step * ticks < peak:
+        for factor in (2, 5 / 2, 2):  # 1 -> 2 -> 5 -> 10 -> 20 ...
+            step = round(step * factor)
+            if step * ticks >= peak:
+                break
+    return step
+
+
+def _chart(per_day):
+    """Geometry of the server-drawn SVG bar chart (no chart library, no script): bars, count ticks, date labels."""
+    peak = max([row["total"] for row in per_day] + [1])
+    step = _nice_step(peak)
+    top = step * max(1, -(-peak // step))  # the axis ends on a tick at or above the busiest day
+    height = PLOT_BOTTOM - PLOT_TOP
+    slot = (PLOT_RIGHT - PLOT_LEFT) / max(len(per_day), 1)
+    bars = []
+    for index, row in enumerate(per_day):
+        x = PLOT_LEFT + index * slot
+        h_total, h_opened = (round(height * row[key] / top, 1) for key in ("total", "opened"))
+        bars.append({
+            **row, "x": round(x + slot * 0.15, 1), "width": round(slot * 0.7, 1), "centre": round(x + slot / 2, 1),
+            "h_total": h_total, "y_total": round(PLOT_BOTTOM - h_total, 1),
+            "h_opened": h_opened, "y_opened": round(PLOT_BOTTOM - h_opened, 1),
+            # A date under every seventh bar, counted back from today's, so the last label is today.
+            "labelled": (len(per_day) - 1 - index) % 7 == 0,
+        })  # fmt: skip
+    ticks = [{"value": v, "y": round(PLOT_BOTTOM - height * v / top, 1)} for v in range(0, top + 1, step)]
+    return {
+        "bars": bars, "ticks": ticks, "peak": peak, "width": CHART_WIDTH, "height": CHART_HEIGHT,
+        "left": PLOT_LEFT, "right": PLOT_RIGHT, "top": PLOT_TOP, "bottom": PLOT_BOTTOM,
+        "date_y": PLOT_BOTTOM + 18, "title_y": PLOT_BOTTOM + 42, "middle_y": (PLOT_TOP + PLOT_BOTTOM) / 2,
+        "centre_x": (PLOT_LEFT + PLOT_RIGHT) / 2,
+    }  # fmt: skip
+
+
 @ability_required("send_email")
 def analytics(request):
     data = analytics_data(request.organization)
-    peak = max([row["total"] for row in data["per_day"]] + [1])
-    for index, row in enumerate(data["per_day"]):
-        # Bar geometry for the server-drawn SVG chart (no chart library, no script).
-        row["x"] = index * 20
-        row["h_total"] = round(120 * row["total"] / peak)
-        row["h_opened"] = round(120 * row["opened"] / peak)
-    return render(request, "mail/analytics.html", {**data, "peak": peak})
+    return render(request, "mail/analytics.html", {**data, "chart": _chart(data["per_day"]), "tab": "analytics"})
 
 
 @ability_required("send_email")
 def queue(request):
     status = queue_status(request.organization)
     failed = EmailMessage.objects.filter(organization=request.organization, status=EmailMessage.Status.FAILED)[:20]
-    return render(request, "mail/queue.html", {"status": status, "failed": failed})
+    return render(request, "mail/queue.html", {"status": status, "failed": failed, "tab": "queue"})

@@ -97,10 +97,16 @@ def test_acknowledgement_after_applying_arrives_over_smtp(
     assert f"/mail/o/{token}.gif" in html
     assert "/mail/o/" not in text
     assert "/mail/c/" not in text
-    careers = f"/careers/{job.organization.slug}/"
-    assert f'href="http://127.0.0.1:8000/mail/c/{token}/0/"' in html
-    assert f'href="http://127.0.0.1:8000{careers}"' not in html
-    assert message.links == [f"http://127.0.0.1:8000{careers}"]
+    careers = f"http://127.0.0.1:8000/careers/{job.organization.slug}/"
+    # The candidate's status link (issue 16) is tracked too, and its plain-text line goes straight to it.
+    status = message.context["application.status_url"]
+    assert status.startswith(f"http://127.0.0.1:8000/careers/{job.organization.slug}/")
+    assert sorted(message.links) == sorted([careers, status])
+    for index in range(len(message.links)):
+        assert f'href="http://127.0.0.1:8000/mail/c/{token}/{index}/"' in html
+    assert f'href="{careers}"' not in html
+    assert f'href="{status}"' not in html
+    assert status in text
     message.refresh_from_db()
     assert message.status == EmailMessage.Status.SENT
     assert message.sent_at is not None

@@ -83,8 +83,9 @@ def test_queue_email_puts_the_open_pixel_before_the_end_of_the_body(message):
     assert message.html_body.index(pixel) < message.html_body.index("</body>")
 
 
-def test_a_fragment_without_a_body_tag_gets_the_pixel_at_the_end(organization):
-    message = queue_email(organization=organization, to=["a@example.com"], subject="s", html="<p>Hi</p>")
+def test_a_fragment_without_a_body_tag_gets_the_pixel_at_the_end(db):
+    # The site's own emails (no organisation) are not wrapped in an organisation's layout (mail.branding).
+    message = queue_email(organization=None, to=["a@example.com"], subject="s", html="<p>Hi</p>")
 
     assert message.html_body.startswith("<p>Hi</p><img src=")
     assert message.links == []
@@ -287,7 +288,9 @@ def test_a_welcome_email_for_an_applicant_named_like_a_link_has_no_click_redirec
 
     message = send_to_candidate(application=application, key="hello")
 
-    assert message.links == [f"{settings.SITE_URL}/careers/{organization.slug}/"]
+    # The careers link, and the layout's status button (the candidate's own status page, issue 16).
+    status = message.context["application.status_url"]
+    assert message.links == [f"{settings.SITE_URL}/careers/{organization.slug}/", status]
     assert not any("evil.example" in link for link in message.links)
     for index in range(len(message.links) + 1):
         response = client.get(click_url(message.tracking_token, index))
