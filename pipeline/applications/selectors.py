@@ -1,18 +1,22 @@
 """Reads of the board of one job: columns, counts and cards in a fixed number of queries, at any size."""
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Aggregate, Count, Exists, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.params import to_int, to_text
-from jobs.models import Stage
+from jobs.models import FormField, Stage
 
 from .access import INTERVIEW_SCHEDULED
-from .models import Application, ApplicationTag, normalise_tag
+from .answer_choices import CHOICE_TYPES, VALUE_MAX_LENGTH
+from .models import AnswerChoice, Application, ApplicationFormAnswer, ApplicationTag, normalise_tag
 
 CARDS_PER_COLUMN = 25
 STATUS_FILTERS = {
@@ -33,7 +37,153 @@ def board_filters(params):
         "source": to_text(params.get("source"), limit=100),
         "starred": params.get("starred") == "1",
         "status": params.get("status", "") if params.get("status", "") in STATUS_FILTERS else "",
+        **answer_filters(params),
     }
+
+
+# --- Filtering by answers (the board and the candidate list) ---------------------------------------
+# Each of a choice or yes/no question's chosen options is an AnswerChoice row, indexed on
+# (field, value, application): a filter is one EXISTS probe of that index per application, the same
+# on SQLite and PostgreSQL.
+
+# More than this many answer filters at once are dropped (each is one EXISTS).
+MAX_ANSWER_FILTERS = 10
+
+
+def answer_filters(params):
+    """`answer`: repeatable, "<question id>:<option>" ("yes"/"no" for a yes/no question); `knockout`:
+    "1" keeps knocked-out applications only, "0" the others. Unchecked against any job: see
+    within_fields, which drops a question that isn't the job's."""
+    getlist = getattr(params, "getlist", None)
+    raw = getlist("answer") if getlist else [params.get("answer") or ""]
+    answers = []
+    for item in raw:
+        question, colon, value = to_text(item, limit=VALUE_MAX_LENGTH + 21).partition(":")
+        field_id = to_int(question)
+        if colon and field_id and value:
+            answers.append((field_id, value[:VALUE_MAX_LENGTH]))
+    knockout = params.get("knockout")
+    return {
+        "answers": list(dict.fromkeys(answers))[:MAX_ANSWER_FILTERS],
+        "knockout": {"1": True, "0": False}.get(knockout) if isinstance(knockout, str) else None,
+    }
+
+
+def within_fields(filters, fields):
+    """`filters` with only the answer filters on `fields` (the job's choice and yes/no questions, as
+    BoardFields or FormFields): another job's question, or one that is gone, is ignored, not matched."""
+    ids = {f.pk for f in fields if f.field_type in CHOICE_TYPES}
+    return {**filters, "answers": [(pk, value) for pk, value in filters.get("answers", ()) if pk in ids]}
+
+
+def filter_by_answers(applications, *, answers=(), knockout=None):
+    """`applications` that chose, for each question in `answers` ([(field id, value)]), one of the values
+    given for it (several values of one question: any of them; several questions: all of them), and
+    are knocked out (knockout True) or not (False). The field ids must be scoped by the caller
+    (within_fields)."""
+    wanted = {}
+    for field_id, value in answers:
+        wanted.setdefault(field_id, []).append(value)
+    for field_id, values in wanted.items():
+        chose = AnswerChoice.objects.filter(application=OuterRef("pk"), field_id=field_id, value__in=values)
+        applications = applications.filter(Exists(chose))
+    if knockout is not None:
+        applications = applications.filter(knocked_out=knockout)
+    return applications
+
+
+@dataclass
+class BoardField:
+    """A question of the job's form the board pins to its cards (a key question) or filters by."""
+
+    pk: int
+    label: str
+    field_type: str
+    options: list
+    is_key_question: bool
+    order: int
+
+
+@dataclass
+class AnswerOption:
+    value: str
+    label: str
+    selected: bool = False
+
+
+@dataclass
+class AnswerFilter:
+    """One question's filter: `field` (pk, label) and its `options` ("<field.pk>:<option.value>" in the URL)."""
+
+    field: object
+    options: list
+
+
+def _board_fields_query(job):
+    """The job's active questions the board needs (choice and yes/no ones, and key questions) as one JSON
+    array, a subquery: folded into the stages query, so the board's query count stays at step 8's floor."""
+    fields = FormField.objects.filter(form__job_id=job.pk, is_active=True, is_standard=False).filter(
+        Q(field_type__in=CHOICE_TYPES) | Q(is_key_question=True)
+    )
+    row = JSONObject(
+        pk="pk", label="label", field_type="field_type", options="options", key="is_key_question", order="order"
+    )
+    return Subquery(fields.order_by().values("form_id").annotate(rows=_JSONRows(row)).values("rows")[:1])
+
+
+class _JSONRows(Aggregate):
+    """A JSON array of its rows (PostgreSQL's JSONB_AGG, SQLite's JSON_GROUP_ARRAY)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def board_fields(stages):
+    """The BoardFields job_stages' query brought along with `stages` (any of them: they are the job's), in
+    form order; none when there are no stages."""
+    rows = getattr(stages[0], "board_fields", None) if stages else None
+    fields = []
+    for row in rows or ():
+        options = row["options"]
+        if isinstance(options, str):  # SQLite's JSON_OBJECT takes the column's JSON text for a string
+            options = json.loads(options or "[]")
+        fields.append(
+            BoardField(
+                pk=row["pk"],
+                label=row["label"],
+                field_type=row["field_type"],
+                options=[str(option) for option in options or ()],
+                is_key_question=bool(row["key"]),
+                order=row["order"],
+            )
+        )
+    return sorted(fields, key=lambda f: (f.order, f.pk))
+
+
+def answer_filter_options(job, *, fields=None, selected=()):
+    """The filters on `job`'s active choice and yes/no questions: an AnswerFilter per question, its options
+    marked `selected` where `selected` ([(field id, value)]) names them. `fields` (BoardFields) saves the
+    query when the caller has them (the board: job_stages)."""
+    if fields is None:
+        fields = FormField.objects.filter(
+            form__job_id=job.pk, is_active=True, is_standard=False, field_type__in=CHOICE_TYPES
+        ).only("pk", "label", "field_type", "options")
+    chosen = set(selected)
+    filters = []
+    for question in fields:
+        if question.field_type not in CHOICE_TYPES:
+            continue
+        if question.field_type == FormField.Type.YES_NO:
+            options = [("yes", "Yes"), ("no", "No")]
+        else:
+            options = [(str(option), str(option)) for option in question.options or ()]
+        if options:
+            marked = [AnswerOption(value, label, (question.pk, value) in chosen) for value, label in options]
+            filters.append(AnswerFilter(field=question, options=marked))
+    return filters
 
 
 def filtered_applications(job, filters, *, stage=None):
@@ -57,11 +207,12 @@ def filtered_applications(job, filters, *, stage=None):
         applications = applications.filter(source=filters["source"])
     if filters["starred"]:
         applications = applications.filter(is_starred=True)
-    return applications
+    return filter_by_answers(applications, answers=filters.get("answers", ()), knockout=filters.get("knockout"))
 
 
 def job_stages(job):
-    return list(Stage.objects.filter(job=job, is_active=True))
+    """The job's active stages, in order; each carries `board_fields` (see board_fields)."""
+    return list(Stage.objects.filter(job=job, is_active=True).annotate(board_fields=_board_fields_query(job)))
 
 
 def _age(days, stale_after):
@@ -99,6 +250,8 @@ class Card:
     is_starred: bool
     first_name: str
     last_name: str
+    # Gave an answer the job marks as a knockout.
+    knocked_out: bool
     # Worked out by _decorate.
     days_in_stage: int = 0
     stale_after: int | None = None
@@ -106,6 +259,8 @@ class Card:
     tag_names: list = field(default_factory=list)
     # Interview feedback the viewer may see: (strong yes, yes, no, strong no) counts, () for none.
     feedback: tuple = ()
+    # The answers to the job's key questions (at most 3), in form order: [(question, answer as text)].
+    key_answers: list = field(default_factory=list)
     candidate_url: str = ""
     move_url: str = ""
     star_url: str = ""
@@ -185,13 +340,59 @@ CARD_COLUMNS = (
     "is_starred",
     "candidate__first_name",
     "candidate__last_name",
+    "knocked_out",
 )
+# Board cards show the answers to at most this many key questions (the form builder allows no more).
+MAX_KEY_QUESTIONS = 3
 
 
-def _decorate(rows, stages, viewer):
-    """Cards from rows of CARD_COLUMNS, with tag names (one query), the feedback `viewer` may see
-    (one query), days in stage, warmth and URLs."""
-    cards = [Card(*row) for row in rows]
+def _key_questions(stages):
+    return [f for f in board_fields(stages) if f.is_key_question][:MAX_KEY_QUESTIONS]
+
+
+def _key_answer_columns(questions):
+    """One annotation per key question: the application's answer to it, read in the cards' own query."""
+    return {
+        f"key_answer_{index}": Subquery(
+            ApplicationFormAnswer.objects.filter(application=OuterRef("pk"), field_id=question.pk)
+            .order_by("pk")
+            .values("value")[:1],
+            output_field=JSONField(),
+        )
+        for index, question in enumerate(questions)
+    }
+
+
+def _answer_text(question, value):
+    """An answer as a card prints it: Yes/No, 5 (not 5.0), a list joined, a date as the pages write one."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if question.field_type == FormField.Type.DATE and isinstance(value, str):
+        try:
+            return date_format(date.fromisoformat(value), "j M Y")
+        except ValueError:
+            pass
+    text = str(value)
+    return text if len(text) <= 60 else f"{text[:59]}…"
+
+
+def _decorate(rows, stages, viewer, questions=()):
+    """Cards from rows of CARD_COLUMNS (then the answers to `questions`, the key questions), with tag
+    names (one query), the feedback `viewer` may see (one query), days in stage, warmth and URLs."""
+    width = len(CARD_COLUMNS)
+    cards = []
+    for row in rows:
+        card = Card(*row[:width])
+        card.key_answers = [
+            (question.label, _answer_text(question, value))
+            for question, value in zip(questions, row[width:], strict=True)
+            if value not in (None, "", [])
+        ]
+        cards.append(card)
     tallies = feedback_tallies([card.pk for card in cards], viewer)
     # Plain (application, name) rows: a prefetch would build a manager and a Tag for each.
     tags = ApplicationTag.objects.filter(application__in=[card.pk for card in cards]).order_by("tag__normalised")
@@ -216,7 +417,7 @@ def _decorate(rows, stages, viewer):
     return cards
 
 
-def _first_cards(job, filters, stages, limits):
+def _first_cards(job, filters, stages, limits, questions=()):
     """Rows of the first `limits[stage]` cards of each column, each column read on the (stage, position, id) index.
 
     One query whose cost follows the cards shown, not the job's size. PostgreSQL: a UNION ALL of
@@ -230,13 +431,14 @@ def _first_cards(job, filters, stages, limits):
         filtered_applications(job, filters, stage=stage).order_by("position", "pk")[: limits[stage.pk]]
         for stage in stages
     ]
+    keys = _key_answer_columns(questions)
     if connection.features.supports_slicing_ordering_in_compound:
-        columns = [column.values_list(*CARD_COLUMNS) for column in columns]
+        columns = [column.annotate(**keys).values_list(*CARD_COLUMNS, *keys) for column in columns]
         return list(columns[0].union(*columns[1:], all=True))
     wanted = Q()
     for column in columns:
         wanted |= Q(pk__in=column.values("pk"))
-    return list(Application.objects.filter(wanted).order_by().values_list(*CARD_COLUMNS))
+    return list(Application.objects.filter(wanted).order_by().annotate(**keys).values_list(*CARD_COLUMNS, *keys))
 
 
 def column_counts(applications, stages):
@@ -258,8 +460,10 @@ def build_columns(job, filters, stages, *, viewer, expanded=None):
     many cards that column shows ("show more").
     """
     expanded = expanded or {}
+    filters = within_fields(filters, board_fields(stages))
     limits = {stage.pk: expanded.get(stage.pk, CARDS_PER_COLUMN) for stage in stages}
-    cards = _decorate(_first_cards(job, filters, stages, limits), stages, viewer)
+    questions = _key_questions(stages)
+    cards = _decorate(_first_cards(job, filters, stages, limits, questions), stages, viewer, questions)
     cards.sort(key=lambda card: (card.position, card.pk))
     by_stage = {}
     for card in cards:
@@ -274,6 +478,7 @@ def build_columns(job, filters, stages, *, viewer, expanded=None):
 
 def column_feet(job, filters, stages, shown):
     """The counts and footers of `stages` after a drag; `shown` maps a stage id to the cards the browser shows."""
+    filters = within_fields(filters, board_fields(stages))
     counts = column_counts(filtered_applications(job, filters), stages)
     return [_column(stage, counts.get(stage.pk, 0), shown=shown[stage.pk]) for stage in stages]
 
@@ -287,8 +492,10 @@ def _column(stage, count, *, cards=(), shown=None, url=""):
 def board_cards(job, pks, *, viewer, stages=None):
     """Some cards of `job` as the board shows them to `viewer` (after a change to them)."""
     stages = stages if stages is not None else job_stages(job)
-    rows = Application.objects.filter(job=job, pk__in=pks).order_by().values_list(*CARD_COLUMNS)
-    return _decorate(rows, stages, viewer)
+    questions = _key_questions(stages)
+    keys = _key_answer_columns(questions)
+    rows = Application.objects.filter(job=job, pk__in=pks).order_by().annotate(**keys).values_list(*CARD_COLUMNS, *keys)
+    return _decorate(rows, stages, viewer, questions)
 
 
 # A "loose index scan": each next value is one probe of an index on (scope, column), so the cost follows
@@ -324,10 +531,13 @@ def build_board(job, filters, *, viewer, expanded=None, stages=None):
     """The whole board as `viewer` sees it: its columns, and what the page around them needs."""
     stages = stages if stages is not None else job_stages(job)
     columns = build_columns(job, filters, stages, viewer=viewer, expanded=expanded)
+    fields = board_fields(stages)
     return {
         "columns": columns,
         "stages": stages,
         "total": sum(column["count"] for column in columns),
         "sources": job_sources(job),
         "status_filters": [(key, label) for key, (label, _) in STATUS_FILTERS.items()],
+        # The job's choice and yes/no questions, to filter by (answer=<field.pk>:<option.value>).
+        "answer_filters": answer_filter_options(job, fields=fields, selected=filters.get("answers", ())),
     }
