@@ -21,7 +21,7 @@ from mail.erasure import erase_messages, messages_about
 from notifications.erasure import erase_notifications
 
 from .. import reactions
-from ..applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
+from ..applications.models import AnswerChoice, Application, ApplicationFormAnswer, ApplicationStageHistory
 from ..automation.models import ActionRun
 from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
 from ..interviews.models import Interview, Scorecard
@@ -101,6 +101,8 @@ def erase_candidate(*, candidate, by=None, reason):
     interviews.delete()
     erase_deliveries(candidate=candidate)
     answers.delete()
+    # The chosen options are answers too (the applications stay, so they don't go by cascade).
+    AnswerChoice.objects.filter(application__candidate=candidate).delete()
     candidate.notes.all().delete()
     candidate.events.update(text=ERASED_TEXT)
     Application.objects.filter(candidate=candidate).update(**dict.fromkeys(APPLICATION_TEXT, ""))
