@@ -98,11 +98,16 @@ def dialog_on_arrival(request):
 
 # --- Board on phones (issue 16): how many filters are on, for the Filters button's badge. ---
 def active_filter_count(filters):
-    """How many of board_filters' filters are on: each value that is set, each of a list (answers) apart.
+    """How many of board_filters' filters are on: each that differs from its default, each answer apart.
 
-    The status filter's default ("" = active) is falsy, like every other filter left alone.
+    Compared with the defaults rather than with "falsy": knockout=0 ("not knocked out") is False, and on.
     """
-    return sum(len(value) if isinstance(value, list | tuple | set | dict) else 1 for value in filters.values() if value)
+    defaults = board_filters(QueryDict())
+    return sum(
+        len(value) if isinstance(value, list | tuple) else 1
+        for name, value in filters.items()
+        if value != defaults.get(name)
+    )
 
 
 def _render_board(request, job, *, params=None, stages=None, status=200, confirm=None):

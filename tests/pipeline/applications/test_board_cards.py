@@ -6,6 +6,8 @@ import re
 import pytest
 from django.template.loader import get_template
 
+from jobs.models import FormField
+from pipeline.applications.models import AnswerChoice, ApplicationFormAnswer
 from pipeline.applications.selectors import board_cards
 from pipeline.applications.views.board import active_filter_count
 from tests.factories import ApplicationFactory
@@ -51,16 +53,6 @@ def test_key_answers_are_escaped(recruiter, job, stages, application):
     assert html.count("&lt;img src=x onerror=&quot;alert(1)&quot; data-hx-get=&quot;/x&quot;&gt;") == 3
 
 
-def test_a_long_answer_is_cut_short_and_whole_in_its_title(recruiter, job, stages, application):
-    long = "I have worked on data pipelines for many years, mostly in Python and SQL, at three companies."
-
-    html = card_html(job, application, recruiter, key_answers=[("Experience", long)])
-
-    [(title, shown)] = re.findall(r'<dd title="([^"]*)">([^<]*)</dd>', html)
-    assert title == long
-    assert shown.endswith("…") and len(shown) == 60
-
-
 def test_a_card_without_key_answers_has_no_answer_list(recruiter, job, stages, application):
     assert "card-answers" not in card_html(job, application, recruiter, key_answers=[])
     assert "card-answers" not in card_html(job, application, recruiter)  # before selectors set any
@@ -75,6 +67,105 @@ def test_a_knocked_out_card_is_flagged_on_its_root_and_with_a_badge(recruiter, j
         r'<span class="badge text-bg-danger card-knockout"[^>]*>.*?Knockout<span class="visually-hidden">', flagged
     )
     assert "data-knockout" not in plain and "Knockout" not in plain
+
+
+def question(job, label, field_type, *, options=(), key=False, knockouts=()):
+    form = job.application_form
+    return FormField.objects.create(
+        form=form,
+        key=f"q{form.fields.count()}",
+        label=label,
+        field_type=field_type,
+        options=list(options),
+        is_key_question=key,
+        knockout_answers=list(knockouts),
+        order=100 + form.fields.count(),
+    )
+
+
+def answer(application, field, value):
+    """An answer as applying stores it, with the AnswerChoice rows of a choice or yes/no one."""
+    ApplicationFormAnswer.objects.create(
+        application=application, field=field, key=field.key, label=field.label, value=value
+    )
+    if field.field_type == FormField.Type.YES_NO:
+        AnswerChoice.objects.create(application=application, field=field, value="yes" if value else "no")
+    elif field.field_type in FormField.CHOICE_TYPES:
+        for option in value if isinstance(value, list) else [value]:
+            AnswerChoice.objects.create(application=application, field=field, value=option)
+
+
+def test_the_board_shows_the_answers_to_the_jobs_key_questions_and_flags_knockouts(client_for, recruiter, job, stages):
+    years = question(job, "Years of experience", FormField.Type.NUMBER, key=True)
+    relocate = question(job, "Willing to <relocate>?", FormField.Type.YES_NO, key=True, knockouts=["no"])
+    question(job, "Favourite colour", FormField.Type.SHORT_TEXT)  # not a key question: not on cards
+    ada = ApplicationFactory(job=job, current_stage=stages[0], knocked_out=True)
+    answer(ada, years, 5.0)
+    answer(ada, relocate, False)
+    bob = ApplicationFactory(job=job, current_stage=stages[0])
+
+    response = client_for(recruiter).get(url(job))
+
+    assert response.status_code == 200
+    cards = {
+        pk: html
+        for html, pk in re.findall(r'(<article [^>]*data-application="(\d+)".*?</article>)', response.text, re.S)
+    }
+    ada_card, bob_card = cards[str(ada.pk)], cards[str(bob.pk)]
+    pairs = re.findall(r"<dt [^>]*>([^<]*)</dt><dd>([^<]*)</dd>", ada_card)
+    assert pairs == [("Years of experience", "5"), ("Willing to &lt;relocate&gt;?", "No")]
+    assert "data-knockout" in article(ada_card) and "Knockout" in ada_card
+    assert "card-answers" not in bob_card and "data-knockout" not in article(bob_card)
+
+
+def test_the_board_offers_a_filter_per_choice_question_and_keeps_the_chosen_option(client_for, recruiter, job, stages):
+    tool = question(job, "Tool", FormField.Type.SINGLE_CHOICE, options=["Figma", "Sketch <b>"])
+    relocate = question(job, "Relocate?", FormField.Type.YES_NO)
+    figma, sketch = (ApplicationFactory(job=job, current_stage=stages[0]) for _ in range(2))
+    answer(figma, tool, "Figma")
+    answer(sketch, tool, "Sketch <b>")
+    client = client_for(recruiter)
+
+    response = client.get(url(job), {"answer": f"{tool.pk}:Figma"})
+
+    assert response.status_code == 200
+    assert f'data-application="{figma.pk}"' in response.text
+    assert f'data-application="{sketch.pk}"' not in response.text
+    [tool_select] = re.findall(
+        rf'<select [^>]*id="f-answer-{tool.pk}" name="answer"[^>]*>(.*?)</select>', response.text
+    )
+    assert re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', tool_select) == [
+        ("", "", "Any answer"),
+        (f"{tool.pk}:Figma", " selected", "Figma"),
+        (f"{tool.pk}:Sketch &lt;b&gt;", "", "Sketch &lt;b&gt;"),
+    ]
+    [relocate_select] = re.findall(rf'<select [^>]*id="f-answer-{relocate.pk}"[^>]*>(.*?)</select>', response.text)
+    assert re.findall(r'<option value="([^"]*)"', relocate_select) == ["", f"{relocate.pk}:yes", f"{relocate.pk}:no"]
+    assert re.search(r'<input [^>]*id="f-knockout" name="knockout" value="1"(?! checked)', response.text)
+    assert re.findall(r'<span class="badge[^>]*>(\d+)<span class="visually-hidden"> on', response.text) == ["1"]
+
+
+def test_knocked_out_only_keeps_the_flagged_cards_and_stays_ticked(client_for, recruiter, job, stages):
+    question(job, "Relocate?", FormField.Type.YES_NO, knockouts=["no"])
+    out = ApplicationFactory(job=job, current_stage=stages[0], knocked_out=True)
+    kept = ApplicationFactory(job=job, current_stage=stages[0])
+
+    response = client_for(recruiter).get(url(job), {"knockout": "1"}, headers=HTMX)
+    page = client_for(recruiter).get(url(job), {"knockout": "1"})
+
+    assert response.status_code == page.status_code == 200
+    assert f'data-application="{out.pk}"' in response.text
+    assert f'data-application="{kept.pk}"' not in response.text
+    assert re.search(r'<input [^>]*id="f-knockout" name="knockout" value="1" checked', page.text)
+
+
+def test_a_job_without_choice_questions_offers_no_answer_filters(client_for, recruiter, job, stages):
+    response = client_for(recruiter).get(url(job))
+
+    assert response.status_code == 200
+    assert 'name="answer"' not in response.text
+    assert 'id="f-knockout"' not in response.text
+    assert 'id="f-q"' in response.text  # the rest of the filters are there
 
 
 def test_two_people_of_the_same_name_are_told_apart(client_for, recruiter, job, stages):
@@ -124,6 +215,7 @@ def test_a_filtered_board_fragment_sends_the_count_again(client_for, recruiter, 
         ({"q": "", "tag": "", "rating": None, "source": "", "starred": False, "status": ""}, 0),
         ({"q": "ada", "tag": "x", "rating": 4, "source": "LinkedIn", "starred": True, "status": "all"}, 6),
         ({"q": "", "answers": [(3, "Yes"), (4, "Figma")], "knockout": True}, 3),
+        ({"q": "", "knockout": False}, 1),  # knockout=0: only those not knocked out
     ],
 )
 def test_active_filter_count(filters, count):
