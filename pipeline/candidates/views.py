@@ -18,13 +18,12 @@ from accounts.streaming import streamed
 from jobs.access import visible_jobs
 from jobs.models import Stage
 
-from ..applications.access import applications_managed_by, visible_applications
+from ..applications.access import visible_applications
 from ..applications.models import Tag
-from ..applications.notices import followed_among
 from ..applications.selectors import distinct_values
 from ..applications.services import rejection_reasons
 from ..applications.views.board import dialog_on_arrival
-from . import extensions, mentions, services
+from . import application_cards, mentions, services
 from .access import get_candidate_for_user, sees_every_candidate, visible_candidates
 from .forms import CandidateCreateForm, CandidateForm, NoteForm
 from .models import Candidate
@@ -52,31 +51,13 @@ _LISTED_FIELDS = ("first_name", "last_name", "email", "skills", "source", "creat
 def candidate_detail(request, pk):
     candidate = get_candidate_for_user(request, pk)
     jobs = visible_jobs(request)
-    # A hiring manager sees this person's applications to their own jobs only.
-    applications = visible_applications(request).filter(candidate=candidate).select_related("job", "current_stage")
-    applications = list(applications.prefetch_related(_SHOWN_TAGS).order_by("-applied_at"))
-    stages = Stage.objects.filter(job__in=[a.job_id for a in applications], is_active=True)
-    steps_by_job = {}
-    for stage in stages:
-        steps_by_job.setdefault(stage.job_id, []).append(stage)
-    followed = followed_among(applications, request.user)
-    # Decisions per application: one seen only through an interview panel is seen as an interviewer.
-    # Asked once here; the panels below read it.
-    managed = set(
-        applications_managed_by(request.membership)
-        .filter(pk__in=[a.pk for a in applications])
-        .values_list("pk", flat=True)
-    )
-    for application in applications:
-        application.can_decide = application.pk in managed
-    panels = extensions.application_panels(request, applications)
-    for application in applications:
-        application.stage_choices = steps_by_job.get(application.job_id, [])
-        application.is_followed = application.pk in followed
-        application.panels = panels[application.pk]
+    # A hiring manager sees this person's applications to their own jobs only; each with its answers,
+    # and controls where the viewer takes its decisions.
+    applications = application_cards.candidate_applications(request, candidate)
     ctx = {
         "candidate": candidate,
         "applications": applications,
+        "back": request.path,
         "timeline": candidate_timeline(candidate, viewer=request.user, jobs=jobs, applications=applications),
         "note_form": NoteForm(candidate=candidate, membership=request.membership),
         "can_edit": can(request.membership, "manage_candidates"),

@@ -507,3 +507,26 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 // ---- end of board layout and breadcrumbs (issue 16) ----
+
+// Menus made of <details data-menu> (application cards, issue 16): one open at a time; a click
+// elsewhere or Escape closes them. Without this script each opens and closes with its summary.
+(function () {
+  "use strict";
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (menu !== except && !menu.contains(except)) { menu.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest ? event.target.closest("details[data-menu]") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) { return; }
+    var menu = event.target.closest("details[data-menu][open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+})();
+// ---- end of application card menus (issue 16, helper B) ----

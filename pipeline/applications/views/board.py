@@ -20,6 +20,7 @@ from accounts.permissions import ability_required
 from jobs.access import get_job_for_user
 from jobs.models import Stage
 
+from ...candidates import application_cards  # the candidate page's card (issue 16)
 from .. import services
 from ..access import get_application_for_managing, get_application_for_user
 from ..cards import render_cards
@@ -261,6 +262,9 @@ def _respond(request, application, message=None, error=None, action=None, moves=
         messages.error(request, error)
     elif message:
         messages.success(request, message)
+    # --- The candidate page's card (issue 16): its star, rating and tags come back in place. ---
+    if request.htmx and action in CARD_ACTIONS and request.POST.get("from") == "candidate":
+        return application_cards.render_marks(request, application)
     if request.htmx and action in CARD_ACTIONS:
         [card] = render_cards(board_cards(application.job, [application.pk], viewer=request.membership))
         return render(request, "pipeline/board.html#one_card", {"card": card, "job": application.job})

@@ -139,7 +139,7 @@ def test_a_hiring_manager_sees_the_page_without_profile_editing(client_for, hiri
 
     assert response.status_code == 200
     assert "Ada Lovelace" in response.text
-    assert ">Advance</button>" in response.text
+    assert ">Advance to Initial Screening</button>" in response.text
     assert "Edit profile" not in response.text
 
 
