@@ -63,13 +63,12 @@ class NoteForm(forms.Form):
     def __init__(self, *args, candidate, membership, **kwargs):
         super().__init__(*args, **kwargs)
         # The @ autocomplete (static/js/mentions.js asks htmx for the members who may see this person).
+        # A textbox with a list (aria-autocomplete): HTML allows no combobox role, nor aria-expanded, on a textarea.
         self.fields["body"].widget.attrs.update(
             {
                 "data-mentions": "",
-                "role": "combobox",
                 "aria-autocomplete": "list",
                 "aria-controls": "mention-list",
-                "aria-expanded": "false",
                 "data-hx-get": reverse("pipeline:mention_suggestions", args=[candidate.pk]),
                 "data-hx-trigger": "mentions:query",
                 # The application the note is about, when chosen: only who sees it may be named.

@@ -1,6 +1,7 @@
 // The note box's @ autocomplete. Typing "@ri" asks htmx for the colleagues who may see this candidate
 // (the textarea's data-hx-get, triggered by "mentions:query"); arrows move through the list, Enter or
-// Tab inserts the handle, Escape closes. The textarea is a combobox, the list its listbox.
+// Tab inserts the handle, Escape closes. The textarea is a textbox with a list (aria-autocomplete, not a
+// combobox: HTML allows that role on no textarea), the list its listbox, the option in hand its activedescendant.
 (function () {
   "use strict";
 
@@ -16,7 +17,6 @@
 
   function close(box, list) {
     list.classList.remove("show");
-    box.setAttribute("aria-expanded", "false");
     box.removeAttribute("aria-activedescendant");
   }
 
@@ -58,7 +58,6 @@
     list.addEventListener("htmx:afterSwap", function () {
       var any = options(list).length > 0 || list.children.length > 0;
       list.classList.toggle("show", any && tokenBeforeCaret(box) !== null);
-      box.setAttribute("aria-expanded", list.classList.contains("show") ? "true" : "false");
       highlight(box, list, 0);
     });
 

@@ -123,7 +123,7 @@ def test_a_mention_raises_the_colleagues_bell_and_a_move_reaches_their_open_boar
 
     # Rita mentions Riley in a note on Ada: the worker tells Riley, and Riley's bell rises.
     rita_page.goto(f"/candidates/{application.candidate_id}/")
-    box = rita_page.get_by_role("combobox", name="Note")
+    box = rita_page.get_by_role("textbox", name="Note")
     box.press_sequentially("Could @ri")  # the @ list offers Riley; the keyboard picks him
     expect(rita_page.get_by_role("option", name="Riley Stone")).to_be_visible()
     box.press("Enter")

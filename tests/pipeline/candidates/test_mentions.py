@@ -93,11 +93,11 @@ def test_a_note_marks_the_members_it_mentions(client_for, people):
     assert '<mark class="mention">@morgan</mark> and @robin, &lt;b&gt;thoughts&lt;/b&gt;?' in page.text
 
 
-def test_the_note_box_is_a_combobox_and_says_private_notes_mention_nobody(client_for, people):
+def test_the_note_box_offers_a_list_and_says_private_notes_mention_nobody(client_for, people):
     page = client_for(people["riley"]).get(f"/candidates/{people['application'].candidate_id}/")
 
     assert page.status_code == 200
-    assert 'role="combobox"' in page.text
+    assert 'aria-autocomplete="list"' in page.text
     assert 'aria-controls="mention-list"' in page.text
     assert 'id="mention-list" role="listbox"' in page.text
     assert "A private note mentions nobody: only you will read it." in page.text
