@@ -37,7 +37,7 @@ AXE_URL = "/__tests__/axe-core.min.js"
 @pytest.fixture
 def site(db):
     """An organisation with a published job whose form has custom questions, and a candidate with two
-    applications (answers, a cover letter, tags, a star and a rating, notes, an interview)."""
+    applications (answers, a cover letter, tags, a star and a rating, a note, interviews and feedback)."""
     organization = OrganizationFactory(name="Acme", slug="acme", privacy_policy_url="https://acme.example/privacy")
     recruiter = MembershipFactory(
         organization=organization, role=Membership.Role.RECRUITER, user=UserFactory(name="Rita Recruiter")
@@ -103,6 +103,11 @@ def site(db):
     rate(application=application, rating=4)
     add_note(candidate=application.candidate, author=recruiter, body="Strong portfolio; ask about Go.",
              application=application)  # fmt: skip
+    interviewer = MembershipFactory(
+        organization=organization, role=Membership.Role.INTERVIEWER, user=UserFactory(name="Ivan Interviewer")
+    ).user
+    # A past interview with both panellists' feedback (so the recruiter sees the tally), and one to come.
+    # Times keep their microseconds: <time datetime> must print without them.
     now = timezone.now()
     screen, _upcoming = (
         schedule_interview(
@@ -110,20 +115,24 @@ def site(db):
             starts_at=now + offset,
             duration_minutes=45,
             title=title,
-            interviewers=[recruiter],
+            interviewers=panel,
             organizer=recruiter,
             location="Video call",
             by=recruiter,
         )
-        for offset, title in ((timedelta(days=-2), "Phone screen"), (timedelta(days=2), "Technical interview"))
+        for offset, title, panel in (
+            (timedelta(days=-2), "Phone screen", [recruiter, interviewer]),
+            (timedelta(days=2), "Technical interview", [interviewer]),
+        )
     )
-    submit_scorecard(
-        interview=screen,
-        author=recruiter,
-        recommendation=Scorecard.Recommendation.YES,
-        ratings={attribute.pk: 4 for attribute in job.scorecard_attributes.all()},
-        notes="Clear answers; curious.",
-    )
+    for author, recommendation in ((recruiter, Scorecard.Recommendation.YES), (interviewer, "strong_yes")):
+        submit_scorecard(
+            interview=screen,
+            author=author,
+            recommendation=recommendation,
+            ratings={attribute.pk: 4 for attribute in job.scorecard_attributes.all()},
+            notes="Clear answers; curious.",
+        )
     pages = {
         "careers page": f"/careers/{organization.slug}/",
         "job page": f"/careers/{organization.slug}/{job.slug}/",

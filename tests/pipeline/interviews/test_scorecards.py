@@ -357,8 +357,9 @@ def test_the_candidate_page_tallies_the_recommendations_and_averages_the_ratings
 
     html = candidate_page(client_for(recruiter), application)
 
-    assert 'aria-label="Recommendations: 1 strong yes, 1 yes, 1 no"' in html
-    assert '<span class="rec rec-strong_yes">1 Strong yes</span>' in html
+    tally = '<p class="feedback-tally mb-1"><span class="visually-hidden">Recommendations: </span>'
+    assert tally + '<span class="rec rec-strong_yes">1 Strong yes</span>' in html
+    assert '<span class="rec rec-yes">1 Yes</span>' in html and '<span class="rec rec-no">1 No</span>' in html
     assert f"<dt>{attributes[0].name}</dt>" in html and ">4.5</span>" in html  # (4 + 5) / 2
     assert f"<dt>{attributes[1].name}</dt>" in html and ">2.5</span>" in html  # (3 + 2) / 2
     assert html.count('<details class="scorecard-notes">') == 3
@@ -384,7 +385,8 @@ def test_once_they_have_given_theirs_the_hiring_manager_sees_all_of_it(client_fo
     html = candidate_page(client_for(ann), past.application)
 
     assert "Ben&#x27;s notes: would hire." in html
-    assert 'aria-label="Recommendations: 1 strong yes, 1 no"' in html
+    assert '<span class="visually-hidden">Recommendations: </span><span class="rec rec-strong_yes">1 Strong yes' in html
+    assert '<span class="rec rec-no">1 No</span>' in html
     assert "have given feedback" not in html
 
 
