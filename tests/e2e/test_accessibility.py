@@ -163,7 +163,9 @@ def _describe(name, violations):
     for violation in violations:
         lines.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}")
         for node in violation["nodes"]:
-            lines.append(f"    {' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            summary = node.get("failureSummary") or ""
+            why = "; ".join(line.strip() for line in summary.splitlines() if not line.startswith("Fix "))
+            lines.append(f"    {' '.join(map(str, node['target']))}: {why}")
     return lines
 
 
@@ -185,15 +187,17 @@ def test_axe_finds_no_violations(browser, live_server, site, scheme):
             if response.status != 200:
                 found.append(f"{name}: {path} answered {response.status}")
                 continue
+            page.wait_for_load_state("networkidle")  # what htmx loads after the page is part of it
             # theme.js follows the system's colour scheme; make sure this run sees the one it names.
             assert page.locator("html").get_attribute("data-bs-theme") == scheme
             found += _describe(name, _run_axe(page))
             if name == "apply form":
                 # A name and a bad address only: the page again, with its errors (the form has novalidate).
-                page.get_by_label("First name").fill("Ada")
-                page.get_by_label("Email").fill("not-an-address")
+                page.locator("form [name=first_name]").fill("Ada")
+                page.locator("form [name=email]").fill("not-an-address")
                 with page.expect_navigation():
                     page.locator("form[enctype='multipart/form-data'] [type=submit]").click()
+                page.wait_for_load_state("networkidle")
                 assert page.locator("#form-errors").is_visible(), "the bad form was accepted"
                 found += _describe("apply form after a failed submit", _run_axe(page))
     finally:
