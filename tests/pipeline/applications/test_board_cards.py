@@ -41,7 +41,12 @@ def test_a_card_shows_its_key_answers_as_label_and_answer(recruiter, job, stages
 
     [answers_list] = re.findall(r'<dl class="card-answers">(.*?)</dl>', html, re.S)
     pairs = re.findall(r'<dt title="([^"]*)">([^<]*)</dt><dd>([^<]*)</dd>', answers_list)
-    assert pairs == [(label, label, text) for label, text in answers]
+    # A colon after the question, unless it ends with its own question mark.
+    assert pairs == [
+        ("Years of experience", "Years of experience:", "5"),
+        ("Willing to relocate?", "Willing to relocate?", "Yes"),
+        ("Notice period", "Notice period:", "1 month"),
+    ]
 
 
 def test_key_answers_are_escaped(recruiter, job, stages, application):
@@ -113,7 +118,7 @@ def test_the_board_shows_the_answers_to_the_jobs_key_questions_and_flags_knockou
     }
     ada_card, bob_card = cards[str(ada.pk)], cards[str(bob.pk)]
     pairs = re.findall(r"<dt [^>]*>([^<]*)</dt><dd>([^<]*)</dd>", ada_card)
-    assert pairs == [("Years of experience", "5"), ("Willing to &lt;relocate&gt;?", "No")]
+    assert pairs == [("Years of experience:", "5"), ("Willing to &lt;relocate&gt;?", "No")]
     assert "data-knockout" in article(ada_card) and "Knockout" in ada_card
     assert "card-answers" not in bob_card and "data-knockout" not in article(bob_card)
 
