@@ -17,4 +17,5 @@ urlpatterns = [
     path("templates/preview/", views.template_preview, name="template_preview"),
     path("templates/preview/<str:token>/", views.template_preview_frame, name="template_preview_frame"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/preview/", views.template_frame, name="template_frame"),
 ]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -148,7 +149,7 @@ def template_edit(request, pk=None):
     return render(request, "mail/template_edit.html", ctx, status=400 if form.errors else 200)
 
 
-# A preview's HTML waits here for its frame to ask for it (keyed by viewer and a random token).
+# A live preview's HTML waits here for its frame to ask for it (keyed by viewer and a random token).
 PREVIEW_TTL = 30 * 60
 
 
@@ -156,32 +157,49 @@ def _preview_key(request, token):
     return f"mail-preview:{request.user.pk}:{token}"
 
 
-def _preview(request, form):
-    """Subject and bodies rendered with the viewer's organisation's sample data, or the reasons they can't be.
-
-    The HTML is shown in a frame of its own (template_preview_frame), not a srcdoc: a srcdoc frame
-    inherits this page's CSP, which refuses the inline styles every email layout needs.
-    """
-    data = form.data if form.is_bound else None
-    subject = data.get("subject", "") if data else form.instance.subject
-    html = data.get("html_body", "") if data else form.instance.html_body
+def _render_preview(request, subject, html):
+    """(errors, warnings, subject, branded HTML) of template sources, with the viewer's organisation's sample data."""
     errors, warnings = [], []
     for label, source in (("Subject", subject), ("HTML body", html)):
         e, w = rendering.check(source, label=label)
         errors += e
         warnings += w
     if errors:
-        return {"preview_errors": errors, "preview_warnings": warnings}
+        return errors, warnings, "", ""
     values = rendering.sample_values_for(request.organization, viewer=request.user)
-    # A plain-text render still comes back as a SafeString, and str() or conditional_escape() keep it
-    # "safe": escape() always escapes, so markup in a subject (an htmx attribute is code) prints as text.
     subject = " ".join(rendering.render(subject, values, html_output=False).split())
     body = branding.wrap_html(
         request.organization, rendering.render(html, values, html_output=True), values=values, subject=subject
     )
-    token = secrets.token_urlsafe(16)
-    cache.set(_preview_key(request, token), str(body), PREVIEW_TTL)
-    return {"preview_subject": escape(subject), "preview_token": token, "preview_warnings": warnings}
+    return [], warnings, subject, str(body)
+
+
+def _preview(request, form):
+    """Subject and bodies rendered with the viewer's organisation's sample data, or the reasons they can't be.
+
+    The HTML is shown in a frame of its own, not a srcdoc: a srcdoc frame inherits this page's CSP,
+    which refuses the inline styles every email layout needs. A saved template's frame renders it
+    again (template_frame); what is being typed (a POST) waits in the cache for its frame
+    (template_preview_frame), so a GET writes nothing.
+    """
+    if form.is_bound:
+        subject, html = form.data.get("subject", ""), form.data.get("html_body", "")
+    else:
+        subject, html = form.instance.subject, form.instance.html_body
+    errors, warnings, subject, body = _render_preview(request, subject, html)
+    if errors:
+        return {"preview_errors": errors, "preview_warnings": warnings}
+    if form.is_bound:
+        token = secrets.token_urlsafe(16)
+        cache.set(_preview_key(request, token), body, PREVIEW_TTL)
+        frame = reverse("mail:template_preview_frame", args=[token])
+    elif form.instance.pk:
+        frame = reverse("mail:template_frame", args=[form.instance.pk])
+    else:
+        frame = ""  # a new, empty template: nothing to show yet
+    # A plain-text render still comes back as a SafeString, and str() or conditional_escape() keep it
+    # "safe": escape() always escapes, so markup in a subject (an htmx attribute is code) prints as text.
+    return {"preview_subject": escape(subject), "preview_frame": frame, "preview_warnings": warnings}
 
 
 @require_POST
@@ -192,13 +210,11 @@ def template_preview(request):
     return render(request, "mail/template_edit.html#preview", _preview(request, form))
 
 
-@never_cache
-@require_GET
-@xframe_options_sameorigin
-# The email as a mail client shows it: its inline styles and its images (our logo), and nothing that
-# runs. The frame also has the sandbox attribute; this policy holds even when the URL is opened alone.
-@csp_replace(
-    {
+def _email_frame(view):
+    """An email's HTML as a mail client shows it, for the editor's frame: its inline styles and its images
+    (our logo), and nothing that runs. The frame has the sandbox attribute too; this policy holds even
+    when the URL is opened alone."""
+    policy = {
         "default-src": [NONE],
         "script-src": [NONE],
         "style-src": ["'unsafe-inline'"],
@@ -208,13 +224,27 @@ def template_preview(request):
         "frame-ancestors": [SELF],
         "sandbox": [""],
     }
-)
+    return never_cache(require_GET(xframe_options_sameorigin(csp_replace(policy)(view))))
+
+
+@_email_frame
 @ability_required("manage_templates")
 def template_preview_frame(request, token):
-    """The HTML of one preview (see _preview), for the editor's frame; 404 once expired or for another viewer."""
+    """The HTML of one live preview (see _preview); 404 once expired or for another viewer."""
     html = cache.get(_preview_key(request, token))
     if html is None:
         raise Http404
+    return HttpResponse(html)
+
+
+@_email_frame
+@ability_required("manage_templates", lookup=_template_for)
+def template_frame(request, pk):
+    """A saved template as the viewer's organisation's sample candidate would get it."""
+    template = _template_for(request, pk)
+    errors, _, _, html = _render_preview(request, template.subject, template.html_body)
+    if errors:
+        raise Http404  # the editor shows the reasons instead of a frame
     return HttpResponse(html)
 
 

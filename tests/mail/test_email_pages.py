@@ -125,9 +125,9 @@ def test_registered_sample_providers_fill_in_the_organisations_own_values(monkey
     assert values["candidate.first_name"] == rendering.sample_values()["candidate.first_name"]
 
 
-def test_the_preview_frame_is_the_viewers_own(client_for, owner, organization, template):
+def test_a_live_preview_frame_is_the_viewers_own(client_for, owner, organization):
     other_owner = MembershipFactory(organization=organization, role=Membership.Role.OWNER).user
-    response = client_for(owner).get(f"/mail/templates/{template.pk}/")
+    response = client_for(owner).post("/mail/templates/preview/", form_data(), headers=HTMX)
     src = html.unescape(re.search(r'title="Email preview" src="([^"]+)"', response.text)[1])
 
     assert client_for(owner).get(src).status_code == 200
@@ -136,8 +136,34 @@ def test_the_preview_frame_is_the_viewers_own(client_for, owner, organization, t
     assert client_for(owner).post(src).status_code == 405
 
 
-def test_a_recruiter_gets_403_on_the_preview_frame(client_for, recruiter):
-    assert client_for(recruiter).get("/mail/templates/preview/anything/").status_code == 403
+def test_a_saved_templates_frame_renders_it_for_the_viewers_organisation(owner_client, template):
+    response = owner_client.get(f"/mail/templates/{template.pk}/preview/")
+
+    assert response.status_code == 200
+    assert "Hello Ada, from Acme Corp" in response.text
+    assert "script-src 'none'" in response["Content-Security-Policy"]
+    assert owner_client.post(f"/mail/templates/{template.pk}/preview/").status_code == 405
+
+
+def test_another_organisations_template_frame_is_404(client_for, other_organization, template):
+    other_owner = other_organization.memberships.get().user
+
+    assert client_for(other_owner).get(f"/mail/templates/{template.pk}/preview/").status_code == 404
+
+
+def test_a_recruiter_gets_403_on_the_preview_frames(client_for, recruiter, template):
+    client = client_for(recruiter)
+
+    assert client.get("/mail/templates/preview/anything/").status_code == 403
+    assert client.get(f"/mail/templates/{template.pk}/preview/").status_code == 403
+
+
+def test_a_new_template_shows_no_frame_until_something_is_written(owner_client):
+    response = owner_client.get("/mail/templates/new/")
+
+    assert response.status_code == 200
+    assert "<iframe" not in response.text
+    assert "Write a subject and a body to see the email here." in response.text
 
 
 def test_a_test_send_is_marked_and_uses_the_viewers_organisation(
