@@ -14,19 +14,22 @@ from jobs.models import Stage
 
 from ..applications.access import applications_managed_by, visible_applications
 from ..applications.answer_display import ANSWERS, present
-from ..applications.models import Tag
+from ..applications.models import Application, Tag
 from ..applications.notices import followed_among
 from . import extensions
 
 # An application's tags as its card shows them.
 SHOWN_TAGS = Prefetch("tags", queryset=Tag.objects.only("name").order_by("normalised"))
 
+CLOSED = (Application.Status.REJECTED, Application.Status.WITHDRAWN)
+
 # With more applications than this, only the newest shows its answers open; the others fold.
 OPEN_ANSWERS = 2
 
 
 def candidate_applications(request, candidate):
-    """The viewer's view of `candidate`'s applications, newest first, each set up for its card."""
+    """The viewer's view of `candidate`'s applications, each set up for its card: those still in the
+    process first (the decisions to take), then the rejected and withdrawn; newest first within each."""
     applications = (
         visible_applications(request)
         .filter(candidate=candidate)
@@ -34,7 +37,8 @@ def candidate_applications(request, candidate):
         .prefetch_related(SHOWN_TAGS, ANSWERS)
         .order_by("-applied_at", "-pk")
     )
-    return prepare(request, list(applications))
+    applications = sorted(applications, key=lambda application: application.status in CLOSED)
+    return prepare(request, applications)
 
 
 def prepare(request, applications):
