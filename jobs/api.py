@@ -16,6 +16,7 @@ from accounts.models import Membership
 from . import services
 from .access import jobs_visible_to
 from .countries import country_code
+from .forms import key_question_error
 from .models import FormField, HiringTeamMember, Job, JobForm, JobSite
 from .serializers import (
     ChoiceByNameField,
@@ -137,6 +138,9 @@ class FormFieldViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         job = job_for_writing(self.request, data["job_id"])
+        # The form checked the field alone; how many the job's form pins is known once the job is.
+        if data["fields"].get("is_key_question") and (error := key_question_error(job.application_form)):
+            raise serializers.ValidationError({"is_key_question": [error]})
         field = services.add_question(form=job.application_form, **data["fields"])
         for flag, value in data["flags"].items():
             if getattr(field, flag) != value:

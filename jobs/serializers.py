@@ -179,6 +179,8 @@ class FormFieldSerializer(serializers.ModelSerializer):
     job = serializers.IntegerField(source="form.job_id", min_value=1, max_value=2**63 - 1)
     field_type = ChoiceByNameField(FormField.Type, required=False)
     options = text_list(required=False)
+    # Issue 16: the answers that knock an application out (options, or "yes"/"no"), checked by FormFieldForm.
+    knockout_answers = text_list(required=False)
 
     class Meta:
         model = FormField
@@ -195,6 +197,8 @@ class FormFieldSerializer(serializers.ModelSerializer):
             "is_active",
             "is_standard",
             "order",
+            "is_key_question",
+            "knockout_answers",
         ]
         read_only_fields = ["key", "is_standard", "order"]
 
@@ -223,7 +227,7 @@ class JobFormSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JobForm
-        fields = ["id", "job", "title", "fields", "updated_at"]
+        fields = ["id", "job", "title", "knockout_auto_reject", "fields", "updated_at"]
         read_only_fields = ["updated_at"]
 
 

@@ -144,6 +144,13 @@ def remove_team_member(*, job, member_pk):
     return job.team.filter(pk=member_pk).delete()[0] > 0
 
 
+def set_knockout_auto_reject(*, form, auto_reject):
+    """Whether an application that gives a knockout answer is rejected too, not only flagged (pipeline does it)."""
+    form.knockout_auto_reject = auto_reject
+    form.save(update_fields=["knockout_auto_reject", "updated_at"])
+    return form
+
+
 def toggle_field(*, field, flag):
     """Switch a question's `required` or `is_active` flag; email stays required and shown."""
     if flag not in ("required", "is_active"):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/team/", views.add_team_member, name="add_team_member"),
     path("<int:pk>/team/<int:member_pk>/remove/", views.remove_team_member, name="remove_team_member"),
     path("<int:pk>/form/", views.form_builder, name="form_builder"),
+    path("<int:pk>/form/settings/", views.form_settings, name="form_settings"),
     path("<int:pk>/form/fields/", views.add_field, name="add_field"),
     path("<int:pk>/form/fields/order/", views.reorder_fields, name="reorder_fields"),
     path("<int:pk>/form/fields/<int:field_pk>/", views.edit_field, name="edit_field"),

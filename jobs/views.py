@@ -135,8 +135,9 @@ def _builder(request, job, *, new_form=None, edit=None, status=200):
     ctx = {
         "job": job,
         "fields": list(form.fields.all()),
-        "new_form": new_form or FormFieldForm(prefix="new"),
+        "new_form": new_form or FormFieldForm(prefix="new", job_form=form),
         "edit": edit,
+        "job_form": form,
         "preview": application_form_for(job),
         "always_required": ALWAYS_REQUIRED,
     }
@@ -161,7 +162,7 @@ def form_builder(request, pk):
 @ability_required("manage_jobs", lookup=get_job_for_user)
 def add_field(request, pk):
     job = get_job_for_editing(request, pk)
-    form = FormFieldForm(request.POST, prefix="new")
+    form = FormFieldForm(request.POST, prefix="new", job_form=job.application_form)
     if not form.is_valid():
         return _builder(request, job, new_form=form, status=400 if not request.htmx else 200)
     services.add_question(form=job.application_form, **form.cleaned_data)
@@ -203,6 +204,18 @@ def toggle_field(request, pk, field_pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return _done(request, job)
+
+
+@require_POST
+@ability_required("manage_jobs", lookup=get_job_for_user)
+def form_settings(request, pk):
+    """The form's own switches: "Reject knocked-out applications automatically"."""
+    job = get_job_for_editing(request, pk)
+    auto_reject = request.POST.get("knockout_auto_reject") == "on"
+    services.set_knockout_auto_reject(form=job.application_form, auto_reject=auto_reject)
+    if auto_reject:
+        return _done(request, job, "Knocked-out applications will be rejected automatically.")
+    return _done(request, job, "Knocked-out applications will be flagged, not rejected.")
 
 
 @require_POST

@@ -507,3 +507,188 @@ def test_the_public_form_follows_the_builders_order(recruiter_client, job, organ
     page = recruiter_client.get(f"/careers/{organization.slug}/{job.slug}/apply/").text
 
     assert page.index('name="resume"') < page.index('name="first_name"')
+
+
+# --- Key questions and knockout answers (issue 16) -------------------------------------------------
+
+
+def edit(client, question, headers=None, **values):
+    prefix = f"f{question.pk}"
+    data = {f"{prefix}-label": question.label, f"{prefix}-field_type": question.field_type}
+    if question.options:
+        data[f"{prefix}-options"] = "\n".join(question.options)
+    for name, value in values.items():
+        data[f"{prefix}-{name}"] = value
+    return client.post(builder_url(question.form.job, f"fields/{question.pk}/"), data, **(headers or {}))
+
+
+def test_a_yes_no_question_offers_yes_and_no_as_knockouts(recruiter_client, job):
+    visa = add_question(form=job.application_form, label="Needs a visa", field_type="yes_no")
+
+    page = recruiter_client.get(builder_url(job, f"fields/{visa.pk}/"))
+
+    assert page.status_code == 200
+    assert f'name="f{visa.pk}-knockout_answers" value="yes"' in page.text
+    assert f'name="f{visa.pk}-knockout_answers" value="no"' in page.text
+    assert "Key question (show on board cards)" in page.text
+
+
+def test_marking_a_knockout_and_a_key_question(recruiter_client, job):
+    city = add_question(form=job.application_form, label="City", field_type="single_choice", options=["Berlin", "Mars"])
+
+    response = edit(recruiter_client, city, HTMX, knockout_answers=["Mars"], is_key_question="on")
+
+    assert_is_builder_fragment(response)
+    city.refresh_from_db()
+    assert (city.knockout_answers, city.is_key_question) == (["Mars"], True)
+    assert "Knockout: Mars" in response.text
+    assert "Key question</span>" in response.text
+
+
+def test_a_knockout_must_be_one_of_the_options(recruiter_client, job):
+    city = add_question(form=job.application_form, label="City", field_type="single_choice", options=["Berlin", "Mars"])
+
+    response = edit(recruiter_client, city, knockout_answers=["Venus"])
+
+    assert response.status_code == 200
+    assert "“Venus” is not one of this question&#x27;s answers." in response.text
+    city.refresh_from_db()
+    assert city.knockout_answers == []
+
+
+def test_every_answer_of_a_yes_no_question_cannot_be_a_knockout(recruiter_client, job):
+    visa = add_question(form=job.application_form, label="Needs a visa", field_type="yes_no")
+
+    response = edit(recruiter_client, visa, knockout_answers=["yes", "no"])
+
+    assert "Leave at least one answer that isn&#x27;t a knockout" in response.text
+    visa.refresh_from_db()
+    assert visa.knockout_answers == []
+
+
+def test_changing_the_type_to_text_drops_the_knockouts(recruiter_client, job):
+    visa = add_question(form=job.application_form, label="Needs a visa", field_type="yes_no", knockout_answers=["yes"])
+
+    response = edit(recruiter_client, visa, field_type="short_text")
+
+    assert response.status_code == 302
+    visa.refresh_from_db()
+    assert (visa.field_type, visa.knockout_answers) == ("short_text", [])
+
+
+def test_a_fourth_key_question_is_refused_with_a_clear_message(recruiter_client, job):
+    form = job.application_form
+    for label in ("Years", "City", "Visa"):
+        add_question(form=form, label=label, field_type="number", is_key_question=True)
+    fourth = add_question(form=form, label="Salary", field_type="number")
+
+    response = edit(recruiter_client, fourth, is_key_question="on")
+    added = recruiter_client.post(
+        builder_url(job, "fields/"), {"new-label": "Notice", "new-field_type": "number", "new-is_key_question": "on"}
+    )
+
+    assert response.status_code == 200
+    message = "Cards show at most 3 key questions: untick one of “Years”, “City”, “Visa” first."
+    assert message in response.text
+    assert added.status_code == 400
+    assert message in added.text
+    assert form.fields.filter(is_key_question=True).count() == 3
+    # A pinned question stays editable.
+    assert edit(recruiter_client, form.fields.get(key="years"), is_key_question="on").status_code == 302
+
+
+def test_a_file_question_is_not_a_key_question(recruiter_client, job):
+    portfolio = add_question(form=job.application_form, label="Portfolio", field_type="file")
+
+    response = edit(recruiter_client, portfolio, is_key_question="on")
+
+    assert "A file upload question can&#x27;t be shown on cards." in response.text
+
+
+def test_standard_fields_have_no_key_question_or_knockouts(recruiter_client, job):
+    phone = field(job, "phone")
+
+    page = recruiter_client.get(builder_url(job, f"fields/{phone.pk}/"))
+
+    assert page.status_code == 200
+    assert f"f{phone.pk}-is_key_question" not in page.text
+    assert f"f{phone.pk}-knockout_answers" not in page.text
+
+
+def test_the_auto_reject_switch(recruiter_client, job):
+    url = builder_url(job, "settings/")
+
+    on = recruiter_client.post(url, {"knockout_auto_reject": "on"}, **HTMX)
+    job.application_form.refresh_from_db()
+    assert job.application_form.knockout_auto_reject is True
+    assert_is_builder_fragment(on)
+    assert 'id="knockout-auto-reject" name="knockout_auto_reject" value="on" checked' in on.text
+
+    off = recruiter_client.post(url, {})
+    job.application_form.refresh_from_db()
+    assert job.application_form.knockout_auto_reject is False
+    assert off.status_code == 302
+    assert "Knocked-out applications will be flagged, not rejected." in messages_of(off)
+
+
+def test_the_switch_says_the_delay_the_pipeline_uses(recruiter_client, job):
+    from pipeline.applications.answer_choices import KNOCKOUT_REJECTION_DELAY
+
+    page = recruiter_client.get(builder_url(job))
+
+    assert f"Your rejection email goes {KNOCKOUT_REJECTION_DELAY.days} days later" in page.text
+
+
+def test_the_auto_reject_switch_refuses_get_other_organisations_and_roles(
+    client_for, recruiter_client, job, other_organization, hiring_manager
+):
+    foreign = make_job(other_organization)
+    HiringTeamMember.objects.create(job=job, user=hiring_manager, role=HiringTeamMember.Role.HIRING_MANAGER)
+
+    assert recruiter_client.get(builder_url(job, "settings/")).status_code == 405
+    assert recruiter_client.post(builder_url(foreign, "settings/"), {"knockout_auto_reject": "on"}).status_code == 404
+    assert (
+        client_for(hiring_manager).post(builder_url(job, "settings/"), {"knockout_auto_reject": "on"}).status_code
+        == 403
+    )
+    foreign.application_form.refresh_from_db()
+    job.application_form.refresh_from_db()
+    assert not foreign.application_form.knockout_auto_reject and not job.application_form.knockout_auto_reject
+
+
+def test_the_api_reads_and_writes_key_questions_and_knockouts(api_for, recruiter, job):
+    client = api_for(recruiter)
+    body = {"job": job.pk, "label": "Needs a visa", "field_type": "yes_no", "knockout_answers": ["Yes"]}
+
+    created = client.post("/api/v1/form-fields/", body, format="json")
+    wrong = client.patch(f"/api/v1/form-fields/{created.json()['id']}/", {"knockout_answers": ["maybe"]}, format="json")
+    pinned = client.patch(f"/api/v1/form-fields/{created.json()['id']}/", {"is_key_question": True}, format="json")
+    form = client.patch(f"/api/v1/job-forms/{job.application_form.pk}/", {"knockout_auto_reject": True}, format="json")
+
+    assert created.status_code == 201, created.json()
+    assert (created.json()["knockout_answers"], created.json()["is_key_question"]) == (["yes"], False)
+    assert wrong.status_code == 400
+    assert wrong.json() == {"knockout_answers": ["“maybe” is not one of this question's answers."]}
+    assert pinned.status_code == 200 and pinned.json()["is_key_question"] is True
+    assert form.status_code == 200 and form.json()["knockout_auto_reject"] is True
+
+
+def test_the_api_refuses_a_fourth_key_question(api_for, recruiter, job):
+    for label in ("Years", "City", "Visa"):
+        add_question(form=job.application_form, label=label, field_type="number", is_key_question=True)
+    body = {"job": job.pk, "label": "Salary", "field_type": "number", "is_key_question": True}
+
+    response = api_for(recruiter).post("/api/v1/form-fields/", body, format="json")
+
+    assert response.status_code == 400
+    assert "at most 3 key questions" in response.json()["is_key_question"][0]
+
+
+def test_unticking_every_knockout_clears_them(recruiter_client, job):
+    visa = add_question(form=job.application_form, label="Needs a visa", field_type="yes_no", knockout_answers=["yes"])
+
+    response = edit(recruiter_client, visa)
+
+    assert response.status_code == 302
+    visa.refresh_from_db()
+    assert visa.knockout_answers == []
