@@ -122,23 +122,97 @@ class JobEditForm(forms.ModelForm):
         return self.cleaned_data["salary_period"] or Job.SalaryPeriod.YEAR
 
 
+# --- Key questions and knockout answers (issue 16) ----------------------------------------------------
+# The board's cards show the answers to at most MAX_KEY_QUESTIONS questions a recruiter pins; an answer
+# among a question's knockout answers flags the application (and may reject it: JobForm.knockout_auto_reject).
+MAX_KEY_QUESTIONS = 3
+# A file or a long text says nothing in a card's line.
+KEY_QUESTION_TYPES = (
+    Type.SINGLE_CHOICE, Type.MULTIPLE_CHOICE, Type.YES_NO, Type.NUMBER, Type.DATE, Type.SHORT_TEXT,
+)  # fmt: skip
+KNOCKOUT_TYPES = (Type.SINGLE_CHOICE, Type.MULTIPLE_CHOICE, Type.YES_NO)
+YES_NO_ANSWERS = [("yes", "Yes"), ("no", "No")]
+
+
+def key_question_error(job_form, field_pk=None):
+    """Why `job_form` can't pin one more key question (it has MAX_KEY_QUESTIONS besides `field_pk`), or ""."""
+    if job_form is None:
+        return ""
+    pinned = list(job_form.fields.filter(is_key_question=True).exclude(pk=field_pk).values_list("label", flat=True))
+    if len(pinned) < MAX_KEY_QUESTIONS:
+        return ""
+    named = ", ".join(f"“{label}”" for label in pinned)
+    return f"Cards show at most {MAX_KEY_QUESTIONS} key questions: untick one of {named} first."
+
+
+class AnswerListField(forms.MultipleChoiceField):
+    """Knockout answers: ticked boxes (the builder), or one per line (the API, through form_checked).
+
+    Which answers a question has can change in the same post (its options), so FormFieldForm.clean
+    checks them, not this field.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.splitlines()
+        return list(dict.fromkeys(str(item).strip() for item in value or () if str(item).strip()))
+
+    def validate(self, value):
+        pass
+
+
 class FormFieldForm(forms.ModelForm):
     """Add or edit one question in the form builder."""
 
     options = ListField(help_text="For choice questions: one option per line.", widget=ListTextarea(attrs={"rows": 3}))
+    is_key_question = forms.BooleanField(
+        label="Key question (show on board cards)",
+        required=False,
+        help_text=f"The answer shows on each card of the board; at most {MAX_KEY_QUESTIONS} per form.",
+    )
+    knockout_answers = AnswerListField(
+        label="Knockout answers",
+        required=False,
+        help_text="An application that gives one of these answers is flagged on the board.",
+    )
 
     class Meta:
         model = FormField
-        fields = ["label", "field_type", "help_text", "placeholder", "options", "required"]
+        fields = [
+            "label", "field_type", "help_text", "placeholder", "options", "required", "is_key_question",
+            "knockout_answers",
+        ]  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, job_form=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.job_form = job_form or (self.instance.form if self.instance.form_id else None)
         if self.instance.is_standard:
             # Standard fields keep their type; only wording and "required" change.
             del self.fields["field_type"]
             del self.fields["options"]
+            # Their answers fill the candidate's profile: nothing to pin or knock out.
+            del self.fields["is_key_question"]
+            del self.fields["knockout_answers"]
             if self.instance.key in ALWAYS_REQUIRED:
                 del self.fields["required"]
+        else:
+            self._offer_knockouts()
+
+    def _offer_knockouts(self):
+        """The knockout boxes: the question's options (as posted, when they change with it), or Yes and No."""
+        field_type, options = self.instance.field_type, self.instance.options or []
+        if self.is_bound:
+            field_type = self.data.get(self.add_prefix("field_type")) or field_type
+            posted = self.data.get(self.add_prefix("options"))
+            options = _list_field(posted) if isinstance(posted, str) else options
+        choices = YES_NO_ANSWERS if field_type == Type.YES_NO else [(o, o) for o in options]
+        knockouts = self.fields["knockout_answers"]
+        knockouts.choices = choices if field_type in KNOCKOUT_TYPES else []
+        if not knockouts.choices:
+            # Nothing to tick for this type (yet): no empty group of boxes on the page.
+            knockouts.widget = forms.MultipleHiddenInput()
 
     def clean(self):
         cleaned = super().clean()
@@ -151,7 +225,34 @@ class FormFieldForm(forms.ModelForm):
                 self.add_error("options", "Each option must be different.")
         elif "options" in cleaned:
             cleaned["options"] = []
+        if "knockout_answers" in self.fields:
+            self._clean_key_question_and_knockouts(cleaned, field_type)
         return cleaned
+
+    def _clean_key_question_and_knockouts(self, cleaned, field_type):
+        if cleaned.get("is_key_question"):
+            if field_type not in KEY_QUESTION_TYPES:
+                label = dict(Type.choices).get(field_type, field_type).lower()
+                self.add_error("is_key_question", f"A {label} question can't be shown on cards.")
+            elif not self.instance.is_key_question and (error := key_question_error(self.job_form, self.instance.pk)):
+                self.add_error("is_key_question", error)
+        knockouts = cleaned.get("knockout_answers") or []
+        if field_type not in KNOCKOUT_TYPES:
+            # As options: a type without answers to choose keeps none. On the instance too: a ModelForm
+            # leaves a field the post left out (no box to tick) at what it was.
+            cleaned["knockout_answers"] = self.instance.knockout_answers = []
+            return
+        if field_type == Type.YES_NO:
+            allowed = [value for value, _ in YES_NO_ANSWERS]
+            knockouts = [answer.lower() for answer in knockouts]
+        else:
+            allowed = cleaned.get("options", self.instance.options) or []
+        unknown = [answer for answer in knockouts if answer not in allowed]
+        if unknown:
+            self.add_error("knockout_answers", f"“{unknown[0]}” is not one of this question's answers.")
+        elif knockouts and field_type != Type.MULTIPLE_CHOICE and set(knockouts) >= set(allowed):
+            self.add_error("knockout_answers", "Leave at least one answer that isn't a knockout: nobody could pass.")
+        cleaned["knockout_answers"] = [answer for answer in allowed if answer in knockouts]  # in the options' order
 
 
 class ScorecardAttributeForm(forms.ModelForm):
