@@ -21,7 +21,7 @@ DEFAULT_STAGES = [
     ("Offer Made", "The offer is out."),
     ("Hired", "They said yes."),
 ]
-COPIED_FIELDS = ("name", "description", "order", "is_active", "stale_after_days")
+COPIED_FIELDS = ("name", "description", "candidate_label", "order", "is_active", "stale_after_days")
 
 
 @transaction.atomic
@@ -85,13 +85,17 @@ def add_stage(*, name, description="", **owner):
     return Stage.objects.create(**owner, name=name, description=description, order=(top or 0) + 1)
 
 
-def rename_stage(*, stage, name, description=None, stale_after_days=None):
+def rename_stage(*, stage, name, description=None, stale_after_days=None, candidate_label=None):
+    """Name, description, days before a card warms, and the name candidates read on their status page
+    (blank: a neutral one by status there, never the internal name); None leaves a value as it is."""
     stage.name = name
     if description is not None:
         stage.description = description
     if stale_after_days is not None:
         stage.stale_after_days = stale_after_days
-    stage.save(update_fields=["name", "description", "stale_after_days"])
+    if candidate_label is not None:
+        stage.candidate_label = candidate_label
+    stage.save(update_fields=["name", "description", "stale_after_days", "candidate_label"])
     return stage
 
 

@@ -9,7 +9,7 @@ class PipelineConfig(AppConfig):
         from accounts import extensions as accounts_extensions
 
         from . import job_pages
-        from .applications import emails
+        from .applications import emails, status_link
         from .automation import selectors as runs
         from .candidates import extensions
         from .interviews import candidate_page as interview_panels
@@ -28,6 +28,8 @@ class PipelineConfig(AppConfig):
         interview_panels.register()
         # After the application's interviews: what their panels said.
         extensions.register("application_panels", interview_feedback.application_panels)
+        # Last in each card: the candidate's status link, to copy or revoke (issue 16).
+        status_link.register()
         # The API's DELETE of a candidate is their erasure (candidates can't import privacy, above them).
         extensions.register("erase", privacy.erase_candidate)
         # And the API's DELETE of an application (applications can't import privacy either).

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .applications.views import applications, apply, board, email, follow
+from .applications.views import applications, apply, board, email, follow, status_link
 from .automation.views import actions, confirm, reject, runs, stages
 from .candidates import views as candidates
-from .interviews import feedback
+from .interviews import feedback, status_page
 from .interviews import views as interviews
 from .privacy import views as privacy
 from .setup import views as setup
@@ -46,6 +46,8 @@ urlpatterns = [
     path("applications/<int:pk>/confirm-actions/", confirm.confirm_actions, name="confirm_actions"),
     # Before the decisions' catch-all below: rejecting has its own form (and its email).
     path("applications/<int:pk>/reject/", reject.reject_application, name="reject_application"),
+    # The candidate's status link: revoking it (issue 16).
+    path("applications/<int:pk>/status-link/revoke/", status_link.revoke_link, name="revoke_status_link"),
     path("runs/<int:pk>/retry/", runs.retry_run, name="retry_run"),
     path("runs/<int:pk>/cancel/", runs.cancel_run, name="cancel_run"),
     path("applications/<int:pk>/<slug:action>/", board.application_action, name="application_action"),
@@ -89,4 +91,11 @@ urlpatterns = [
 public_urlpatterns = [
     path("<slug:org_slug>/<slug:job_slug>/apply/", apply.apply, name="apply"),
     path("<slug:org_slug>/<slug:job_slug>/apply/thanks/", apply.thanks, name="thanks"),
+    # The candidate's status page, behind the signed link of their emails ("-" is never a job slug).
+    path("<slug:org_slug>/-/status/<str:token>/", status_page.application_status, name="application_status"),
+    path(
+        "<slug:org_slug>/-/status/<str:token>/withdraw/",
+        status_page.withdraw_application,
+        name="withdraw_application",
+    ),
 ]

@@ -7,6 +7,8 @@ from mail import rendering
 from mail import services as mail
 from mail.models import EmailMessage
 
+from .status_link import status_url
+
 # Registered with mail from PipelineConfig.ready(): name -> (what it is, sample value for previews), and
 # SYSTEM_URL for a URL this site builds (click tracking may follow it; never a value someone typed).
 VARIABLES = {
@@ -34,6 +36,13 @@ VARIABLES = {
         rendering.SYSTEM_URL,
     ),
     "links.careers": ("Your careers page", "https://careers.example.com/acme/", rendering.SYSTEM_URL),
+    # The candidate's own status page (applications.status_link): in every email to the candidate about
+    # an application; empty in those to the team (the link is the candidate's, like a password).
+    "application.status_url": (
+        "The candidate's status page for this application (their emails only)",
+        "https://careers.example.com/acme/-/status/42:sample/",
+        rendering.SYSTEM_URL,
+    ),
 }
 
 
@@ -41,8 +50,12 @@ def register_variables():
     rendering.register_variables("pipeline", VARIABLES)
 
 
-def values_for(application, *, sender=None):
-    """The template context (mail's variables and VARIABLES above) for one application, as plain strings."""
+def values_for(application, *, sender=None, to_candidate=False):
+    """The template context (mail's variables and VARIABLES above) for one application, as plain strings.
+
+    `to_candidate`: the email goes to the candidate, so it carries their status link; an email to
+    the team (a panel's invitation, a stage action's email to members) never does.
+    """
     candidate, job = application.candidate, application.job
     organization = job.organization
     careers = settings.SITE_URL + reverse("careers:index", args=[organization.slug])
@@ -58,6 +71,7 @@ def values_for(application, *, sender=None):
         "job.url": settings.SITE_URL + reverse("careers:job", args=[organization.slug, job.slug]),
         "stage.name": application.current_stage.name if application.current_stage_id else "",
         "links.careers": careers,
+        "application.status_url": status_url(application, organization=organization) if to_candidate else "",
     }
 
 
@@ -67,7 +81,7 @@ def send_to_candidate(*, application, key, sender=None, idempotency_key=None):
         organization=application.job.organization,
         key=key,
         to=[application.candidate.email],
-        values=values_for(application, sender=sender),
+        values=values_for(application, sender=sender, to_candidate=True),
         related=application,
         reply_to=sender.email if sender else "",
         sent_by=sender,
@@ -85,7 +99,9 @@ def preview_written(*, application, subject, body, sender=None):
 
     Raises ValidationError (keyed "subject" and "body") when it can't be rendered: see mail.services.render_written.
     """
-    return mail.render_written(subject=subject, body=body, values=values_for(application, sender=sender))
+    return mail.render_written(
+        subject=subject, body=body, values=values_for(application, sender=sender, to_candidate=True)
+    )
 
 
 def send_written(*, application, subject, body, cc=(), sender=None, idempotency_key=None, template=None):
@@ -102,7 +118,7 @@ def send_written(*, application, subject, body, cc=(), sender=None, idempotency_
         if existing is not None:
             return existing  # not even rendered again: the first call's text is what was meant
     _check_organization(application, template)
-    values = values_for(application, sender=sender)
+    values = values_for(application, sender=sender, to_candidate=True)
     subject, html, text = mail.render_written(subject=subject, body=body, values=values)
     return mail.queue_email(
         organization=application.job.organization, to=[application.candidate.email], cc=cc, subject=subject,
@@ -125,7 +141,7 @@ def send_written_to_applications(*, applications, subject, body, sender, templat
     if any(a.job.organization_id != organization.pk for a in applications):
         raise ValueError("The applications belong to more than one organisation.")
     _check_organization(applications[0], template)
-    recipients = [(a.candidate.email, values_for(a, sender=sender), a) for a in applications]
+    recipients = [(a.candidate.email, values_for(a, sender=sender, to_candidate=True), a) for a in applications]
     return mail.queue_written(
         organization=organization, subject=subject, body=body, recipients=recipients, template=template,
         reply_to=sender.email if sender else "", sent_by=sender,

@@ -115,8 +115,13 @@ class StepViewSet(viewsets.ModelViewSet):
         # One change: switching the new step off is refused when it would leave no step on.
         with transaction.atomic():
             stage = job_stages.add_stage(name=data["name"], description=data.get("description", ""), **owner)
-            if "stale_after_days" in data:
-                job_stages.rename_stage(stage=stage, name=stage.name, stale_after_days=data["stale_after_days"])
+            if "stale_after_days" in data or "candidate_label" in data:
+                job_stages.rename_stage(
+                    stage=stage,
+                    name=stage.name,
+                    stale_after_days=data.get("stale_after_days"),
+                    candidate_label=data.get("candidate_label"),
+                )
             if data.get("is_active") is False:
                 application_stages.toggle_stage(stage=stage)
         serializer.instance = self.get_queryset().get(pk=stage.pk)
@@ -131,6 +136,7 @@ class StepViewSet(viewsets.ModelViewSet):
             name=data.get("name", stage.name),
             description=data.get("description"),
             stale_after_days=data.get("stale_after_days"),
+            candidate_label=data.get("candidate_label"),
         )
         serializer.instance = self.get_queryset().get(pk=stage.pk)
 

@@ -128,11 +128,16 @@ class WorkflowStepSerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=300, allow_blank=True, required=False)
     stale_after_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    # What candidates read on their status page while at this step (blank: "Under review").
+    candidate_label = serializers.CharField(max_length=100, allow_blank=True, required=False)
     actions = WorkflowActionSerializer(source="action_list", many=True, read_only=True)
 
     class Meta:
         model = Stage
-        fields = ["id", "job", "template", "name", "description", "order", "is_active", "stale_after_days", "actions"]
+        fields = [
+            "id", "job", "template", "name", "description", "candidate_label", "order", "is_active",
+            "stale_after_days", "actions",
+        ]  # fmt: skip
         read_only_fields = ["order"]
 
     def validate(self, attrs):

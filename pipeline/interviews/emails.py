@@ -31,11 +31,12 @@ def page_url(interview):
     return settings.SITE_URL + reverse("pipeline:interview", args=[interview.pk])
 
 
-def values_for(interview, *, zone, sender=None):
-    """The template values of `interview`'s application, with the interview.* variables filled in `zone`."""
+def values_for(interview, *, zone, sender=None, to_candidate=False):
+    """The template values of `interview`'s application, with the interview.* variables filled in `zone`;
+    `to_candidate`: with their status link (applications.emails.values_for)."""
     date, time = when(interview, zone)
     return {
-        **application_emails.values_for(interview.application, sender=sender),
+        **application_emails.values_for(interview.application, sender=sender, to_candidate=to_candidate),
         "interview.date": date,
         "interview.time": time,
         "interview.place": interview.location,
@@ -76,7 +77,7 @@ def to_candidate(interview, *, method=calendar.REQUEST, template_key=None, prefi
     application = interview.application
     candidate = application.candidate
     sender = interview.organizer
-    values = values_for(interview, zone=zone_named(interview.time_zone), sender=sender)
+    values = values_for(interview, zone=zone_named(interview.time_zone), sender=sender, to_candidate=True)
     ics = calendar.build(
         interview, audience=calendar.CANDIDATE, attendees=[(candidate.email, candidate.full_name)], method=method,
         summary=f"{interview.title} — {application.job.organization.name}",
@@ -130,7 +131,7 @@ def reminder(interview):
     """The candidate's reminder, once per time the interview is set for (no calendar part: their
     calendar has the event already)."""
     sender = interview.organizer
-    values = values_for(interview, zone=zone_named(interview.time_zone), sender=sender)
+    values = values_for(interview, zone=zone_named(interview.time_zone), sender=sender, to_candidate=True)
     return _queue(
         interview, key=_key(interview, "reminder"), to=[interview.application.candidate.email], values=values,
         template=_template(interview.organization, REMINDER), sender=sender,

@@ -168,6 +168,40 @@
   document.addEventListener("htmx:afterSettle", function () { init(document); });
 })();
 
+// ---- Copy buttons (issue 16: the candidate's status link) ------------------------------------
+// <button data-copy="<input id>" hidden> copies that field's value. Hidden until this script shows
+// it where the clipboard API exists; without it the readonly field (data-select-on-focus) is
+// selected whole on focus, ready for the keyboard's copy.
+(function () {
+  "use strict";
+
+  function showCopyButtons() {
+    if (!navigator.clipboard) { return; }
+    document.querySelectorAll("button[data-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) { event.target.select(); }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy]");
+    if (!button) { return; }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) { return; }
+    navigator.clipboard.writeText(field.value).then(function () {
+      var label = button.querySelector("[data-copy-label]");
+      if (label) {
+        label.textContent = "Copied";
+        window.setTimeout(function () { label.textContent = "Copy"; }, 2000);
+      }
+    }, function () { field.select(); });
+  });
+  document.addEventListener("DOMContentLoaded", showCopyButtons);
+  document.addEventListener("htmx:afterSettle", showCopyButtons);
+})();
+
 // ---- Live updates ---------------------------------------------------------------------------
 // <body data-live="/ws/live/"> (notifications.context_processors.live): one socket per tab that
 // carries only events; each page re-fetches what changed through its normal, permission-checked

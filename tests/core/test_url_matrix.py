@@ -32,6 +32,7 @@ from jobs.services import add_question
 from mail.models import EmailMessage, EmailTemplate
 from notifications.models import Category, Notification
 from pipeline.applications.models import ApplicationFormAnswer
+from pipeline.applications.status_link import status_token
 from pipeline.automation.models import ActionRun, StageAction
 from pipeline.interviews.models import Interview, PanelMember
 from pipeline.tasks.models import Task
@@ -114,6 +115,9 @@ EXPECTED = {
     # pipeline: applying, public
     "careers:apply": (200, 200, 200, 200, 200, 200, 200, 200),
     "careers:thanks": (200, 200, 200, 200, 200, 200, 200, 200),
+    # pipeline: the candidate's status page, public behind its signed link (withdrawing asks first: GET)
+    "careers:application_status": (200, 200, 200, 200, 200, 200, 200, 200),
+    "careers:withdraw_application": (200, 200, 200, 200, 200, 200, 200, 200),
     # pipeline: jobs and their stages
     "pipeline:job_create": (200, 200, 200, 403, 403, 403, 200, 302),
     "pipeline:duplicate_job": (302, 302, 302, 403, 404, 403, 404, 302),
@@ -149,6 +153,8 @@ EXPECTED = {
     "pipeline:application_action": (302, 302, 302, 302, 404, 404, 404, 302),
     "pipeline:download_answer_file": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:follow_application": (302, 302, 302, 302, 404, 404, 404, 302),
+    # The candidate's status link: revoked by those who take the application's decisions.
+    "pipeline:revoke_status_link": (302, 302, 302, 302, 404, 404, 404, 302),
     # Asking before an offer or rejection email goes, and the rejection form: the application's (or job's) rule.
     "pipeline:confirm_actions": (200, 200, 200, 200, 404, 404, 404, 302),
     "pipeline:confirm_job_actions": (200, 200, 200, 200, 404, 403, 404, 302),
@@ -232,6 +238,7 @@ PANELIST = {
     "pipeline:application_action": 403,
     "pipeline:download_answer_file": 200,
     "pipeline:follow_application": 302,
+    "pipeline:revoke_status_link": 403,
     "pipeline:confirm_actions": 403,
     "pipeline:reject_application": 403,
     "pipeline:retry_run": 403,
@@ -320,6 +327,7 @@ _TOKENS = {
     "invitations": ("invitation", "token"),
     "o": ("message", "tracking_token"),
     "c": ("message", "tracking_token"),
+    "status": ("status_link", "token"),
 }
 _BY_NAME = {"member_pk": "team_member", "field_pk": "field", "stage_pk": "stage", "attribute_pk": "scorecard_attribute"}
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -460,6 +468,7 @@ def build_organisation(name):
         candidate=candidate, application=application,
     )  # fmt: skip
     return SimpleNamespace(
+        status_link=SimpleNamespace(token=status_token(application)),
         webhook=webhook,
         webhook_delivery=webhook_delivery,
         interview=interview,

@@ -128,14 +128,19 @@ def rename_step(request, pk):
     stage = get_stage_for_editing(request, pk)
     name = _posted_name(request, limit=100, missing="A stage needs a name.")
     description = _posted_text(request, "description", default=stage.description)
+    # The name candidates read on their status page; a form without the field leaves it as it is.
+    label = _posted_text(request, "candidate_label", default=stage.candidate_label)
     if name is not None and len(description) > 300:
         messages.error(request, f"Keep the description to 300 characters or fewer (it has {len(description)}).")
+    elif name is not None and len(label) > 100:
+        messages.error(request, f"Keep the name shown to candidates to 100 characters or fewer (it has {len(label)}).")
     elif name is not None:
         job_stages.rename_stage(
             stage=stage,
             name=name,
             description=description,
             stale_after_days=to_int(request.POST.get("stale_after_days"), maximum=365) or stage.stale_after_days,
+            candidate_label=label,
         )
         messages.success(request, "Stage saved.")
     return _back_to_editor(stage)
