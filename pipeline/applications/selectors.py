@@ -164,12 +164,12 @@ def board_fields(stages):
 
 
 def answer_filter_options(job, *, fields=None, selected=()):
-    """The filters on `job`'s active choice and yes/no questions: an AnswerFilter per question, its options
-    marked `selected` where `selected` ([(field id, value)]) names them. `fields` (BoardFields) saves the
-    query when the caller has them (the board: job_stages)."""
+    """The filters on the active choice and yes/no questions of `job` (a Job or its id): an AnswerFilter
+    per question, its options marked `selected` where `selected` ([(field id, value)]) names them.
+    `fields` (BoardFields) saves the query when the caller has them (the board: job_stages)."""
     if fields is None:
         fields = FormField.objects.filter(
-            form__job_id=job.pk, is_active=True, is_standard=False, field_type__in=CHOICE_TYPES
+            form__job_id=getattr(job, "pk", job), is_active=True, is_standard=False, field_type__in=CHOICE_TYPES
         ).only("pk", "label", "field_type", "options")
     chosen = set(selected)
     filters = []

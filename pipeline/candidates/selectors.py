@@ -10,9 +10,10 @@ from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from accounts.params import to_date, to_int, to_text
-from jobs.models import Stage
+from jobs.models import FormField, Stage
 
 from ..applications.models import Application, normalise_tag
+from ..applications.selectors import answer_filters, filter_by_answers, within_fields
 
 SEARCH_WORD_RE = re.compile(r"\w+", re.UNICODE)
 # A search lists at most this many candidates; past it the page says "1,000+" and asks for another word.
@@ -76,6 +77,8 @@ def candidate_filters(params):
         "applied_from": day("applied_from"),
         "applied_to": day("applied_to"),
         "sort": sort if sort in CANDIDATE_SORTS else "",
+        # answer=<question id>:<option> (repeatable) and knockout=1/0, as on the board: one job's questions.
+        **answer_filters(params),
     }
 
 
@@ -87,6 +90,10 @@ def within_jobs(filters, jobs):
         filters["job"] = None
     if filters["stage"] and not Stage.objects.filter(pk=filters["stage"], job__in=jobs).exists():
         filters["stage"] = None
+    if filters["answers"]:
+        # Answers are filtered within the one job the list is narrowed to, by its own questions only.
+        questions = FormField.objects.filter(form__job_id=filters["job"], is_active=True, is_standard=False)
+        filters = within_fields(filters, questions.only("pk", "field_type") if filters["job"] else [])
     return filters
 
 
@@ -103,10 +110,12 @@ def filter_candidates(candidates, filters, *, organization, jobs=None):
         "applied_at__lt": last and organization.day_start(last + timedelta(days=1)),
     }
     lookups = {key: value for key, value in lookups.items() if value}
-    if lookups and jobs is not None:
+    answers, knockout = filters.get("answers") or [], filters.get("knockout")
+    if (lookups or answers or knockout is not None) and jobs is not None:
         lookups["job__in"] = jobs  # a hiring manager's filters look only at their own jobs
     if lookups:
-        candidates = candidates.filter(pk__in=Application.objects.filter(**lookups).values("candidate_id"))
+        applications = filter_by_answers(Application.objects.filter(**lookups), answers=answers, knockout=knockout)
+        candidates = candidates.filter(pk__in=applications.values("candidate_id"))
     if filters["source"]:
         candidates = candidates.filter(source=filters["source"])
     candidates, rank = search_candidates(candidates, filters["q"])

@@ -20,7 +20,7 @@ from jobs.models import Stage
 
 from ..applications.access import visible_applications
 from ..applications.models import Tag
-from ..applications.selectors import distinct_values
+from ..applications.selectors import answer_filter_options, distinct_values
 from ..applications.services import rejection_reasons
 from ..applications.views.board import dialog_on_arrival
 from . import application_cards, mentions, services
@@ -147,7 +147,10 @@ def candidate_list(request):
         "page": page,
         "candidates": page.object_list,
         "filters": filters,
-        "any_filter": any(filters[key] for key in filters if key != "sort"),
+        "any_filter": any(filters[key] for key in filters if key not in ("sort", "knockout"))
+        or filters["knockout"] is not None,
+        # The job's choice and yes/no questions to filter by, with the results: they follow the job chosen.
+        "answer_filters": answer_filter_options(filters["job"], selected=filters["answers"]) if filters["job"] else [],
         "jobs": jobs.only("title"),
         # Called by the template, so the htmx branch (the results only) does not query stages or sources.
         "stage_options": partial(_stage_options, jobs, selected=filters["stage"]),

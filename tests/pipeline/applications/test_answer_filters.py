@@ -197,3 +197,54 @@ def board_queries(client, job, query, **headers):
     count = len(queries)
     assert response.status_code == 200
     return count
+
+
+# --- The candidate list, narrowed to a job --------------------------------------------------------
+
+
+def listed(response):
+    assert response.status_code == 200
+    return set(re.findall(r'<a class="fw-semibold" href="/candidates/(\d+)/">', response.text))
+
+
+def candidates(client, query, **headers):
+    return client.get(f"/candidates/{query}", headers=headers)
+
+
+def test_the_candidate_list_filters_a_jobs_applications_by_answer_and_knockout(client, job, people, questions):
+    city, visa = questions["city"].pk, questions["visa"].pk
+    ada, grace = str(people["ada"].candidate_id), str(people["grace"].candidate_id)
+
+    assert listed(candidates(client, f"?job={job.pk}&answer={city}:Berlin")) == {ada}
+    assert listed(candidates(client, f"?job={job.pk}&answer={visa}:yes", **HTMX)) == {grace}
+    assert listed(candidates(client, f"?job={job.pk}&knockout=1")) == {grace}
+    assert ada in listed(candidates(client, f"?job={job.pk}&knockout=0"))
+    assert grace not in listed(candidates(client, f"?job={job.pk}&knockout=0"))
+
+
+def test_the_candidate_list_offers_the_jobs_questions_once_narrowed_to_it(client, job, people, questions):
+    city = questions["city"].pk
+
+    everyone = candidates(client, "")
+    narrowed = candidates(client, f"?job={job.pk}&answer={city}:Remote")
+    fragment = candidates(client, f"?job={job.pk}", **HTMX)
+
+    assert everyone.status_code == 200 and 'name="answer"' not in everyone.text
+    assert f'<option value="{city}:Remote" selected>Remote</option>' in narrowed.text
+    assert 'id="c-knockout" name="knockout" form="candidate-filters"' in narrowed.text
+    assert fragment.text.lstrip().startswith('<div id="results">')
+    assert f'<option value="{city}:Berlin">Berlin</option>' in fragment.text
+
+
+def test_the_candidate_list_ignores_answers_without_a_job_or_of_another_job(
+    client, job, people, questions, organization
+):
+    other = make_job(organization, title="Designer")
+    foreign = add_question(form=other.application_form, label="City", field_type=Type.SINGLE_CHOICE, options=["A", "B"])
+    city = questions["city"].pk
+    everyone = listed(candidates(client, ""))
+    in_job = listed(candidates(client, f"?job={job.pk}"))
+
+    assert listed(candidates(client, f"?answer={city}:Berlin")) == everyone
+    assert listed(candidates(client, f"?job={job.pk}&answer={foreign.pk}:A")) == in_job
+    assert candidates(client, f"?job={job.pk}&answer={city}:Ber%00lin").status_code == 400  # ats.input refuses a NUL
