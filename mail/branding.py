@@ -115,6 +115,13 @@ def wrap_html(organization, html, *, values=None, tracked=True, subject=""):
     return result
 
 
+def message_of(markup):
+    """The message inside the layout, as it was written (for tests and tools that read it back); a
+    message without the layout comes back whole."""
+    _, found, rest = markup.partition("<!--message-->")
+    return rest.rpartition("<!--/message-->")[0] if found else markup
+
+
 def text_footer(organization, text, *, values=None):
     """`text` with the status link and the privacy notice as plain lines (those it lacks already)."""
     lines = []

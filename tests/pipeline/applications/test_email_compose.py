@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mail.branding import message_of
 from mail.models import EmailMessage, EmailTemplate
 from pipeline.applications.emails import send_written, send_written_to_applications
 from tests.factories import ApplicationFactory, bulk_applications, make_job
@@ -21,9 +22,10 @@ BODY = "<p>Hello {{ candidate.first_name }},</p><p>Could you call me?</p>"
 
 
 def _without_pixel(html):
-    """The HTML as written: the open pixel (the last image) is the outbox's own."""
+    """The HTML as written: the open pixel (the last image) is the outbox's own, and the layout around
+    the message the organisation's (mail.branding)."""
     assert "/mail/o/" in html.rsplit("<img", 1)[1]
-    return html.rsplit("<img", 1)[0]
+    return message_of(html.rsplit("<img", 1)[0])
 
 
 # --- send_written -------------------------------------------------------------------------------
@@ -42,7 +44,8 @@ def test_send_written_queues_the_text_rendered_for_the_candidate(application, re
     assert message.cc == ["boss@example.com"]
     assert message.subject == "About Backend Engineer"
     assert _without_pixel(message.html_body) == "<p>Hello Ada,</p><p>Could you call me?</p>"
-    assert message.text_body == "Hello Ada,\n\nCould you call me?"
+    # Then the lines the organisation's layout adds (mail.branding): the candidate's status link.
+    assert message.text_body.split("\n\nView your application status: ")[0] == "Hello Ada,\n\nCould you call me?"
     assert message.reply_to == recruiter.email
     assert (message.related, message.template, message.sent_by) == (application, template, recruiter)
     assert message.status == EmailMessage.Status.QUEUED
