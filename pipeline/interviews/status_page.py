@@ -33,6 +33,8 @@ from .slots import zone_named
 
 # Withdrawals per address and window: a person withdraws once; this only stops a script.
 WITHDRAW_RATE_LIMIT = (20, 60 * 60)
+# The referrer policy of a page with a form to post (see _private).
+FORM = "same-origin"
 # What a candidate reads when the team gave the stage no name for candidates, or the process is over.
 STATUS_LABELS = {
     Application.Status.ACTIVE: "Under review",
@@ -50,10 +52,15 @@ def _application(token):
     return application
 
 
-def _private(response):
-    """Never stored by a browser or a proxy, never indexed, and no Referer naming the link elsewhere."""
+def _private(response, *, referrer="no-referrer"):
+    """Never stored by a browser or a proxy, never indexed, and no Referer naming the link elsewhere.
+
+    The confirmation page, which holds the withdrawal's form, says "same-origin" instead: under
+    "no-referrer" a browser posts the form with `Origin: null`, which Django's CSRF check refuses.
+    Other sites get no Referer from it either.
+    """
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -146,7 +153,7 @@ def withdraw_application(request, org_slug, token):
         limit, window = WITHDRAW_RATE_LIMIT
         if ratelimit.hit(f"status-withdraw:{ratelimit.client_address(request)}", limit=limit, window=window):
             ctx["rate_limited"] = True
-            return _private(render(request, "pipeline/application_withdraw.html", ctx, status=429))
+            return _private(render(request, "pipeline/application_withdraw.html", ctx, status=429), referrer=FORM)
         withdraw_by_candidate(application=application, reason=request.POST.get("reason", "")[:200])
         return _private(redirect(ctx["page_url"]))
-    return _private(render(request, "pipeline/application_withdraw.html", ctx))
+    return _private(render(request, "pipeline/application_withdraw.html", ctx), referrer=FORM)

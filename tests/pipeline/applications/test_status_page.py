@@ -82,12 +82,15 @@ def test_the_link_opens_the_page_without_signing_in(client, application):
 
 
 def test_the_page_is_private_to_whoever_holds_the_link(client, application):
-    response = client.get(page_url(application))
+    page, confirmation = client.get(page_url(application)), client.get(withdraw_url(application))
 
-    assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
-    assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
-    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert (page.status_code, confirmation.status_code) == (200, 200)
+    for response in (page, confirmation):
+        assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert page["Referrer-Policy"] == "no-referrer"
+    # Its form posts with the page's origin (under no-referrer it would be "null", which CSRF refuses).
+    assert confirmation["Referrer-Policy"] == "same-origin"
 
 
 def test_the_page_shows_only_that_application(client, application, organization, recruiter):
