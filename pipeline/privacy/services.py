@@ -21,7 +21,13 @@ from mail.erasure import erase_messages, messages_about
 from notifications.erasure import erase_notifications
 
 from .. import reactions
-from ..applications.models import AnswerChoice, Application, ApplicationFormAnswer, ApplicationStageHistory
+from ..applications.models import (
+    AnswerChoice,
+    Application,
+    ApplicationFormAnswer,
+    ApplicationStageHistory,
+    new_status_salt,
+)
 from ..automation.models import ActionRun
 from ..candidates.models import Candidate, Note, TimelineEvent, delete_file_on_commit
 from ..interviews.models import Interview, Scorecard
@@ -52,11 +58,12 @@ def erase_candidate(*, candidate, by=None, reason):
     (those not yet run are cancelled: nothing more goes out to or about them), what the outbox says
     about them (mail.erasure, attachments included), the webhook deliveries about them (payloads and
     receivers' answers), the notifications about them and the digests that
-    listed one (notifications.erasure), the Django admin's log lines naming them, and the reasons given
-    for keeping them longer. Stays: the Candidate row as a tombstone ("Erased candidate", an
-    erased-<id>@erased.invalid address, erased_at) with its applications, statuses, stages and history
-    dates, so counts and reports survive. The search vector (migration 0002) is a column PostgreSQL
-    generates from the row, so it holds the tombstone's words once the row is saved.
+    listed one (notifications.erasure), the Django admin's log lines naming them, the reasons given
+    for keeping them longer, and the status links their emails carried (a new salt). Stays: the
+    Candidate row as a tombstone ("Erased candidate", an erased-<id>@erased.invalid address, erased_at)
+    with its applications, statuses, stages and history dates, so counts and reports survive. The
+    search vector (migration 0002) is a column PostgreSQL generates from the row, so it holds the
+    tombstone's words once the row is saved.
     Files are deleted once the transaction commits.
     """
     candidate = Candidate.objects.select_for_update(of=("self",)).select_related("organization").get(pk=candidate.pk)
@@ -106,6 +113,10 @@ def erase_candidate(*, candidate, by=None, reason):
     candidate.notes.all().delete()
     candidate.events.update(text=ERASED_TEXT)
     Application.objects.filter(candidate=candidate).update(**dict.fromkeys(APPLICATION_TEXT, ""))
+    # The status links in the emails they were sent die too (applications.status_link): a new salt each.
+    for application in applications:
+        application.status_salt = new_status_salt()
+    Application.objects.bulk_update(applications, ["status_salt"])
     ApplicationStageHistory.objects.filter(application__candidate=candidate).update(note="")
     RetentionExtension.objects.filter(candidate=candidate).update(reason="")
 
