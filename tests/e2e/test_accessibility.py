@@ -3,6 +3,10 @@
 axe-core (vendored from npm under tests/e2e/vendor/, MPL-2.0) runs in Chromium on each page in the
 light and the dark colour scheme and must report no violation; the W3C Nu HTML Checker (vnu.jar,
 installed by .ci/run) must report no error on the HTML the server sends for the same pages.
+
+To run the checker here: `npm install --prefix ~/.cache/ats-vnu vnu-jar@26.9.27`, a Java runtime
+(`apt-get install default-jre-headless`), and VNU_JAR=~/.cache/ats-vnu/node_modules/vnu-jar/build/dist/vnu.jar.
+Without them that test skips, except under REQUIRE_VNU=1 (CI), where it fails.
 """
 
 import json
@@ -210,7 +214,8 @@ def test_axe_finds_no_violations(browser, live_server, site, scheme):
 # --- The W3C Nu HTML Checker ------------------------------------------------------------------------
 
 
-def _vnu():
+@pytest.fixture
+def vnu():
     """(java, vnu.jar) or a reason to skip; in CI (REQUIRE_VNU=1) a missing checker is a failure."""
     java, jar = shutil.which("java"), os.environ.get("VNU_JAR")
     if java and jar and Path(jar).is_file():
@@ -221,8 +226,8 @@ def _vnu():
     pytest.skip(message)
 
 
-def test_the_w3c_checker_finds_no_errors(site, tmp_path):
-    java, jar = _vnu()
+def test_the_w3c_checker_finds_no_errors(vnu, site, tmp_path):  # vnu first: a skip builds no data
+    java, jar = vnu
     client = Client(raise_request_exception=False)
     client.force_login(site["recruiter"])
     files, broken = {}, []
