@@ -447,7 +447,9 @@
   document.addEventListener("click", function (event) {
     var el = board();
     if (!el) { return; }
-    var button = event.target.closest("[data-collapse-column]");
+    // A click anywhere on a strip unfolds it (its cards, unseen, lie over it to take drops).
+    var strip = event.target.closest(".board-column.is-collapsed");
+    var button = event.target.closest("[data-collapse-column]") || (strip && strip.querySelector("[data-collapse-column]"));
     if (button) {
       var id = button.closest("[data-column]").dataset.column;
       var ids = folded(el).filter(function (other) { return other !== id; });

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from pipeline.applications.models import Application
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -175,3 +176,43 @@ def test_show_all_columns_unfolds_every_strip(page, board, stages, people):
 
     expect(page.locator(".board-column.is-collapsed")).to_have_count(0)
     expect(column(page, stages[0]).get_by_role("button", name=f"Cards in {stages[0].name}")).to_be_focused()
+
+
+# As in test_board.py: SortableJS ignores dragover while cards animate, and Playwright sends dragover
+# only when the mouse moves, so the drag waits for the board to settle and nudges the mouse.
+BOARD_SETTLED = "() => [...document.querySelectorAll('[data-board-column] > *')].every((card) => !card.animated)"
+
+
+def test_a_card_dropped_on_a_strip_joins_that_column(page, board, stages, people):
+    ada = people[0]
+    page.goto(board)
+    strip = column(page, stages[2])
+    strip.get_by_role("button", name=f"Cards in {stages[2].name}").click()
+    expect(strip).to_have_class(re.compile(r"\bis-collapsed\b"))
+    expect(strip.locator("[data-count]")).to_have_text("0")
+
+    grip = page.locator(f"#application-{ada.pk} .age").bounding_box()
+    target = strip.bounding_box()
+    x, y = grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2
+    target_x, target_y = target["x"] + target["width"] / 2, target["y"] + target["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 10, y, steps=5)
+    page.mouse.move(target_x, target_y, steps=30)
+    inside = f"() => document.querySelector('#cards-{stages[2].pk} #application-{ada.pk}') !== null"
+    for nudge in range(20):
+        page.wait_for_function(BOARD_SETTLED)
+        if page.evaluate(inside):
+            break
+        page.mouse.move(target_x, target_y + nudge % 2)
+    with page.expect_response(re.compile(rf"/board/columns/{stages[2].pk}/$")):
+        page.mouse.up()
+
+    expect(strip.locator("[data-count]")).to_have_text("1")
+    expect(column(page, stages[0]).locator("[data-count]")).to_have_text("1")
+    expect(strip).to_have_class(re.compile(r"\bis-collapsed\b"))
+    expect(page.locator(f"#application-{ada.pk}")).to_be_hidden()
+    assert Application.objects.get(pk=ada.pk).current_stage_id == stages[2].pk
+
+    strip.click()
+    expect(strip.locator(f"#application-{ada.pk}")).to_be_visible()
