@@ -447,8 +447,9 @@
   document.addEventListener("click", function (event) {
     var el = board();
     if (!el) { return; }
-    // A click anywhere on a strip unfolds it (its cards, unseen, lie over it to take drops).
-    var strip = event.target.closest(".board-column.is-collapsed");
+    // A click anywhere on a strip unfolds it (its cards, unseen, lie over it to take drops). Phones
+    // show no strips (app.css): there a click in such a column is a click on its card.
+    var strip = window.matchMedia("(min-width: 576px)").matches && event.target.closest(".board-column.is-collapsed");
     var button = event.target.closest("[data-collapse-column]") || (strip && strip.querySelector("[data-collapse-column]"));
     if (button) {
       var id = button.closest("[data-column]").dataset.column;
