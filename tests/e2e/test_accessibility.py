@@ -27,7 +27,15 @@ from pipeline.applications.services import add_tags, rate, submit_application, t
 from pipeline.candidates.services import add_note
 from pipeline.interviews.models import Scorecard
 from pipeline.interviews.services import schedule_interview, submit_scorecard
-from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory, make_job, pdf_upload
+from tests.factories import (
+    PASSWORD,
+    CandidateFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    make_job,
+    pdf_upload,
+)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 # WCAG 2.0, 2.1 and 2.2 A and AA, and Deque's best practices (landmarks, headings, unique labels).
@@ -101,6 +109,8 @@ def site(db):
         values={"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.test"},
         files={"resume": pdf_upload("ada-lovelace-cv.pdf")},
     )
+    # The same phone under another address: Ada's page offers to merge them (a warning alert with a button).
+    CandidateFactory(organization=organization, first_name="Ada", last_name="King", phone="+44 20 7946 0958")
     add_tags(applications=[application], tags=["python", "referral"])
     toggle_star(application=application, starred=True)
     rate(application=application, rating=4)
