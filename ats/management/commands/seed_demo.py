@@ -14,8 +14,9 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from jobs import services as job_services
 from jobs.models import FormField, HiringTeamMember, Job
-from pipeline.applications.models import Application, ApplicationFormAnswer, ApplicationStageHistory
-from pipeline.applications.services import add_tags, open_application
+from pipeline.applications import answer_choices
+from pipeline.applications.models import AnswerChoice, Application, ApplicationFormAnswer, ApplicationStageHistory
+from pipeline.applications.services import add_tags, apply_knockouts, open_application
 from pipeline.automation.services import start_stage_actions
 from pipeline.candidates.models import Candidate
 from pipeline.candidates.services import add_note
@@ -91,9 +92,12 @@ class Command(BaseCommand):
             questions = spec.pop("questions", [])
             job = create_job(organization=acme, created_by=owner, **spec)
             for label, field_type, options, required in questions:
+                # Issue 16: the short questions are pinned to the board's cards; "not allowed to work" knocks out.
                 job_services.add_question(
-                    form=job.application_form, label=label, field_type=field_type, options=options, required=required
-                )
+                    form=job.application_form, label=label, field_type=field_type, options=options, required=required,
+                    is_key_question=field_type != FormField.Type.LONG_TEXT,
+                    knockout_answers=["no"] if field_type == FormField.Type.YES_NO else [],
+                )  # fmt: skip
             for target in {Job.Status.DRAFT: [], Job.Status.OPEN: ["open"], Job.Status.ON_HOLD: ["open", "on_hold"],
                            Job.Status.CLOSED: ["open", "closed"]}[status]:  # fmt: skip
                 job.set_status(target)
@@ -217,6 +221,7 @@ class Command(BaseCommand):
             # The stage it stands in sets off its actions (tasks, meetings to arrange, the team told), as a
             # move would; the worker runs them. No email to these made-up people.
             start_stage_actions([entry], candidate_emails=False)
+        answers = []
         for order, field in enumerate(job.application_form.fields.filter(is_standard=False)):
             value = {
                 FormField.Type.YES_NO: rng.random() < 0.8,
@@ -226,6 +231,10 @@ class Command(BaseCommand):
             ApplicationFormAnswer.objects.create(
                 application=application, field=field, key=field.key, label=field.label, value=value, order=order
             )
+            answers.append((field, value))
+        # As applying stores them: the chosen options as rows (the filters), and the knockouts flagged.
+        AnswerChoice.objects.bulk_create(answer_choices.rows(application, answers))
+        apply_knockouts(application=application, answers=answers)
 
 
 def _member_user(organization, role):
