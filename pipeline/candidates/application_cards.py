@@ -42,23 +42,31 @@ def candidate_applications(request, candidate):
 
 
 def prepare(request, applications):
-    """Set on each application what its card reads: `can_decide` (the viewer takes its decisions),
-    `stage_choices` (its job's active stages), `next_stage` (None at the last one), `shown_answers`,
-    `is_followed`, `answers_open` and `panels` (pipeline.candidates.extensions)."""
-    stages_of = stage_choices(applications)
-    managed = managed_among(request, applications)
+    """Set on each application what its card reads: prepare_controls' and `is_followed`, `answers_open`
+    and `panels` (pipeline.candidates.extensions)."""
+    prepare_controls(request, applications)
     followed = followed_among(applications, request.user)
     for index, application in enumerate(applications):
-        application.can_decide = application.pk in managed
-        application.stage_choices = stages_of.get(application.job_id, [])
-        application.next_stage = following_stage(application, application.stage_choices)
-        application.shown_answers = present(application.answers.all())
         application.is_followed = application.pk in followed
         application.answers_open = index == 0 or len(applications) <= OPEN_ANSWERS
     # The providers read can_decide (set above).
     panels = extensions.application_panels(request, applications)
     for application in applications:
         application.panels = panels[application.pk]
+    return applications
+
+
+def prepare_controls(request, applications):
+    """Set on each application what its decisions and answers need (templates/pipeline/_application_*.html):
+    `can_decide` (the viewer takes its decisions), `stage_choices` (its job's active stages),
+    `next_stage` (None at the last one) and `shown_answers` (with ANSWERS prefetched). Two queries."""
+    stages_of = stage_choices(applications)
+    managed = managed_among(request, applications)
+    for application in applications:
+        application.can_decide = application.pk in managed
+        application.stage_choices = stages_of.get(application.job_id, [])
+        application.next_stage = following_stage(application, application.stage_choices)
+        application.shown_answers = present(application.answers.all())
     return applications
 
 

@@ -207,13 +207,13 @@ def test_rate_with_htmx_fills_that_many_stars_and_clear_empties_them(recruiter_c
     assert fresh(application).rating == 4
     assert len(re.findall(r'class="btn-rate on"', response.text)) == 4
     assert f'id="rate-{application.pk}-4" type="submit" name="rating" value="4" aria-pressed="true"' in response.text
-    assert "Rating<span class=\"visually-hidden\"> for Backend Engineer: 4 of 5" in response.text
+    assert 'Rating<span class="visually-hidden"> for Backend Engineer: 4 of 5' in response.text
 
     cleared = marked(recruiter_client, application, "rate", rating="")
 
     assert fresh(application).rating is None
     assert 'class="btn-rate on"' not in cleared.text
-    assert "Rating<span class=\"visually-hidden\"> for Backend Engineer: none" in cleared.text
+    assert 'Rating<span class="visually-hidden"> for Backend Engineer: none' in cleared.text
 
 
 def test_tag_and_untag_with_htmx(recruiter_client, application):
