@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from .applications import answer_choices
 from .applications.models import (
     Application,
     ApplicationFormAnswer,
@@ -65,6 +66,7 @@ class DeletesFilesAdmin(admin.ModelAdmin):
         if formset.model is ApplicationFormAnswer:
             for answer in formset.deleted_objects:
                 delete_file_on_commit(answer.file.name)
+            answer_choices.resync([form.instance.pk])  # the board's answer filters read these rows
 
 
 @admin.register(Candidate)
@@ -114,6 +116,21 @@ class ApplicationFormAnswerAdmin(DeletesFilesAdmin):
     list_display = ["label", "application", "key"]
     search_fields = ["label", "key", "application__candidate__email"]
     raw_id_fields = ["application", "field"]
+
+    # An answer changed or deleted by hand: its application's chosen options (the filters) follow.
+    def save_model(self, request, obj, form, change):
+        before = ApplicationFormAnswer.objects.filter(pk=obj.pk).values_list("application_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        answer_choices.resync({obj.application_id, before} - {None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        answer_choices.resync([obj.application_id])
+
+    def delete_queryset(self, request, queryset):
+        applications = set(queryset.values_list("application_id", flat=True))
+        super().delete_queryset(request, queryset)
+        answer_choices.resync(applications)
 
 
 @admin.register(ApplicationStageHistory)

@@ -13,7 +13,7 @@ from jobs.models import FormField
 from mail.models import EmailTemplate
 
 from .choices import WrittenEmail
-from .models import AnswerChoice
+from .models import AnswerChoice, ApplicationFormAnswer
 
 CHOICE_TYPES = (FormField.Type.SINGLE_CHOICE, FormField.Type.MULTIPLE_CHOICE, FormField.Type.YES_NO)
 VALUE_MAX_LENGTH = AnswerChoice._meta.get_field("value").max_length
@@ -47,6 +47,21 @@ def rows(application, answers):
         for field, answer in answers
         for value in chosen(field, answer)
     ]
+
+
+def resync(application_ids):
+    """Write the AnswerChoice rows of these applications again from their stored answers: after answers
+    were changed by hand (the Django admin), the filters then find what the answers say."""
+    AnswerChoice.objects.filter(application_id__in=application_ids).delete()
+    stored = ApplicationFormAnswer.objects.filter(application_id__in=application_ids, field__isnull=False)
+    AnswerChoice.objects.bulk_create(
+        [
+            AnswerChoice(application_id=answer.application_id, field=answer.field, value=value)
+            for answer in stored.select_related("field")
+            for value in chosen(answer.field, answer.value)
+        ],
+        ignore_conflicts=True,  # two answers to one question (a merge) may choose the same option
+    )
 
 
 def knockouts(answers):

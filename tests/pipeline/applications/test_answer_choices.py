@@ -98,3 +98,21 @@ def test_merging_moves_the_rows_to_the_kept_application(client, job, questions, 
 
     twin = Application.objects.get()
     assert choices_of(twin) == [("city", "Berlin"), ("city", "Remote"), ("stack", "Go")]
+
+
+def test_an_answer_changed_or_deleted_in_the_django_admin_rewrites_the_rows(client, job, questions, superuser_client):
+    client.post(apply_url(job), application_data(q_city="Berlin", q_needs_a_visa="no"))
+    application = Application.objects.get()
+    city = application.answers.get(key="city")
+
+    changed = superuser_client.post(
+        f"/admin/pipeline/applicationformanswer/{city.pk}/change/",
+        {"application": application.pk, "field": city.field_id, "key": "city", "label": "City", "value": '"Remote"',
+         "file_name": "", "order": 0},
+    )  # fmt: skip
+    assert changed.status_code == 302
+    assert choices_of(application) == [("city", "Remote"), ("needs_a_visa", "no")]
+
+    deleted = superuser_client.post(f"/admin/pipeline/applicationformanswer/{city.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert choices_of(application) == [("needs_a_visa", "no")]
