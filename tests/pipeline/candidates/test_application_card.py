@@ -222,13 +222,14 @@ def test_tag_and_untag_with_htmx(recruiter_client, application):
     assert tagged.status_code == 200
     assert sorted(application.tags.values_list("name", flat=True)) == ["<b>Senior</b>", "Remote"]
     assert "&lt;b&gt;Senior&lt;/b&gt;" in tagged.text and "<b>Senior</b>" not in tagged.text
+    assert 'aria-label="Remove tag Remote" data-tag>Remote <i' in tagged.text
     assert f'id="tag-{application.pk}" name="tag"' in tagged.text  # the box, empty again
 
     untagged = marked(recruiter_client, application, "untag", tag="remote")
 
     assert untagged.status_code == 200
     assert list(application.tags.values_list("name", flat=True)) == ["<b>Senior</b>"]
-    assert ">Remote <i" not in untagged.text
+    assert 'aria-label="Remove tag Remote"' not in untagged.text
 
 
 def test_a_refused_tag_comes_back_as_a_toast_with_the_marks(recruiter_client, application):
