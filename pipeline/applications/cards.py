@@ -13,12 +13,15 @@ from dataclasses import fields
 from django.conf import settings
 from django.core.cache import caches
 from django.template.loader import get_template
+from django.utils import timezone
 
 
 def _key(card, oob):
     # Every field of the card but its HTML: a field added to Card (and shown) can't be left out of the key.
     shown = [getattr(card, field.name) for field in fields(card) if field.name != "html"]
-    return hashlib.blake2b(repr((shown, oob)).encode(), digest_size=16).hexdigest()
+    # And the viewer's time zone: a card may print a date (the day its candidate applied) in it.
+    zone = timezone.get_current_timezone_name()
+    return hashlib.blake2b(repr((shown, oob, zone)).encode(), digest_size=16).hexdigest()
 
 
 def render_cards(cards, *, oob=False):

@@ -252,6 +252,11 @@ class Card:
     last_name: str
     # Gave an answer the job marks as a knockout.
     knocked_out: bool
+    # What tells two people of the same name apart on the card: where they live, their email's domain,
+    # else when they applied.
+    applied_at: datetime
+    city: str
+    email: str
     # Worked out by _decorate.
     days_in_stage: int = 0
     stale_after: int | None = None
@@ -269,6 +274,12 @@ class Card:
     @property
     def name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def email_domain(self):
+        """ "gmail.com" of "ada@gmail.com"; nothing for an erased person's placeholder (erased-1@erased.invalid)."""
+        domain = self.email.rpartition("@")[2]
+        return "" if domain.endswith(".invalid") else domain
 
     @property
     def status_label(self):
@@ -341,6 +352,9 @@ CARD_COLUMNS = (
     "candidate__first_name",
     "candidate__last_name",
     "knocked_out",
+    "applied_at",
+    "candidate__city",
+    "candidate__email",
 )
 # Board cards show the answers to at most this many key questions (the form builder allows no more).
 MAX_KEY_QUESTIONS = 3

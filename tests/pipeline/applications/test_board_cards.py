@@ -2,9 +2,11 @@
 among people of the same name; and the board's phone and wide-screen controls around the cards."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.template.loader import get_template
+from django.utils.formats import date_format
 
 from jobs.models import FormField
 from pipeline.applications.models import AnswerChoice, ApplicationFormAnswer
@@ -174,9 +176,30 @@ def test_a_job_without_choice_questions_offers_no_answer_filters(client_for, rec
 
 
 def test_two_people_of_the_same_name_are_told_apart(client_for, recruiter, job, stages):
-    first, second = (
-        ApplicationFactory(job=job, current_stage=stages[0], candidate__first_name="Ada", candidate__last_name="Byron")
-        for _ in range(2)
+    first = ApplicationFactory(
+        job=job,
+        current_stage=stages[0],
+        candidate__first_name="Ada",
+        candidate__last_name="Lovelace",
+        candidate__city="Berlin",
+        candidate__email="ada@gmail.com",
+    )
+    second = ApplicationFactory(
+        job=job,
+        current_stage=stages[0],
+        candidate__first_name="Ada",
+        candidate__last_name="Lovelace",
+        candidate__city="<b>Köln</b>",
+        candidate__email="ada.l@posteo.de",
+    )
+    # Neither a city nor an email domain worth showing (an erased person's placeholder): the day they applied.
+    third = ApplicationFactory(
+        job=job,
+        current_stage=stages[0],
+        candidate__first_name="Ada",
+        candidate__last_name="Lovelace",
+        candidate__email="erased-1@erased.invalid",
+        applied_at=datetime(2026, 3, 4, 12, tzinfo=UTC),
     )
 
     response = client_for(recruiter).get(url(job))
@@ -184,10 +207,11 @@ def test_two_people_of_the_same_name_are_told_apart(client_for, recruiter, job, 
     assert response.status_code == 200
     hints = dict(re.findall(r'data-application="(\d+)".*?<div class="card-hint">([^<]+)</div>', response.text, re.S))
     assert hints == {
-        str(first.pk): f"Candidate #{first.candidate_id}",
-        str(second.pk): f"Candidate #{second.candidate_id}",
+        str(first.pk): "Berlin · gmail.com",
+        str(second.pk): "&lt;b&gt;Köln&lt;/b&gt; · posteo.de",  # escaped
+        str(third.pk): f"Applied {date_format(third.applied_at.date())}",
     }
-    assert hints[str(first.pk)] != hints[str(second.pk)]
+    assert "<b>Köln" not in response.text
 
 
 def test_the_filters_button_counts_the_filters_that_are_on(client_for, recruiter, job, stages):
