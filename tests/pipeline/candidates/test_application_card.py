@@ -151,6 +151,8 @@ def test_a_closed_application_shows_its_status_and_reason_and_bring_back(
     assert "Bring back" in html
     assert f"/applications/{application.pk}/move/" not in html
     assert f"/applications/{application.pk}/reject/" not in html
+    assert f"/applications/{application.pk}/withdraw/" not in html
+    assert f'action="/applications/{application.pk}/archive/"' in html  # More still archives it
 
 
 # --- Plain POSTs (no JavaScript) come back to the card -------------------------------------------
