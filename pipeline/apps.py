@@ -21,6 +21,8 @@ class PipelineConfig(AppConfig):
         # The organisation's settings show Webhooks beside Organisation and API keys.
         accounts_extensions.register_settings_tab("webhooks", "Webhooks", "pipeline:webhooks")
         emails.register_variables()
+        # Email previews and test sends show the viewer's organisation's own job (issue 16).
+        emails.register_samples()
         # The candidate page shows each stage action's run, and the emails waiting for an answer.
         extensions.register("timeline", runs.timeline_items)
         extensions.register("application_panels", runs.waiting_panels)

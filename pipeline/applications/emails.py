@@ -1,8 +1,10 @@
 """What the pipeline tells the mail app: the variables a template may use, and their values per application."""
 
 from django.conf import settings
+from django.db.models import F
 from django.urls import reverse
 
+from jobs.models import Job
 from mail import rendering
 from mail import services as mail
 from mail.models import EmailMessage
@@ -48,6 +50,29 @@ VARIABLES = {
 
 def register_variables():
     rendering.register_variables("pipeline", VARIABLES)
+
+
+def sample_values(organization, viewer=None):
+    """An organisation's previews and test sends show its own newest open job and careers page (mail's
+    register_samples hook), not another company's; the documented samples stand in without one."""
+    job = (
+        Job.objects.filter(organization=organization, status=Job.Status.OPEN)
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    if job is None:
+        return {}
+    return {
+        "job.title": job.title,
+        "job.department": job.department,
+        "job.location": job.location,
+        "job.url": settings.SITE_URL + reverse("careers:job", args=[organization.slug, job.slug]),
+        "links.careers": settings.SITE_URL + reverse("careers:index", args=[organization.slug]),
+    }
+
+
+def register_samples():
+    rendering.register_samples("pipeline", sample_values)
 
 
 def values_for(application, *, sender=None, to_candidate=False):
