@@ -128,8 +128,9 @@ def application_rejected(application, event, *, email=None):
 
 
 def application_withdrawn(application, event):
-    """The candidate withdrew."""
+    """The candidate withdrew (a member recorded it, or they did on their status page)."""
     _decided(application, event)
+    enqueue_on_commit(SEND_WEBHOOKS, "application.withdrawn", event.pk)
 
 
 def application_hired(application, event):

@@ -103,7 +103,7 @@ def stage_changed(pk):
     )
 
 
-def _decision(pk):
+def _decision(pk, *, who=False):
     event = _live(
         TimelineEvent.objects.select_related("candidate", "application__job", "application__current_stage").filter(
             application__isnull=False
@@ -113,14 +113,24 @@ def _decision(pk):
     if event is None:
         return None
     application = event.application
+    data = {**_application_data(application), "decided_at": iso(event.created_at)}
+    if who:
+        # A member's withdrawal records them as its actor; the candidate's own, on their status page
+        # (status_link.withdraw_by_candidate), is the one that records no one.
+        data["by"] = "team" if event.actor_id else "candidate"
     return Occurrence(
         organization_id=application.job.organization_id,
         source=f"event:{pk}",
         occurred_at=event.created_at,
-        data={**_application_data(application), "decided_at": iso(event.created_at)},
+        data=data,
         candidate_id=application.candidate_id,
         application_id=application.pk,
     )
+
+
+def withdrawal(pk):
+    """A decision's fields, and who withdrew: "candidate" (their status page) or "team"."""
+    return _decision(pk, who=True)
 
 
 def candidate_created(pk):
@@ -196,6 +206,7 @@ BUILDERS = {
     Event.APPLICATION_STAGE_CHANGED: stage_changed,
     Event.APPLICATION_REJECTED: _decision,
     Event.APPLICATION_HIRED: _decision,
+    Event.APPLICATION_WITHDRAWN: withdrawal,
     Event.CANDIDATE_CREATED: candidate_created,
     Event.INTERVIEW_SCHEDULED: interview_scheduled,
     Event.SCORECARD_SUBMITTED: scorecard_submitted,

@@ -18,6 +18,7 @@ class Event(models.TextChoices):
     APPLICATION_CREATED = "application.created", "Application created"
     APPLICATION_STAGE_CHANGED = "application.stage_changed", "Application moved to another stage"
     APPLICATION_REJECTED = "application.rejected", "Application rejected"
+    APPLICATION_WITHDRAWN = "application.withdrawn", "Application withdrawn"
     APPLICATION_HIRED = "application.hired", "Candidate hired"
     CANDIDATE_CREATED = "candidate.created", "Candidate created"
     INTERVIEW_SCHEDULED = "interview.scheduled", "Interview scheduled"

@@ -13,6 +13,8 @@ from pipeline.applications.services import (
     set_status,
     submit_application,
 )
+from pipeline.applications.status_link import status_token
+from pipeline.candidates.models import TimelineEvent
 from pipeline.candidates.services import add_candidate
 from pipeline.interviews.services import reschedule_interview, schedule_interview, submit_scorecard
 from pipeline.privacy.services import erase_candidate
@@ -146,6 +148,53 @@ def test_rejecting_and_hiring_send_their_events(
     ]
     assert all("decided_at" in data for _, data in sent)
     assert b"Not a fit" not in receiver.requests[0]["body"]  # the reason stays in the ATS
+
+
+def _withdrawn_data(application, event, by):
+    stage = application.current_stage
+    return {
+        "application_id": application.pk,
+        "candidate_id": application.candidate_id,
+        "job_id": application.job_id,
+        "stage": {"id": stage.pk, "name": stage.name},
+        "status": "withdrawn",
+        "decided_at": _iso(event.created_at),
+        "by": by,
+    }
+
+
+def test_a_withdrawal_recorded_by_the_team_sends_application_withdrawn(
+    endpoint, receiver, apply, owner, django_capture_on_commit_callbacks
+):
+    application = apply()
+    receiver.requests.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reject_application(application=application, reason="Took another offer", by=owner, withdrawn=True)
+
+    event = TimelineEvent.objects.get(application=application, kind="withdrawn")
+    assert _sent(receiver) == [("application.withdrawn", _withdrawn_data(application, event, "team"))]
+    assert b"another offer" not in receiver.requests[0]["body"]  # the reason stays in the ATS
+    [delivery] = WebhookDelivery.objects.filter(event="application.withdrawn")
+    assert (delivery.status, delivery.application_id) == ("succeeded", application.pk)
+
+
+def test_the_candidate_withdrawing_on_their_status_page_sends_application_withdrawn(
+    endpoint, receiver, apply, client, django_capture_on_commit_callbacks
+):
+    application = apply()
+    receiver.requests.clear()
+    page = f"/careers/{application.job.organization.slug}/-/status/{status_token(application)}/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page + "withdraw/")
+
+    assert response.status_code == 302
+    event = TimelineEvent.objects.get(application=application, kind="withdrawn")
+    assert _sent(receiver) == [("application.withdrawn", _withdrawn_data(application, event, "candidate"))]
+    assert WebhookDelivery.objects.filter(event="application.withdrawn").count() == 1
+    # Not a rejection as well.
+    assert not WebhookDelivery.objects.filter(event="application.rejected").exists()
 
 
 def _interview(application, owner, starts_at):
