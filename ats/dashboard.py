@@ -7,6 +7,7 @@ reads only: opening the dashboard marks nothing read.
 from datetime import timedelta
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from jobs.models import Stage
@@ -116,4 +117,6 @@ def needs_you(request):
         "open_tasks": open_tasks(request.membership, today=today),
         "upcoming_interviews": upcoming_interviews(request.membership),
         "today": today,
+        # To copy into a website or an email: shown to those who manage jobs.
+        "careers_url": request.build_absolute_uri(reverse("careers:index", args=[request.organization.slug])),
     }

@@ -6,8 +6,10 @@ from pipeline import urls as pipeline_urls
 
 from . import api_urls, views
 
+# The product's name (README: "ATS") on every admin page: the header, the <title> and the index heading.
 admin.site.site_header = "ATS administration"
-admin.site.site_title = "ATS admin"
+admin.site.site_title = "ATS administration"
+admin.site.index_title = "ATS site administration"
 
 # One "careers" namespace for the public site: job pages (jobs) and applying (pipeline).
 careers = ([*pipeline_urls.public_urlpatterns, *careers_urls.urlpatterns], "careers")

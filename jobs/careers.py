@@ -22,7 +22,7 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache, caches
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +43,7 @@ FILTERS = ("q", "department", "location", "remote", "type")
 PAGE_TIMEOUT = 24 * 60 * 60
 TEMPLATES = ("careers/base.html", "careers/index.html", "careers/job.html")
 # The code that shapes the cached pages besides the templates (the Markdown sanitiser among it).
-SOURCES = ("careers.py", "markdown.py", "models.py", "templatetags/jobs_tags.py")
+SOURCES = ("careers.py", "markdown.py", "models.py", "salary.py", "templatetags/jobs_tags.py")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -128,6 +128,16 @@ def _today_and_changed(organization, *moments):
     return today, max(organization.day_start(today), *(moment for moment in moments if moment))
 
 
+@require_safe
+def careers_root(request):
+    """/careers/ names no organisation: a member goes to their own organisation's page, anyone else learns
+    that a careers address names its organisation (a 404, so link checkers report the bad link)."""
+    organization = getattr(request, "organization", None)
+    if organization is not None:
+        return redirect("careers:index", organization.slug)
+    return render(request, "careers/no_organization.html", status=404)
+
+
 # Public pages answer GET and HEAD (link checkers, monitors) alike.
 @require_safe
 def careers_index(request, org_slug):
@@ -173,35 +183,72 @@ def careers_index(request, org_slug):
     )
 
 
-def _job_posting(job, url):
-    """schema.org JobPosting, for search engines' job listings."""
+# schema.org's employmentType values (Google reads these): contracts and freelance work are both CONTRACTOR.
+EMPLOYMENT_TYPES = {
+    Job.EmploymentType.FULL_TIME: "FULL_TIME",
+    Job.EmploymentType.PART_TIME: "PART_TIME",
+    Job.EmploymentType.CONTRACT: "CONTRACTOR",
+    Job.EmploymentType.FREELANCE: "CONTRACTOR",
+    Job.EmploymentType.INTERNSHIP: "INTERN",
+}
+
+
+def _without_empty(data):
+    """`data` without None, "" or empty objects at any depth: a JobPosting's reader treats null as an error."""
+    if isinstance(data, dict):
+        kept = {key: _without_empty(value) for key, value in data.items()}
+        return {key: value for key, value in kept.items() if value not in (None, "", {}, [])}
+    return data
+
+
+def _base_salary(job):
+    """MonetaryAmount with unitText (YEAR, MONTH...); one figure as `value`, a range as minValue/maxValue."""
+    low, high = job.salary_min, job.salary_max
+    value = {"@type": "QuantitativeValue", "unitText": job.salary_period.upper()}
+    if low and high and low != high:
+        value |= {"minValue": low, "maxValue": high}
+    else:
+        value["value"] = low or high
+    return {"@type": "MonetaryAmount", "currency": job.salary_currency, "value": value}
+
+
+def job_posting(job, url, *, logo_url=""):
+    """schema.org JobPosting, for search engines' job listings: no null anywhere, ISO country codes.
+
+    Remote jobs are TELECOMMUTE, open to applicants in the job's country when it has one (else anywhere, as
+    the posting says nothing). Hybrid and on-site jobs are at their office: schema.org has no "hybrid", and
+    Google asks that TELECOMMUTE be used only for jobs done fully from home.
+    """
     org = job.organization
+    country = job.country.code or ""
+    address = {"@type": "PostalAddress", "addressLocality": job.city, "addressCountry": country}
     data = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": job.title,
         "description": str(job.description_html) or job.title,
         "datePosted": org.local_date(job.published_at).isoformat() if job.published_at else None,
-        "employmentType": job.employment_type.upper(),
-        "hiringOrganization": {"@type": "Organization", "name": org.name, "sameAs": org.website or None},
-        "jobLocation": {
-            "@type": "Place",
-            "address": {"@type": "PostalAddress", "addressLocality": job.city, "addressCountry": job.country},
+        "employmentType": EMPLOYMENT_TYPES.get(job.employment_type),
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": org.name,
+            "sameAs": org.website,
+            "logo": logo_url,
         },
         "url": url,
     }
+    if job.city or country:
+        data["jobLocation"] = {"@type": "Place", "address": address}
+    if job.remote_type == Job.RemoteType.REMOTE:
+        data["jobLocationType"] = "TELECOMMUTE"
+        if country:
+            data["applicantLocationRequirements"] = {"@type": "Country", "name": job.country.name}
     if job.deadline:
         # Applications close when the deadline day ends in the organisation's zone: say exactly when.
         data["validThrough"] = org.day_start(job.deadline + timedelta(days=1)).isoformat()
-    if job.remote_type == Job.RemoteType.REMOTE:
-        data["jobLocationType"] = "TELECOMMUTE"
     if job.show_salary and (job.salary_min or job.salary_max):
-        data["baseSalary"] = {
-            "@type": "MonetaryAmount",
-            "currency": job.salary_currency,
-            "value": {"@type": "QuantitativeValue", "minValue": job.salary_min, "maxValue": job.salary_max},
-        }
-    return {key: value for key, value in data.items() if value is not None}
+        data["baseSalary"] = _base_salary(job)
+    return _without_empty(data)
 
 
 def _job_page_state(org_slug, job_slug):
@@ -236,11 +283,12 @@ def careers_job(request, org_slug, job_slug):
         job = get_public_job(organization, job_slug)
         # The canonical address, never the query string the visitor came with.
         url = request.build_absolute_uri(request.path)
+        logo_url = request.build_absolute_uri(reverse("careers:logo", args=[org_slug])) if organization.logo else ""
         ctx = {
             "org": organization,
             "job": job,
             "page_url": url,
-            "job_posting": _job_posting(job, url),
+            "job_posting": job_posting(job, url, logo_url=logo_url),
             "summary": strip_tags(str(job.description_html))[:200],
             "apply_url": extensions.apply_url(job),
             "source": source,

@@ -5,6 +5,7 @@ from . import careers
 app_name = "careers"
 
 urlpatterns = [
+    path("", careers.careers_root, name="root"),
     path("<slug:org_slug>/", careers.careers_index, name="index"),
     path("<slug:org_slug>/feed.xml", careers.careers_feed, name="feed"),
     # "-" is never a job slug, so the logo and the stylesheet never shadow a job page.

@@ -102,6 +102,12 @@ class JobEditForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 10}),
             "salary_currency": forms.TextInput(attrs={"maxlength": 3, "size": 4}),
         }
+        # Issue 16 (careers): the columns refuse negatives; these say so in words (min="0" is on the inputs).
+        error_messages = {
+            "salary_min": {"min_value": "A salary can't be negative."},
+            "salary_max": {"min_value": "A salary can't be negative."},
+            "openings": {"min_value": "Openings can't be negative."},
+        }
 
     def clean_deadline(self):
         # Pages compute the day after the deadline (when applications close): year 9999 would overflow.
@@ -305,7 +311,14 @@ def _django_field(field, organization):
             **common,
         )
     if t == Type.NUMBER:
-        return forms.FloatField(widget=forms.NumberInput(attrs={**placeholder, "step": "any"}), **common)
+        # Issue 16 (careers): the numbers asked of candidates are counts and amounts (years of experience,
+        # notice days, expected salary), never below zero; min_value also puts min="0" on the input.
+        return forms.FloatField(
+            min_value=0,
+            error_messages={"min_value": "Enter 0 or more."},
+            widget=forms.NumberInput(attrs={**placeholder, "step": "any"}),
+            **common,
+        )
     if t == Type.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if t == Type.EMAIL:

@@ -106,7 +106,8 @@ EXPECTED = {
     "jobs:edit_attribute": (200, 200, 200, 403, 404, 403, 404, 302),
     "jobs:move_attribute": (302, 302, 302, 403, 404, 403, 404, 302),
     "jobs:delete_attribute": (302, 302, 302, 403, 404, 403, 404, 302),
-    # jobs: the careers site, public
+    # jobs: the careers site, public; /careers/ alone sends a member to their own page, a visitor to a 404
+    "careers:root": (302, 302, 302, 302, 302, 302, 302, 404),
     "careers:index": (200, 200, 200, 200, 200, 200, 200, 200),
     "careers:feed": (200, 200, 200, 200, 200, 200, 200, 200),
     "careers:logo": (200, 200, 200, 200, 200, 200, 200, 200),

@@ -143,7 +143,12 @@ def test_job_page_has_json_ld_job_posting_and_open_graph_tags(client, organizati
     assert posting["datePosted"] == job.published_at.date().isoformat()
     assert posting["employmentType"] == "FULL_TIME"
     assert posting["jobLocationType"] == "TELECOMMUTE"
-    assert posting["baseSalary"]["value"] == {"@type": "QuantitativeValue", "minValue": 60000, "maxValue": 80000}
+    assert posting["baseSalary"]["value"] == {
+        "@type": "QuantitativeValue",
+        "minValue": 60000,
+        "maxValue": 80000,
+        "unitText": "YEAR",
+    }
     assert posting["url"] == f"http://testserver{job_url(job)}"
     assert f'<meta property="og:title" content="Backend Engineer at {organization.name}">' in response.text
     assert "<strong>APIs</strong>" in response.text

@@ -72,8 +72,8 @@ def apply(request, org_slug, job_slug):
         except AlreadyApplied:
             if kept:
                 default_storage.delete(kept[0])  # not needed any more
-            ctx["already_applied"] = True
-            return render(request, "pipeline/apply.html", ctx, status=409)
+            # A short answer, not the form again: there is nothing left for them to fill in.
+            return render(request, "pipeline/already_applied.html", {"org": organization, "job": job}, status=409)
         except ValidationError as error:
             # The service checks the same rules as the form; whatever it still finds is shown in place.
             if hasattr(error, "error_dict"):

@@ -18,7 +18,7 @@ def test_same_email_twice_on_one_job_gives_one_application(client, job, django_c
         response = client.post(apply_url(job), application_data(first_name="Janet"))
 
     assert response.status_code == 409
-    assert "You have already applied for this job" in response.text
+    assert f"You've already applied for {job.title}" in response.text
     assert Candidate.objects.count() == 1
     assert Application.objects.count() == 1
     assert ApplicationStageHistory.objects.count() == 1
