@@ -385,6 +385,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date format product-wide (issue 16): ats/formats/en/formats.py; times in the viewer's zone (middleware).
+FORMAT_MODULE_PATH = ["ats.formats"]
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "false") else None

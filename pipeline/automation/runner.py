@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template import TemplateSyntaxError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.background import enqueue_on_commit
 from accounts.models import Membership
@@ -279,7 +280,8 @@ def _meeting(run, application):
         raise ActionError(" ".join(error.messages)) from error
     when = timezone.localtime(interview.starts_at, organizer_zone(organizer, organization))
     panel = ", ".join(_name(user) for user in interview.interviewers.all()) or "no interviewers yet"
-    return f"Interview “{interview.title}” on {when:%a %d %b %H:%M %Z} with {panel}; invitations sent"
+    on = f"{date_format(when, 'DATETIME_FORMAT')} {when:%Z}"
+    return f"Interview “{interview.title}” on {on} with {panel}; invitations sent"
 
 
 def _task(run, application):

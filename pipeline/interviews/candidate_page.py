@@ -41,7 +41,8 @@ def application_panels(request, applications):
 
 def _when(interview):
     """Its start on the viewer's clock (the zone the request activated), with the zone's abbreviation."""
-    return formats.date_format(timezone.localtime(interview.starts_at), "D j M Y, H:i T")
+    local = timezone.localtime(interview.starts_at)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {formats.date_format(local, 'T')}"
 
 
 def timeline_items(candidate, *, applications, viewer):

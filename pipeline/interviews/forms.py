@@ -101,7 +101,7 @@ class InterviewForm(forms.Form):
         starts_at = self.cleaned_data["starts_at"]
         first, last = bookable_window()
         if not first <= starts_at <= last:
-            shown = [formats.date_format(day.astimezone(self.zone), "j M Y") for day in (first, last)]
+            shown = [formats.date_format(day.astimezone(self.zone)) for day in (first, last)]
             raise ValidationError(f"Choose a time between {shown[0]} and {shown[1]}.")
         return starts_at
 

@@ -105,7 +105,7 @@ def extend_retention(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            until = date_format(form.cleaned_data["retain_until"], "j M Y")
+            until = date_format(form.cleaned_data["retain_until"])
             messages.success(request, f"Their data is now kept until {until}.")
             return redirect("pipeline:retention_review")
     ctx = {

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.middleware import viewer_zone
 from notifications.models import Category
@@ -30,7 +31,7 @@ def notify_assigned(task_id, assignee_id):
     notify(
         category=Category.TASK_ASSIGNED, recipients=[task.assignee], organization=task.organization,
         key=f"task_assigned:{task.pk}:{assignee_id}", title=f"Task for you: {task.title}{job}",
-        body=f"Due {task.due_on:%a %d %b}" if task.due_on else "", url=_url(task), target=task, subject="Tasks",
+        body=f"Due {date_format(task.due_on)}" if task.due_on else "", url=_url(task), target=task, subject="Tasks",
     )  # fmt: skip
 
 
@@ -61,7 +62,7 @@ def send_reminders(*, now=None):
         notify(
             category=Category.TASK_DUE, recipients=[task.assignee], organization=task.organization,
             key=f"{key}:{task.pk}:{task.due_on.isoformat()}", title=title,
-            body=f"Due {task.due_on:%a %d %b}", url=_url(task), target=task, subject="Tasks",
+            body=f"Due {date_format(task.due_on)}", url=_url(task), target=task, subject="Tasks",
         )  # fmt: skip
         Task.objects.filter(pk=task.pk).update(**{field: task.due_on})
         sent += 1

@@ -102,8 +102,8 @@ def test_a_user_sees_dates_in_their_own_zone(client_for, angeleno, job):
     listing = client.get("/candidates/")
 
     assert page.status_code == 200
-    assert "applied 1 Dec 2026" in page.text
-    assert '<time datetime="2026-12-01T03:30:00-08:00">1 Dec 2026, 03:30</time>' in page.text
+    assert 'Applied <time datetime="2026-12-01">1 Dec 2026</time>' in page.text
+    assert '<time datetime="2026-12-01T03:30:00-0800">1 Dec 2026, 03:30</time>' in page.text
     assert listing.status_code == 200
     assert '<td class="small d-none d-lg-table-cell text-nowrap">1 Dec 2026</td>' in listing.text
 
@@ -114,8 +114,8 @@ def test_a_user_without_a_zone_sees_the_organisations(client_for, kiwi, job):
     page = client_for(kiwi).get(f"/candidates/{application.candidate_id}/")
 
     assert page.status_code == 200
-    assert "applied 2 Dec 2026" in page.text
-    assert '<time datetime="2026-12-02T00:30:00+13:00">2 Dec 2026, 00:30</time>' in page.text
+    assert 'Applied <time datetime="2026-12-02">2 Dec 2026</time>' in page.text
+    assert '<time datetime="2026-12-02T00:30:00+1300">2 Dec 2026, 00:30</time>' in page.text
 
 
 def test_a_signed_out_visitor_reads_an_expired_invitation_in_the_organisations_zone(organization):
@@ -125,7 +125,7 @@ def test_a_signed_out_visitor_reads_an_expired_invitation_in_the_organisations_z
     response = Client().get(invitation.get_absolute_url())
 
     assert response.status_code == 410
-    assert "It expired 1 December 2020." in response.text
+    assert "It expired 1 Dec 2020." in response.text
 
 
 def test_the_job_postings_dates_are_the_organisations(client, job):
@@ -205,7 +205,7 @@ def test_the_retention_date_is_counted_from_the_organisations_day(client, organi
         response = client.post(apply_page, application_data())
 
     assert page.status_code == 200
-    assert "We keep your data until 31 December 2026" in page.text
+    assert "We keep your data until 31 Dec 2026" in page.text
     assert response.status_code == 302
     candidate = Candidate.objects.get(email="jane@example.com")
     assert candidate.retain_until == date(2026, 12, 31)

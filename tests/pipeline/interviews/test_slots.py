@@ -180,7 +180,7 @@ def test_entering_final_interview_on_friday_schedules_monday_ten_in_berlin(
     assert (interview.organizer, interview.created_by, interview.key) == (recruiter, recruiter, f"action-run:{run.pk}")
     assert [seat.user for seat in interview.panel.all()] == berlin_team
     assert run.status == ActionRun.Status.DONE
-    assert run.result.startswith("Interview “Final interview” on Mon 15 Jun 10:00 CEST with ")
+    assert run.result.startswith("Interview “Final interview” on 15 Jun 2026, 10:00 CEST with ")
     assert all(user.name in run.result for user in berlin_team)
     # Invited: the candidate and each of the panel, once.
     invited = EmailMessage.objects.filter(idempotency_key__startswith=f"interview:{interview.pk}:0:")
@@ -222,7 +222,7 @@ def test_running_the_action_again_makes_no_second_interview(
 
     run.refresh_from_db()
     assert (run.status, run.error, run.attempts) == (ActionRun.Status.DONE, "", 1)
-    assert run.result.startswith("Interview “Final interview” on Mon 15 Jun 10:00 CEST")
+    assert run.result.startswith("Interview “Final interview” on 15 Jun 2026, 10:00 CEST")
     assert list(Interview.objects.filter(application=application)) == [interview]
     assert PanelMember.objects.filter(interview=interview).count() == 2
     assert EmailMessage.objects.count() == messages

@@ -138,7 +138,7 @@ def test_a_clash_is_named_and_nothing_is_saved_until_schedule_anyway(client_for,
     assert warned.status_code == 200
     assert Interview.objects.filter(application=final).count() == 0
     assert "Someone on the panel is in another interview then" in warned.text
-    assert re.search(r"<strong>Ivan Interviewer</strong>: <span[^>]*>\w+ \d+ \w+, 10:00–11:00 CE[S]?T", warned.text)
+    assert re.search(r"<strong>Ivan Interviewer</strong>: <span[^>]*>\d+ \w+ \d{4}, 10:00–11:00 CE[S]?T", warned.text)
     assert 'name="schedule_anyway"' in warned.text
     assert 'value="Final interview"' in warned.text  # what was typed stays
 
