@@ -278,7 +278,7 @@ def extend_retention(*, candidate, until, reason, by):
     if until <= today:
         raise ValidationError({"retain_until": "Choose a day after today."})
     if candidate.retain_until and until <= candidate.retain_until:
-        current = date_format(candidate.retain_until, "j M Y")
+        current = date_format(candidate.retain_until)
         raise ValidationError({"retain_until": f"Choose a day after their current date ({current})."})
     extension = RetentionExtension.objects.create(
         candidate=candidate, previous_date=candidate.retain_until, new_date=until, reason=reason[:500], extended_by=by

@@ -179,7 +179,7 @@ def test_the_next_interview_shows_in_its_invitations_zone_without_the_panel(clie
 
     assert response.status_code == 200
     assert "Meet the team" in response.text
-    assert f'<time datetime="{local.isoformat()}">{local:%A} {local.day} {local:%B %Y, %H:%M}</time>' in response.text
+    assert f'<time datetime="{local.isoformat()}">{local.day} {local:%b %Y, %H:%M}</time>' in response.text
     assert f"–{(local + timedelta(minutes=45)):%H:%M} JST" in response.text
     assert "12 Harbour Street, Floor 3" in response.text
     assert "Cancelled call" not in response.text
