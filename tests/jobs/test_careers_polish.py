@@ -5,9 +5,11 @@ import datetime
 import importlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.template import Context, Template
@@ -517,19 +519,15 @@ def test_the_job_pages_show_dates_in_the_shared_format(client, client_for, recru
 
 def test_templates_write_no_display_format_of_their_own():
     """Dates go through the shared formats; only machine formats (ISO 8601, a cache-buster) are spelled out."""
-    from pathlib import Path
-
-    from django.conf import settings
-
     machine = {"Y-m-d", r"Y-m-d\TH:i:sO", "U.u", "c", "T"}
     named = {"DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT"}
+    # The email pages' owner converts them in their own change (issue 16, item 8 is theirs).
+    not_yet = {"mail/outbox.html", "mail/analytics.html", "mail/message_detail.html"}
     root = Path(settings.BASE_DIR) / "templates"
-    mine = ["careers", "jobs", "core", "pipeline/apply.html", "pipeline/already_applied.html"]
     offenders = []
-    for part in mine:
-        paths = [root / part] if part.endswith(".html") else sorted((root / part).rglob("*.html"))
-        for path in paths:
-            for fmt in re.findall(r"\|date:[\"']([^\"']*)[\"']", path.read_text()):
-                if fmt not in machine | named:
-                    offenders.append(f"{path.relative_to(root)}: {fmt}")
+    for path in sorted(root.rglob("*.html")):
+        name = path.relative_to(root).as_posix()
+        for fmt in re.findall(r"\|date:[\"']([^\"']*)[\"']", path.read_text()):
+            if fmt not in machine | named and name not in not_yet:
+                offenders.append(f"{name}: {fmt}")
     assert offenders == []
