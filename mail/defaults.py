@@ -12,9 +12,7 @@ DEFAULT_TEMPLATES = [
      "Thanks, {{ candidate.first_name }}: we received your application for {{ job.title }}",
      "<p>Hello {{ candidate.first_name }},</p><p>Thank you for applying for <strong>{{ job.title }}</strong> at "
      "{{ organization.name }}. We have your application and will be in touch as soon as someone has read it.</p>"
-     # The candidate's status page (pipeline: application.status_url, issue 16).
-     "{% if application.status_url %}<p>See where your application stands, or withdraw it, at any time: "
-     '<a href="{{ application.status_url }}">your application\'s status page</a>.</p>{% endif %}'
+     # No status link here: the branded layout (mail/branding.py) gives every candidate email its button.
      + _SIGN),
     ("screening_invitation", "Screening invitation", C.APPLICATION_STATUS,
      "Next step for {{ job.title }}",

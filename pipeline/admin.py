@@ -3,6 +3,7 @@ from django.db import models
 
 from .applications import answer_choices
 from .applications.models import (
+    AnswerChoice,
     Application,
     ApplicationFormAnswer,
     ApplicationStageHistory,
@@ -131,6 +132,22 @@ class ApplicationFormAnswerAdmin(DeletesFilesAdmin):
         applications = set(queryset.values_list("application_id", flat=True))
         super().delete_queryset(request, queryset)
         answer_choices.resync(applications)
+
+
+@admin.register(AnswerChoice)
+class AnswerChoiceAdmin(admin.ModelAdmin):
+    """The chosen options the filters read: written from the answers (apply, the API, the answer admin
+    above), so here they are only looked at."""
+
+    list_display = ["application", "field", "value"]
+    search_fields = ["value", "application__candidate__email"]
+    raw_id_fields = ["application", "field"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ApplicationStageHistory)

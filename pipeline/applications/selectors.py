@@ -387,7 +387,7 @@ def _answer_text(question, value):
         return str(int(value))
     if question.field_type == FormField.Type.DATE and isinstance(value, str):
         try:
-            return date_format(date.fromisoformat(value), "j M Y")
+            return date_format(date.fromisoformat(value))
         except ValueError:
             pass
     text = str(value)

@@ -44,7 +44,7 @@ def test_answers_keep_the_question_label_the_candidate_saw(client, client_for, r
     assert answer.value == "Two months"
     assert answer.field == question
     page = client_for(recruiter).get(f"/jobs/{job.pk}/applications/")
-    assert '<dt>Notice period</dt>' in page.text
+    assert "<dt>Notice period</dt>" in page.text
 
 
 def test_answers_of_each_type_are_stored_as_json_values(client, job):
