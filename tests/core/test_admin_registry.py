@@ -15,14 +15,14 @@ from django.utils import timezone
 from accounts.api_keys import issue_key
 from accounts.models import Membership
 from accounts.ratelimit import hit
-from jobs.models import HiringTeamMember, JobSite
+from jobs.models import FormField, HiringTeamMember, JobSite
 from mail.services import Attachment, queue_email
 from notifications.digest import send_digest
 from notifications.failures import notify_failed_deliveries
 from notifications.models import Category, Email
 from notifications.services import notify, save_preferences
 from pipeline.applications.emails import send_to_candidate
-from pipeline.applications.models import ApplicationFormAnswer
+from pipeline.applications.models import AnswerChoice, ApplicationFormAnswer
 from pipeline.applications.services import add_tags, set_following, submit_application
 from pipeline.candidates.models import TimelineEvent
 from pipeline.candidates.services import add_note
@@ -63,6 +63,10 @@ def rows(organization):
     values = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
     application = submit_application(job=job, values=values, files={"resume": pdf_upload()})
     ApplicationFormAnswer.objects.create(application=application, key="notice", label="Notice period", value="1 month")
+    relocate = FormField.objects.create(
+        form=job.application_form, key="relocate", label="Relocate?", field_type=FormField.Type.YES_NO, order=90
+    )
+    AnswerChoice.objects.create(application=application, field=relocate, value="yes")
     add_tags(applications=[application], tags=["Python"])
     add_note(candidate=application.candidate, author=owner, body="Strong")
     TimelineEvent.objects.create(candidate=application.candidate, application=application, kind="merged", text="x")
@@ -112,7 +116,10 @@ def test_the_admin_list_of_every_model_opens(superuser_client, rows, model):
 
 
 # Models the admin lists but does not add, and why.
-ADD_REFUSED = {"accounts.ApiKey": "a key is shown once, to the admin who creates it on the API keys page"}
+ADD_REFUSED = {
+    "accounts.ApiKey": "a key is shown once, to the admin who creates it on the API keys page",
+    "pipeline.AnswerChoice": "written from the answers (applying, the API, the answer admin), never typed",
+}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)

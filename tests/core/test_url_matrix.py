@@ -219,6 +219,10 @@ EXPECTED = {
     "mail:template_create": (200, 200, 403, 403, 403, 403, 200, 302),
     "mail:template_preview": (200, 200, 403, 403, 403, 403, 200, 302),
     "mail:template_edit": (200, 200, 403, 403, 403, 403, 404, 302),
+    # The editor's preview frames: a saved template's, and a live preview's (cached for its viewer only:
+    # the world's token was never cached, so it is 404 even for those who may edit templates).
+    "mail:template_frame": (200, 200, 403, 403, 403, 403, 404, 302),
+    "mail:template_preview_frame": (404, 404, 403, 403, 403, 403, 404, 302),
     # notifications: each member's own (the one in the table is the owner's)
     "notifications:inbox": (200, 200, 200, 200, 200, 200, 200, 302),
     "notifications:latest": (200, 200, 200, 200, 200, 200, 200, 302),
@@ -289,6 +293,10 @@ PUBLIC = {name for name in EXPECTED if name.startswith("careers:")} | {
     "accounts:accept_invitation",
 }
 
+# Addressed by a token that is the viewer's own (a cache key made for them), naming no organisation's
+# object: another organisation's cannot exist, so a role without the ability is refused (403) first.
+VIEWERS_OWN = {"mail:template_preview_frame"}
+
 # Query strings a page needs to show what it is for (the template to apply, the selection to write to).
 QUERIES = {
     "pipeline:apply_template": "template={stage_template}",
@@ -329,6 +337,7 @@ _TOKENS = {
     "o": ("message", "tracking_token"),
     "c": ("message", "tracking_token"),
     "status": ("status_link", "token"),
+    "preview": ("preview", "token"),
 }
 _BY_NAME = {"member_pk": "team_member", "field_pk": "field", "stage_pk": "stage", "attribute_pk": "scorecard_attribute"}
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -470,6 +479,7 @@ def build_organisation(name):
     )  # fmt: skip
     return SimpleNamespace(
         status_link=SimpleNamespace(token=status_token(application)),
+        preview=SimpleNamespace(token="never-cached"),
         webhook=webhook,
         webhook_delivery=webhook_delivery,
         interview=interview,
@@ -551,7 +561,7 @@ def test_another_organisations_objects_are_404_for_every_member(role, ours, thei
     client = client_as(role, ours, theirs)
     wrong = []
     for name, route in our_patterns():
-        if has_object(route) and name not in PUBLIC:
+        if has_object(route) and name not in PUBLIC | VIEWERS_OWN:
             status = request(client, name, route, theirs).status_code
             if status != 404:
                 wrong.append(f"{name}: {status}")
