@@ -143,7 +143,8 @@ def send_written(*, application, subject, body, cc=(), sender=None, idempotency_
         if existing is not None:
             return existing  # not even rendered again: the first call's text is what was meant
     _check_organization(application, template)
-    values = values_for(application, sender=sender, to_candidate=True)
+    # The status link lets whoever holds it withdraw the person: not when the same text goes to others.
+    values = values_for(application, sender=sender, to_candidate=not cc)
     subject, html, text = mail.render_written(subject=subject, body=body, values=values)
     return mail.queue_email(
         organization=application.job.organization, to=[application.candidate.email], cc=cc, subject=subject,

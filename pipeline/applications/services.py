@@ -167,13 +167,14 @@ def _store_answers(application, custom, *, written, stored=()):
     AnswerChoice.objects.bulk_create(answer_choices.rows(application, custom))
 
 
-def apply_knockouts(*, application, answers):
+def apply_knockouts(*, application, answers, by=None):
     """Flag `application` as knocked out when one of `answers` ([(FormField, value)], as stored) is
     among its question's knockout answers; the timeline says which. With the form's
     knockout_auto_reject on, it is also rejected through the rejection flow (reject_application),
     the organisation's rejection email going after KNOCKOUT_REJECTION_DELAY (cancelled if someone
     brings it back first). Call in the transaction that stored the answers: a rollback undoes it all,
-    and the email is only queued on commit. Returns whether it was knocked out.
+    and the email is only queued on commit. Returns whether it was knocked out. An application a
+    member (`by`) entered is rejected without the email: a person someone added gets no candidate emails.
     """
     hits = answer_choices.knockouts(answers)
     if not hits:
@@ -184,7 +185,7 @@ def apply_knockouts(*, application, answers):
     if not application.job.application_form.knockout_auto_reject:
         _event(application, None, "knocked_out", f"{text}.")
         return True
-    email, why_not = answer_choices.rejection_email(application)
+    email, why_not = answer_choices.rejection_email(application) if by is None else (None, "")
     _event(application, None, "knocked_out", f"{text}: rejected automatically{f' ({why_not})' if why_not else ''}.")
     reject_application(application=application, reason=answer_choices.KNOCKOUT_REASON, email=email)
     return True
@@ -238,7 +239,7 @@ def add_application(*, job, by, candidate=None, profile=None, answers=None, note
         except IntegrityError:
             raise AlreadyApplied from None  # entered by someone else a moment ago (the check above saw none)
         _store_answers(application, custom, written=[])
-        apply_knockouts(application=application, answers=custom)
+        apply_knockouts(application=application, answers=custom, by=by)
         if tags:
             add_tags(applications=[application], tags=tags)
     return application

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.params import to_int
+
 from ..candidates import extensions
 from ..candidates.models import Candidate, TimelineEvent
 from . import services  # the module, not its names: emails (which services' imports may reach) imports this one
@@ -53,12 +55,11 @@ def application_for_token(token):
     token is malformed, tampered with or revoked, or the person was erased. Two lookups at most: the
     id before the signature says which salt to check the signature with."""
     value, separator, _ = str(token).rpartition(":")
-    if not separator or not value.isdigit() or len(value) > 19 or int(value) > MAX_ID:
+    pk = to_int(value, maximum=MAX_ID) if separator else None  # isdecimal: "²" is a digit int() refuses
+    if pk is None:
         return None
     application = (
-        Application.objects.select_related("job__organization", "candidate", "current_stage")
-        .filter(pk=int(value))
-        .first()
+        Application.objects.select_related("job__organization", "candidate", "current_stage").filter(pk=pk).first()
     )
     if application is None:
         return None

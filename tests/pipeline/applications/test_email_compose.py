@@ -31,6 +31,15 @@ def _without_pixel(html):
 # --- send_written -------------------------------------------------------------------------------
 
 
+def test_send_written_to_the_candidate_alone_carries_their_status_link(application, recruiter):
+    message = send_written(application=application, subject=SUBJECT, body=BODY, sender=recruiter)
+
+    # After the text, the lines the organisation's layout adds (mail.branding): the status link.
+    text, _, link = message.text_body.partition("\n\nView your application status: ")
+    assert text == "Hello Ada,\n\nCould you call me?"
+    assert link.startswith("http") and "/-/status/" in link
+
+
 def test_send_written_queues_the_text_rendered_for_the_candidate(application, recruiter):
     template = EmailTemplate.objects.get(organization=application.job.organization, key="screening_invitation")
 
@@ -44,8 +53,8 @@ def test_send_written_queues_the_text_rendered_for_the_candidate(application, re
     assert message.cc == ["boss@example.com"]
     assert message.subject == "About Backend Engineer"
     assert _without_pixel(message.html_body) == "<p>Hello Ada,</p><p>Could you call me?</p>"
-    # Then the lines the organisation's layout adds (mail.branding): the candidate's status link.
-    assert message.text_body.split("\n\nView your application status: ")[0] == "Hello Ada,\n\nCould you call me?"
+    # Copied to someone else: no status link (whoever holds it may withdraw the person).
+    assert "View your application status" not in message.text_body
     assert message.reply_to == recruiter.email
     assert (message.related, message.template, message.sent_by) == (application, template, recruiter)
     assert message.status == EmailMessage.Status.QUEUED

@@ -132,7 +132,7 @@ def test_without_a_rejection_template_it_rejects_without_an_email(
     assert "no active rejection email template" in TimelineEvent.objects.get(kind="knocked_out").text
 
 
-def test_the_api_path_knocks_out_and_rejects_too(job, visa, recruiter, django_capture_on_commit_callbacks):
+def test_the_api_path_knocks_out_and_rejects_without_an_email(job, visa, recruiter, django_capture_on_commit_callbacks):
     auto_reject(job)
     with django_capture_on_commit_callbacks(execute=True):
         application = services.add_application(
@@ -145,7 +145,9 @@ def test_the_api_path_knocks_out_and_rejects_too(job, visa, recruiter, django_ca
     application.refresh_from_db()
     assert application.knocked_out is True
     assert application.status == Application.Status.REJECTED
-    assert ActionRun.objects.get(trigger=ActionRun.Trigger.REJECTION).status == ActionRun.Status.PENDING
+    # Someone a member entered gets no candidate emails: no rejection email waits for them.
+    assert not ActionRun.objects.filter(trigger=ActionRun.Trigger.REJECTION).exists()
+    assert TimelineEvent.objects.get(kind="knocked_out").text.endswith("rejected automatically.")
 
 
 def test_a_refused_submission_knocks_nothing_out(client, job, visa):

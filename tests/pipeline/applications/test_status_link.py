@@ -71,6 +71,7 @@ def test_each_application_has_its_own_token(application, job, stages):
         lambda token: "99999999999999999999999:" + token.split(":")[1],  # past any id a database holds
         lambda token: "-1:" + token.split(":")[1],
         lambda token: "1\x00:" + token.split(":")[1],
+        lambda token: "\u00b2:" + token.split(":")[1],  # a digit to isdigit(), not to int()
     ],
 )
 def test_a_tampered_token_opens_nothing(application, tamper):

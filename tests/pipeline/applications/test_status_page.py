@@ -399,7 +399,7 @@ def test_the_acknowledgement_carries_a_working_link(client, job, django_capture_
     link = status_url(application)
     assert link in message.body  # the plain-text part
     html, _ = message.alternatives[0]
-    assert "status page" in html
+    assert "View your application status" in html  # the branded layout's button (mail/branding.py)
     page = client.get(link.removeprefix(settings.SITE_URL))
     assert page.status_code == 200
     assert "Backend Engineer" in page.text
