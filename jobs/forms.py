@@ -169,6 +169,9 @@ class AnswerListField(forms.MultipleChoiceField):
         pass
 
 
+OPTION_MAX_LENGTH = 200
+
+
 class FormFieldForm(forms.ModelForm):
     """Add or edit one question in the form builder."""
 
@@ -229,6 +232,9 @@ class FormFieldForm(forms.ModelForm):
                 self.add_error("options", "A choice question needs at least two options.")
             elif len(set(options)) != len(options):
                 self.add_error("options", "Each option must be different.")
+            elif any(len(option) > OPTION_MAX_LENGTH for option in options):
+                # The chosen option is stored whole (pipeline's AnswerChoice.value) for the filters.
+                self.add_error("options", f"Keep each option to {OPTION_MAX_LENGTH} characters or fewer.")
         elif "options" in cleaned:
             cleaned["options"] = []
         if "knockout_answers" in self.fields:

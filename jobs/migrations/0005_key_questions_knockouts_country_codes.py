@@ -2,19 +2,19 @@
 
 import django_countries.fields
 from django.db import migrations, models
-from django_countries import countries
 
 
 def country_codes(apps, schema_editor):
-    """The free-text countries as ISO codes: "Germany", "germany" and "DE" all become "DE"; text that
-    names no country is cleared (the city stays), since a job board can't read it either."""
+    """The free-text countries as ISO codes: "Germany", "germany", "DE", "DEU" and "UK" all become codes.
+    Text that names no country is kept in the city when that is empty (else cleared: a job board can't
+    read it either)."""
+    from jobs.countries import country_code
+
     Job = apps.get_model("jobs", "Job")
-    for job in Job.objects.exclude(country="").only("pk", "country").iterator():
-        text = job.country.strip()
-        code = (
-            text.upper() if len(text) == 2 and text.upper() in countries else countries.by_name(text, insensitive=True)
-        )
-        Job.objects.filter(pk=job.pk).update(country=code or "")
+    for job in Job.objects.exclude(country="").only("pk", "city", "country").iterator():
+        code = country_code(job.country)
+        city = job.city or ("" if code else job.country.strip()[:100])
+        Job.objects.filter(pk=job.pk).update(country=code, city=city)
 
 
 class Migration(migrations.Migration):

@@ -330,13 +330,23 @@ def test_the_migration_maps_free_text_countries_to_codes():
         Organization = old_apps.get_model("accounts", "Organization")
         org = Organization.objects.create(name="Old", slug="old")
         written = {"a": "Germany", "b": "germany ", "c": "DE", "d": "fr", "e": "Atlantis", "f": "United Kingdom"}
+        written |= {"g": "UK", "h": "USA", "i": "United States"}
         for slug, country in written.items():
             OldJob.objects.create(organization=org, title=slug, slug=slug, country=country)
+        OldJob.objects.create(organization=org, title="j", slug="j", city="Lisbon", country="Lusitania")
 
         migration.country_codes(old_apps, None)
 
         codes = dict(OldJob.objects.values_list("slug", "country"))
-        assert codes == {"a": "DE", "b": "DE", "c": "DE", "d": "FR", "e": "", "f": "GB"}
+        assert codes == {
+            **{"a": "DE", "b": "DE", "c": "DE", "d": "FR", "e": "", "f": "GB"},
+            **{"g": "GB", "h": "US", "i": "US", "j": ""},
+        }
+        # Text naming no country is kept as the city when there was none, never over one.
+        assert dict(OldJob.objects.filter(slug__in=["e", "j"]).values_list("slug", "city")) == {
+            "e": "Atlantis",
+            "j": "Lisbon",
+        }
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())

@@ -185,6 +185,17 @@ def test_choice_question_error_in_the_htmx_fragment(recruiter_client, job):
     assert keys(job) == STANDARD_ORDER
 
 
+def test_an_option_longer_than_200_characters_is_refused(recruiter_client, job):
+    response = recruiter_client.post(
+        builder_url(job, "fields/"),
+        {"new-label": "Team", "new-field_type": "single_choice", "new-options": "Platform\n" + "x" * 201},
+    )
+
+    assert response.status_code == 400
+    assert "Keep each option to 200 characters or fewer." in response.text
+    assert keys(job) == STANDARD_ORDER
+
+
 def test_choice_question_with_options_is_added(recruiter_client, job):
     recruiter_client.post(
         builder_url(job, "fields/"),
