@@ -585,7 +585,7 @@ _sample_providers = {}
 
 
 def register_samples(group, provider):
-    """`provider(organization, viewer)` returns flat values ({"job.title": ...}) that replace the documented
+    """`provider(organization, viewer)` returns flat values ({"<root>.<name>": ...}) that replace the documented
     samples in that organisation's previews and test sends (its newest open job, say). Registering a
     group again replaces its provider."""
     _sample_providers[group] = provider

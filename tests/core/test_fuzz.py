@@ -121,6 +121,9 @@ FUZZ = {
     "careers:job": (("source", "utm_source"), ()),
     "careers:apply": (("source", "utm_source"), _APPLY_FORM),
     "careers:thanks": ((), ()),
+    "careers:root": ((), ()),
+    "careers:application_status": ((), ()),
+    "careers:withdraw_application": ((), ("reason",)),
     # pipeline
     "pipeline:job_create": ((), _JOB_FORM),
     "pipeline:duplicate_job": ((), ()),
@@ -153,6 +156,7 @@ FUZZ = {
     "pipeline:move_application": ((), ("stage", "note", "next", "send_again", "js")),
     "pipeline:undo_move": ((), ("history", "next")),
     "pipeline:follow_application": ((), ("following",)),
+    "pipeline:revoke_status_link": ((), ()),
     "pipeline:confirm_actions": ((), ("run", "answer", "next")),
     "pipeline:confirm_job_actions": (("stage",), ("stage", "run", "answer", "next")),
     "pipeline:reject_application": (("next", "reason"), _REJECT_FORM),
@@ -215,6 +219,8 @@ FUZZ = {
         ("name", "key", "category", "subject", "html_body", "text_body", "is_active", "send_test"),
     ),
     "mail:template_preview": ((), ("name", "key", "category", "subject", "html_body", "text_body", "is_active")),
+    "mail:template_frame": ((), ()),
+    "mail:template_preview_frame": ((), ()),
     "mail:template_edit": (
         (),
         ("name", "key", "category", "subject", "html_body", "text_body", "is_active", "send_test"),

@@ -257,8 +257,8 @@ def test_the_candidate_page_shows_each_applications_tags(client, organization, j
 
     assert response.status_code == 200
     tags_by_job = {}
-    for card in re.findall(r'<div class="card mb-2" id="application-\d+".*?</div></div>', response.text, re.S):
-        title = re.search(r'class="fw-semibold" href="[^"]*">([^<]*)</a>', card).group(1)
+    for card in re.findall(r'<article class="card app-card.*?</article>', response.text, re.S):
+        title = re.search(r'-title"><a href="[^"]*">([^<]*)</a>', card).group(1)
         tags_by_job[title] = re.findall(r"data-tag>([^<]*) <i", card)
     assert tags_by_job == {"Backend Engineer": ["Café", "remote"], "Design": ["lead"]}
 
